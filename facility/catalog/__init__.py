@@ -1,0 +1,331 @@
+"""The hardware catalog: accelerators, modules, nodes, racks, pods and overhead IT, every number with its source.
+
+The catalog is data (``*.toml`` beside this file): each entry has a ``kind`` and fields whose values are
+inline tables ``{ value = "700 W", source = "..." }``. Entries compose: a rack ``contains`` ``count`` nodes,
+a node ``count`` accelerators (or modules), and power is given or derived from the contents
+(``count x contents + extra``). A scenario may override any field of any entry, or add entries, in its
+``[catalog.<name>]`` tables.
+
+>>> from facility.catalog import load_catalog
+>>> cat = load_catalog()
+>>> cat.accelerators_per("h100-lc-64")
+64
+>>> cat.power_max("h100-lc-64").to("kW")
+<Quantity(81.6, 'kilowatt')>
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pint
+
+from facility.errors import ScenarioError
+from facility.units import UnitParseError, parse_quantity
+
+__all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
+
+_DIR = Path(__file__).parent
+_FILES = ("accelerators.toml", "systems.toml", "overheads.toml")
+
+KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead")
+LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
+
+# field -> (dimension or "count" or "fraction", description with unit)
+FIELDS: dict[str, tuple[str, str]] = {
+    "power_max": ("[power]", "maximum electric power [W]"),
+    "power_typical": ("[power]", "sustained electric power in training [W]"),
+    "bf16_dense": ("[computation] / [time]", "peak dense BF16 throughput [FLOPS]"),
+    "count": ("count", "number of contained units [-]"),
+    "extra_power_max": ("[power]", "power beyond the contained units, at maximum [W]"),
+    "extra_power_typical": ("[power]", "power beyond the contained units, typical [W]"),
+    "liquid_fraction": ("fraction", "share of heat to liquid [-]"),
+    "power_per_accelerator_max": ("[power]", "overhead power per accelerator, maximum [W]"),
+    "power_per_accelerator_typical": ("[power]", "overhead power per accelerator, typical [W]"),
+    "rack_power_max": ("[power]", "provisioned power of one overhead rack [W]"),
+}
+TEXT_FIELDS = ("kind", "vendor", "description", "contains")
+REQUIRED = {
+    "accelerator": ("power_max", "power_typical", "bf16_dense"),
+    "module": ("contains", "count"),
+    "node": ("contains", "count"),
+    "rack": ("contains", "count"),
+    "pod": ("contains", "count"),
+    "overhead": ("power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
+                 "liquid_fraction"),
+}
+ALLOWED = {
+    "accelerator": {"power_max", "power_typical", "bf16_dense"},
+    "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
+                 "liquid_fraction"},
+}
+for _k in ("module", "node", "rack", "pod"):
+    ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
+                   "liquid_fraction"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """A catalog number: a Quantity (or a plain count / fraction) and where it comes from."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalog entry."""
+
+    name: str
+    kind: str
+    description: str = ""
+    vendor: str = ""
+    contains: str | None = None
+    values: Mapping[str, Value] = field(default_factory=dict)
+
+    def get(self, name: str) -> Any:
+        v = self.values.get(name)
+        return None if v is None else v.value
+
+
+def _suggest(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value:
+    dim, desc = FIELDS[fname]
+    if isinstance(raw, Mapping):
+        unknown = set(raw) - {"value", "source"}
+        if unknown or "value" not in raw:
+            raise err(f"expected {{ value = ..., source = \"...\" }} or a plain value; got keys {sorted(raw)}")
+        value, source = raw["value"], raw.get("source")
+        if not isinstance(source, str) or not source.strip():
+            if default_source is None:
+                raise err("every catalog number needs a non-empty 'source'")
+            source = default_source
+    else:
+        if default_source is None:
+            raise err("catalog numbers are written { value = ..., source = \"...\" }")
+        value, source = raw, default_source
+    if dim == "count":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 1:
+            raise err(f"got {value!r}; expected a whole number >= 1 ({desc})")
+        return Value(int(value), source)
+    if dim == "fraction":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (0.0 <= value <= 1.0):
+            raise err(f"got {value!r}; expected a number from 0 to 1 ({desc})")
+        return Value(float(value), source)
+    try:
+        q = parse_quantity(value, dim)
+    except UnitParseError as exc:
+        raise err(f"{exc} ({desc})") from None
+    if q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
+        raise err(f"got {value!r}; expected a positive value ({desc})")
+    return Value(q, source)
+
+
+def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None, where: str = "",
+                key_prefix: str = "", default_source: str | None = None) -> Entry:
+    """Validate one entry (``raw``), optionally as an override of ``base``; raise ScenarioError on bad data."""
+
+    def err_at(key: str):
+        return lambda msg: ScenarioError(msg, source=where or None, key=f"{key_prefix}{name}.{key}".lstrip("."))
+
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(f"expected a table of fields; got {raw!r}", source=where or None,
+                            key=f"{key_prefix}{name}".lstrip("."))
+    kind = raw.get("kind", base.kind if base else None)
+    if kind not in KINDS:
+        raise err_at("kind")(f"got {kind!r}; expected one of {', '.join(KINDS)}")
+    if base is not None and kind != base.kind:
+        raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
+    allowed = ALLOWED[kind]
+    values: dict[str, Value] = dict(base.values) if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains")} if base else {}
+    for key, val in raw.items():
+        if key in TEXT_FIELDS:
+            if key == "kind":
+                continue
+            if key == "contains" and kind in ("accelerator", "overhead"):
+                raise err_at(key)(f"an {kind} contains nothing")
+            if not isinstance(val, str):
+                raise err_at(key)(f"got {val!r}; expected a string")
+            text[key] = val
+        elif key in allowed:
+            values[key] = _parse_value(key, val, default_source, err_at(key))
+        else:
+            options = set(allowed) | set(TEXT_FIELDS)
+            raise err_at(key)(f"unknown field for a {kind}; {_suggest(key, options)}"
+                              f"expected one of {', '.join(sorted(options))}")
+    for req in REQUIRED[kind]:
+        if req not in values and not text.get(req):
+            raise err_at(req)(f"missing; a {kind} needs {', '.join(REQUIRED[kind])}")
+    return Entry(name=name, kind=kind, description=text.get("description", "") or "",
+                 vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values)
+
+
+class Catalog:
+    """Catalog entries by name, with the derived figures of each (accelerator count, power, heat split).
+
+    Use :func:`load_catalog` for the bundled catalog and :meth:`with_overrides` for a scenario's changes.
+    """
+
+    def __init__(self, entries: Mapping[str, Entry]):
+        self.entries = dict(entries)
+        self._check_tree()
+
+    # ------------------------------------------------------------------ structure
+    def _check_tree(self) -> None:
+        for e in self.entries.values():
+            if e.kind in LEVEL and e.kind != "accelerator":
+                child = self.entries.get(e.contains or "")
+                if child is None:
+                    raise ScenarioError(f"{e.kind} {e.name!r} contains unknown entry {e.contains!r}; "
+                                        f"{_suggest(e.contains or '', self.entries)}", key=f"{e.name}.contains")
+                if child.kind not in LEVEL or LEVEL[child.kind] >= LEVEL[e.kind]:
+                    raise ScenarioError(f"a {e.kind} cannot contain the {child.kind} {child.name!r} "
+                                        "(order: accelerator < module < node < rack < pod)",
+                                        key=f"{e.name}.contains")
+        for e in self.entries.values():  # every figure resolves
+            if e.kind in LEVEL:
+                self.power_max(e.name), self.power_typical(e.name), self.liquid_fraction(e.name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entries
+
+    def __getitem__(self, name: str) -> Entry:
+        return self.entries[name]
+
+    def names(self, *kinds: str) -> list[str]:
+        return sorted(n for n, e in self.entries.items() if not kinds or e.kind in kinds)
+
+    def suggest(self, name: str, *kinds: str) -> str:
+        return _suggest(name, self.names(*kinds))
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, where: str = "") -> Catalog:
+        """A new catalog with a scenario's ``[catalog.<name>]`` tables applied (fields replaced or entries added)."""
+        entries = dict(self.entries)
+        for name, raw in overrides.items():
+            entries[name] = parse_entry(name, raw, base=self.entries.get(name), where=where, key_prefix="catalog.",
+                                        default_source=f"scenario override ({where or 'in code'})")
+        try:
+            return Catalog(entries)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, source=where or None, key=f"catalog.{exc.key}") from None
+
+    # ------------------------------------------------------------------ derived figures
+    def chain(self, name: str) -> list[Entry]:
+        """The entry and everything it contains, outermost first (``pod, rack, node, [module,] accelerator``)."""
+        out = [self.entries[name]]
+        while out[-1].contains:
+            out.append(self.entries[out[-1].contains])
+        return out
+
+    def accelerator(self, name: str) -> Entry:
+        return self.chain(name)[-1]
+
+    def accelerators_per(self, name: str) -> int:
+        """Accelerators in one unit of ``name``."""
+        return math.prod(e.get("count") for e in self.chain(name)[:-1])
+
+    def count_of(self, name: str, kind: str) -> int:
+        """How many units of the given ``kind`` one ``name`` contains (1 for itself, 0 if none)."""
+        n = 1
+        for e in self.chain(name):
+            if e.kind == kind:
+                return n
+            if e.contains:
+                n *= e.get("count")
+        return 0
+
+    def _power(self, name: str, which: str) -> pint.Quantity:
+        e = self.entries[name]
+        explicit = e.get(f"power_{which}")
+        if explicit is not None:
+            return explicit
+        if e.kind == "accelerator":  # REQUIRED makes this unreachable for valid entries
+            raise ScenarioError(f"accelerator {name!r} has no power_{which}", key=f"{name}.power_{which}")
+        extra = e.get(f"extra_power_{which}")
+        total = e.get("count") * self._power(e.contains, which)
+        return (total + extra if extra is not None else total).to("W")
+
+    def power_max(self, name: str) -> pint.Quantity:
+        """Maximum electric power of one unit [W] (given, or derived from its contents)."""
+        return self._power(name, "max")
+
+    def power_typical(self, name: str) -> pint.Quantity:
+        """Sustained electric power of one unit in training [W] (given, or derived from its contents)."""
+        p = self._power(name, "typical")
+        if p > self.power_max(name):
+            raise ScenarioError(f"typical power {p.to('kW'):.4g~P} exceeds maximum power "
+                                f"{self.power_max(name).to('kW'):.4g~P}", key=f"{name}.power_typical")
+        return p
+
+    def bf16_dense(self, name: str) -> pint.Quantity:
+        """Peak dense BF16 throughput of one unit [FLOPS]."""
+        return (self.accelerators_per(name) * self.accelerator(name).get("bf16_dense")).to("FLOPS")
+
+    def liquid_fraction(self, name: str) -> float:
+        """Share of the unit's heat that leaves through liquid [-]: its own value or that of its contents."""
+        for e in self.chain(name):
+            lf = e.get("liquid_fraction")
+            if lf is not None:
+                return lf
+        if self.entries[name].kind in ("accelerator", "module"):
+            return float("nan")
+        raise ScenarioError(f"{name!r} has no liquid_fraction, nor has anything it contains",
+                            key=f"{name}.liquid_fraction")
+
+    def sources(self, name: str) -> dict[str, str]:
+        return {k: v.source for k, v in self.entries[name].values.items()}
+
+    # ------------------------------------------------------------------ listing
+    def describe(self, name: str) -> dict[str, Any]:
+        """Key figures of one entry as plain JSON-able values with units in the key names."""
+        e = self.entries[name]
+        d: dict[str, Any] = {"name": name, "kind": e.kind, "description": e.description}
+        if e.vendor:
+            d["vendor"] = e.vendor
+        if e.kind in LEVEL:
+            acc = self.accelerator(name)
+            d["accelerator"] = acc.name
+            d["accelerators"] = self.accelerators_per(name)
+            if e.contains:
+                d["contains"] = {"name": e.contains, "count": e.get("count")}
+            d["power_max_kw"] = round(self.power_max(name).m_as("kW"), 6)
+            d["power_typical_kw"] = round(self.power_typical(name).m_as("kW"), 6)
+            d["bf16_dense_tflops"] = round(self.bf16_dense(name).m_as("TFLOPS"), 6)
+            lf = self.liquid_fraction(name)
+            if not math.isnan(lf):
+                d["liquid_fraction"] = lf
+        else:
+            d["power_per_accelerator_max_w"] = e.get("power_per_accelerator_max").m_as("W")
+            d["power_per_accelerator_typical_w"] = e.get("power_per_accelerator_typical").m_as("W")
+            d["rack_power_max_kw"] = e.get("rack_power_max").m_as("kW")
+            d["liquid_fraction"] = e.get("liquid_fraction")
+        d["sources"] = self.sources(name)
+        return d
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The bundled catalog (read once, then cached; treat it as read-only)."""
+    entries: dict[str, Entry] = {}
+    for fname in _FILES:
+        path = _DIR / fname
+        raw = tomllib.loads(path.read_text())
+        for name, data in raw.items():
+            if name in entries:
+                raise ScenarioError(f"duplicate catalog entry {name!r}", source=str(path), key=name)
+            entries[name] = parse_entry(name, data, where=str(path))
+    return Catalog(entries)
+
+

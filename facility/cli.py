@@ -1,0 +1,171 @@
+"""The ``facility`` command line.
+
+Commands
+--------
+``facility run [SCENARIO] [--format table|json]``
+    Size the campus of a scenario (no scenario: the bundled default) and print a table or JSON.
+``facility check [PATHS...]``
+    Run scenarios (default: the ``scenarios/`` folder) and compare results with their ``[expect]`` bands.
+``facility catalog [--kind KIND] [--format table|json]``
+    List the hardware catalog.
+
+Exit codes: 0 success; 1 a check failed; 2 bad input or an infeasible design (one line on stderr);
+3 an internal error (one line; ``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from facility.catalog import KINDS, load_catalog
+from facility.errors import InfeasibleDesign, ScenarioError
+from facility.plan import it_load
+from facility.results import to_json, to_table
+from facility.scenario import load_scenario
+
+__all__ = ["DEFAULT_SCENARIO", "SCENARIO_DIR", "main"]
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = SCENARIO_DIR / "default.toml"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: exit 2 with one line, as for bad input
+        self.exit(2, f"facility: {message} (see `facility {self.prog.split()[-1]} --help`)\n"
+                  if " " in self.prog else f"facility: {message} (see `facility --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="facility", description="Size the power and cooling of an AI data-center campus.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser("run", help="size a scenario and print the results")
+    r.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO.name})")
+    r.add_argument("--format", choices=("table", "json"), default="table")
+    c = sub.add_parser("check", help="run scenarios and check their [expect] bands")
+    c.add_argument("paths", nargs="*", help="scenario files or folders (default: the scenarios/ folder)")
+    c.add_argument("--format", choices=("table", "json"), default="table")
+    k = sub.add_parser("catalog", help="list the hardware catalog")
+    k.add_argument("--kind", choices=KINDS, default=None)
+    k.add_argument("--format", choices=("table", "json"), default="table")
+    return p
+
+
+def _run(args: argparse.Namespace) -> int:
+    path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    scenario = load_scenario(path)
+    doc = to_json(scenario, it_load(scenario))
+    out = json.dumps(doc, indent=2) if args.format == "json" else to_table(doc)
+    sys.stdout.write(out + "\n")
+    return 0
+
+
+def _scenario_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for p in (paths or [str(SCENARIO_DIR)]):
+        path = Path(p)
+        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    return files
+
+
+def _check(args: argparse.Namespace) -> int:
+    rows: list[dict] = []
+    failed = False
+    files = _scenario_files(args.paths)
+    if not files:
+        raise ScenarioError("no scenario files found; expected .toml files", source=", ".join(args.paths) or None)
+    for f in files:
+        try:
+            scenario = load_scenario(f)
+            doc = to_json(scenario, it_load(scenario))
+        except (ScenarioError, InfeasibleDesign) as exc:
+            rows.append({"scenario": str(f), "quantity": "(load)", "band": None, "value": None, "ok": False,
+                         "error": str(exc)})
+            failed = True
+            continue
+        if not scenario.expect:
+            rows.append({"scenario": str(f), "quantity": "(no bands)", "band": None, "value": None, "ok": True})
+        for key, (lo, hi) in scenario.expect.items():
+            value = doc[key]
+            ok = lo <= value <= hi
+            failed |= not ok
+            rows.append({"scenario": str(f), "quantity": key, "band": [lo, hi], "value": value, "ok": ok})
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"ok": not failed, "results": rows}, indent=2) + "\n")
+    else:
+        table = [["scenario", "quantity", "band", "value", "result"]]
+        for r in rows:
+            band = f"[{r['band'][0]:g}, {r['band'][1]:g}]" if r["band"] else ""
+            value = f"{r['value']:g}" if r["value"] is not None else ""
+            table.append([r["scenario"], r["quantity"], band, value, "pass" if r["ok"] else "FAIL"])
+        widths = [max(len(t[i]) for t in table) for i in range(5)]
+        for j, t in enumerate(table):
+            sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(t, widths, strict=True)).rstrip() + "\n")
+            if j == 0:
+                sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
+        for r in rows:
+            if "error" in r:
+                sys.stdout.write(f"{r['scenario']}: {r['error']}\n")
+        n_fail = sum(not r["ok"] for r in rows)
+        sys.stdout.write(f"{len(files)} scenario(s), {n_fail} failure(s)\n")
+    return 1 if failed else 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    cat = load_catalog()
+    names = cat.names(*(args.kind,) if args.kind else ())
+    entries = [cat.describe(n) for n in names]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        return 0
+    rows = [["name", "kind", "accel.", "max kW", "typ. kW", "BF16 TFLOPS", "liquid", "description"]]
+    for d in entries:
+        if d["kind"] == "overhead":
+            rows.append([d["name"], d["kind"], "", f"{d['power_per_accelerator_max_w']:g} W/acc",
+                         f"{d['power_per_accelerator_typical_w']:g} W/acc", "", f"{d['liquid_fraction']:.0%}",
+                         d["description"]])
+        else:
+            lf = d.get("liquid_fraction")
+            rows.append([d["name"], d["kind"], f"{d['accelerators']:,}", f"{d['power_max_kw']:g}",
+                         f"{d['power_typical_kw']:g}", f"{d['bf16_dense_tflops']:,.1f}",
+                         "" if lf is None else f"{lf:.0%}", d["description"]])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for j, r in enumerate(rows):
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+        if j == 0:
+            sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
+    sys.stdout.write("Sources of every figure: facility catalog --format json\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``facility`` console script; returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return {"run": _run, "check": _check, "catalog": _catalog}[args.command](args)
+    except (ScenarioError, InfeasibleDesign) as exc:
+        sys.stderr.write(f"facility: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("facility: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: one line, never a traceback unless asked
+        if args.debug:
+            raise
+        sys.stderr.write(f"facility: internal error: {exc.__class__.__name__}: {exc} "
+                         "(please report it; --debug shows the traceback)\n")
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""Scenario files: the TOML schema (pydantic), the loader and its errors.
+
+A scenario is written in TOML with units spelled out (``"700 W"``, ``"34.5 kV"``, ``"32 degC"``). It is
+validated in full before anything runs: unknown keys are refused with a suggestion, every error names the
+file, the key path, the bad value and what is expected (:class:`facility.errors.ScenarioError`).
+
+>>> from facility import Scenario
+>>> s = Scenario(name="demo", site={"weather": "tampa", "grid_voltage": "161 kV"},
+...              compute={"deployments": [{"system": "h100-lc-64", "accelerators": 100000}]})
+>>> s.site.grid_voltage
+<Quantity(161, 'kilovolt')>
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Annotated, Any
+
+import pint
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from facility.catalog import Catalog, load_catalog
+from facility.errors import ScenarioError, format_key_path
+from facility.sites import resolve_weather
+from facility.units import Q_, parse_quantity
+
+__all__ = [
+    "ARCHITECTURES",
+    "ASHRAE_LIQUID_CLASSES",
+    "HEAT_REJECTION",
+    "Compute",
+    "Cooling",
+    "Deployment",
+    "Halls",
+    "Power",
+    "Scenario",
+    "Site",
+    "load_scenario",
+]
+
+ARCHITECTURES = ("ac-480v", "ac-415v", "dc-800v")
+HEAT_REJECTION = ("dry-cooler", "adiabatic", "cooling-tower", "chiller")
+#: ASHRAE TC 9.9, "Liquid Cooling Guidelines for Datacom Equipment Centers", 2nd ed. (2014) and the 2021
+#: update: facility water supply temperature upper limit of each class [degC]. W+ is "above 45 degC".
+ASHRAE_LIQUID_CLASSES = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}
+
+
+# ---------------------------------------------------------------------------------------------- field types
+def _quantity(dimension: str, *, low: pint.Quantity | None = None, high: pint.Quantity | None = None,
+              what: str = "", positive: bool = True):
+    def check(value: Any) -> pint.Quantity:
+        q = parse_quantity(value, dimension)
+        if positive and q.magnitude <= 0:
+            raise ValueError(f"got {value!r}; expected a positive {what or 'value'}")
+        if (low is not None and q < low) or (high is not None and q > high):
+            raise ValueError(f"got {value!r}; expected {what} from {low:~P} to {high:~P}")
+        return q
+    return BeforeValidator(check)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
+    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
+    if value < 1:
+        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
+    return int(value)
+
+
+def _temperature_or_class(value: Any) -> pint.Quantity:
+    if isinstance(value, str) and value.strip().upper() in ASHRAE_LIQUID_CLASSES:
+        return Q_(ASHRAE_LIQUID_CLASSES[value.strip().upper()], "degC")
+    if isinstance(value, str) and value.strip().upper() == "W+":
+        raise ValueError("'W+' (above 45 degC) names no single temperature; write the supply temperature, "
+                         "e.g. \"50 degC\"")
+    q = parse_quantity(value, "[temperature]")
+    t = q.to("degC").magnitude
+    if not 5.0 <= t <= 70.0:
+        raise ValueError(f"got {value!r} ({t:.1f} degC); expected a liquid-cooling supply temperature from "
+                         "5 degC to 70 degC (ASHRAE classes W17-W45, W+ above 45 degC)")
+    return q
+
+
+Count = Annotated[int, BeforeValidator(_count)]
+PowerQ = Annotated[Any, _quantity("[power]", what="power")]
+Flops = Annotated[Any, _quantity("[computation] / [time]", what="compute throughput")]
+GridVoltage = Annotated[Any, _quantity("[electric_potential]", low=Q_(1, "kV"), high=Q_(1200, "kV"),
+                                       what="a grid (point of interconnection) voltage")]
+SupplyTemperature = Annotated[Any, BeforeValidator(_temperature_or_class)]
+
+
+class _Strict(BaseModel):
+    """Base: unknown keys are refused with a suggestion; values are validated on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=True,
+                              frozen=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = set(cls.model_fields)
+            for key in data:
+                if key not in allowed:
+                    close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    raise ValueError(f"@{key}@unknown key {key!r}; {hint}expected one of "
+                                     f"{', '.join(sorted(allowed))}")
+        elif not isinstance(data, BaseModel):
+            raise ValueError(f"got {data!r}; expected a table")
+        return data
+
+
+# ---------------------------------------------------------------------------------------------- sections
+class Site(_Strict):
+    """Where the campus is: its weather and its grid connection."""
+
+    weather: str = Field(description="A bundled site name (sterling-va, chicago-il, tampa-fl, golden-co, "
+                                     "san-francisco-ca, or an alias) or a path to an EPW / TMY3 file.")
+    grid_voltage: GridVoltage = Field(description="Utility voltage at the point of interconnection. [V]")
+    description: str | None = None
+
+
+class Deployment(_Strict):
+    """One block of identical racks: a catalog rack (or pod) and how many, by one of the counts."""
+
+    system: str = Field(description="Catalog rack or pod name, e.g. 'h100-lc-64', 'gb200-nvl72', 'dojo-cabinet'.")
+    name: str | None = Field(None, description="A label for reports.")
+    accelerators: Count | None = Field(None, description="Number of accelerators. [-]")
+    nodes: Count | None = Field(None, description="Number of nodes (servers, trays). [-]")
+    racks: Count | None = Field(None, description="Number of racks. [-]")
+    pods: Count | None = Field(None, description="Number of pods (for a pod system such as dojo-exapod). [-]")
+    compute_target: Flops | None = Field(None, description="Peak dense BF16 compute to install. [FLOPS]")
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Deployment:
+        counts = ("accelerators", "nodes", "racks", "pods", "compute_target")
+        given = [k for k in counts if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of accelerators, nodes, racks, pods or compute_target; got "
+                             + (", ".join(given) if given else "none"))
+        return self
+
+
+class Halls(_Strict):
+    """How the racks are grouped into data halls (pods of the building): one of the three."""
+
+    count: Count | None = Field(None, description="Number of halls; racks are spread evenly. [-]")
+    racks_per_hall: Count | None = Field(None, description="Capacity of a hall in racks. [-]")
+    it_capacity: PowerQ | None = Field(None, description="IT capacity of a hall at design. [W]")
+
+    @model_validator(mode="after")
+    def _one(self) -> Halls:
+        given = [k for k in ("count", "racks_per_hall", "it_capacity") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of count, racks_per_hall or it_capacity; got "
+                             + (", ".join(given) if given else "none"))
+        return self
+
+
+class Compute(_Strict):
+    """The compute plan."""
+
+    deployments: list[Deployment] = Field(min_length=1, description="One or more deployments.")
+    overheads: list[str] = Field(default_factory=list,
+                                 description="Overhead IT by ratio, catalog names: network, storage, management.")
+    halls: Halls | None = Field(None, description="Grouping into halls; absent: one hall.")
+
+
+class Power(_Strict):
+    """The power chain."""
+
+    architecture: str = Field("ac-480v", description="Power architecture: " + " | ".join(ARCHITECTURES))
+
+    @field_validator("architecture")
+    @classmethod
+    def _arch(cls, v: str) -> str:
+        if v not in ARCHITECTURES:
+            close = difflib.get_close_matches(v, ARCHITECTURES, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(ARCHITECTURES)}")
+        return v
+
+
+class Cooling(_Strict):
+    """The cooling chain."""
+
+    tcs_supply: SupplyTemperature = Field(
+        default_factory=lambda: Q_(32.0, "degC"),
+        description="Technology cooling loop supply temperature, or an ASHRAE liquid class W17..W45. [degC] "
+                    "Default 32 degC (ASHRAE W32: engineering assumption for current direct-to-chip designs).")
+    heat_rejection: str = Field("dry-cooler+chiller",
+                                description="Heat rejection plant: " + ", ".join(HEAT_REJECTION) + ", joined by '+'.")
+
+    @field_validator("heat_rejection")
+    @classmethod
+    def _plant(cls, v: str) -> str:
+        parts = [p.strip() for p in v.split("+")]
+        for p in parts:
+            if p not in HEAT_REJECTION:
+                close = difflib.get_close_matches(p, HEAT_REJECTION, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ValueError(f"got {v!r}: {p!r} is not a heat-rejection type; {hint}expected "
+                                 f"{', '.join(HEAT_REJECTION)} joined by '+', e.g. 'dry-cooler+chiller'")
+        if len(set(parts)) != len(parts):
+            raise ValueError(f"got {v!r}; a heat-rejection type appears twice")
+        return "+".join(parts)
+
+
+def _band(value: Any) -> tuple[float, float]:
+    if (not isinstance(value, list | tuple) or len(value) != 2
+            or any(isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) for x in value)):
+        raise ValueError(f"got {value!r}; expected a band [low, high] of two numbers")
+    if value[0] > value[1]:
+        raise ValueError(f"got {list(value)!r}; expected low <= high")
+    return float(value[0]), float(value[1])
+
+
+Band = Annotated[tuple[float, float], BeforeValidator(_band)]
+
+
+class Scenario(_Strict):
+    """A campus scenario: site, compute plan, power and cooling choices, catalog overrides, expectation bands.
+
+    Build one from a file with :func:`load_scenario` or in code with keyword arguments; values with
+    dimensions are strings with units or pint Quantities. Invalid input raises ``ScenarioError``.
+    """
+
+    name: str = Field(min_length=1, description="Scenario name.")
+    description: str | None = None
+    site: Site
+    compute: Compute
+    power: Power = Field(default_factory=Power)
+    cooling: Cooling = Field(default_factory=Cooling)
+    catalog: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Overrides of catalog entries (or new entries) by name.")
+    expect: dict[str, Band] = Field(default_factory=dict,
+                                    description="Bands [low, high] that results must fall in (facility check).")
+
+    _source: str = PrivateAttr(default="<Scenario(...)>")
+    _base: Path | None = PrivateAttr(default=None)
+    _catalog: Catalog | None = PrivateAttr(default=None)
+
+    def __init__(self, /, **data: Any) -> None:
+        source, base = _CONTEXT.get()
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _to_scenario_error(exc, source) from None
+        self._source = source
+        self._base = base
+        self._catalog = _check_semantics(self, source, base)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "<Scenario(...)>",
+                  base: Path | None = None) -> Scenario:
+        """Validate a scenario given as nested dicts (as read from TOML).
+
+        ``source`` names it in error messages; ``base`` is the folder relative weather paths start from.
+        """
+        if not isinstance(data, dict):
+            raise ScenarioError(f"expected a table of sections; got {type(data).__name__}", source=source)
+        token = _CONTEXT.set((source, base))
+        try:
+            return cls(**data)
+        finally:
+            _CONTEXT.reset(token)
+
+    @property
+    def source(self) -> str:
+        """The file the scenario came from (or ``<Scenario(...)>``)."""
+        return self._source
+
+    @property
+    def hardware(self) -> Catalog:
+        """The catalog with this scenario's overrides applied."""
+        assert self._catalog is not None
+        return self._catalog
+
+    @property
+    def weather_path(self) -> Path:
+        """The weather file of ``site.weather``."""
+        return resolve_weather(self.site.weather, self._base)[1]
+
+
+# ---------------------------------------------------------------------------------------------- checks
+_CONTEXT: ContextVar[tuple[str, Path | None]] = ContextVar("scenario_source", default=("<Scenario(...)>", None))
+_MARK = re.compile(r"^@(?P<key>[^@]*)@")
+
+
+def _to_scenario_error(exc: ValidationError, source: str) -> ScenarioError:
+    problems: list[tuple[str, str]] = []
+    for e in exc.errors(include_url=False):
+        loc = [p for p in e["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in
+                                                                   ("tagged-union", "is-instance")))]
+        msg = str(e.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(prefix):
+                msg = msg[len(prefix):]
+        m = _MARK.match(msg)
+        if m:
+            loc = [*loc, m["key"]]
+            msg = msg[m.end():]
+        if e["type"] == "missing":
+            msg = "missing; this key is required"
+        elif e["type"] in ("string_type", "int_type", "dict_type", "list_type", "float_type"):
+            expected = e["type"].split("_")[0].replace("dict", "table").replace("str", "string")
+            msg = f"got {e.get('input')!r}; expected a {expected}"
+        elif e["type"] == "too_short":
+            msg = "must not be empty"
+        problems.append((format_key_path(loc), msg))
+    key, msg = problems[0]
+    return ScenarioError(msg, source=source, key=key or None, problems=problems)
+
+
+def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
+    """Checks that need the catalog or the file system: system names, overheads, weather, result keys."""
+    from facility.results import RESULT_KEYS  # late: results imports scenario types
+
+    def fail(key: str, msg: str) -> ScenarioError:
+        return ScenarioError(msg, source=source, key=key)
+
+    try:
+        resolve_weather(s.site.weather, base)
+    except ValueError as exc:
+        raise fail("site.weather", str(exc)) from None
+    catalog = load_catalog().with_overrides(s.catalog, where=source) if s.catalog else load_catalog()
+    for i, d in enumerate(s.compute.deployments):
+        key = f"compute.deployments[{i}]"
+        if d.system not in catalog:
+            raise fail(f"{key}.system", f"unknown system {d.system!r}; {catalog.suggest(d.system, 'rack', 'pod')}"
+                       f"expected a rack or pod of the catalog: {', '.join(catalog.names('rack', 'pod'))} "
+                       "(see `facility catalog`)")
+        kind = catalog[d.system].kind
+        if kind not in ("rack", "pod"):
+            holders = [n for n in catalog.names("rack", "pod") if d.system in (e.name for e in catalog.chain(n))]
+            raise fail(f"{key}.system", f"{d.system!r} is a {kind}; a deployment names a rack or pod"
+                       + (f" (racks that hold it: {', '.join(holders)})" if holders else ""))
+        if d.pods is not None and kind != "pod":
+            raise fail(f"{key}.pods", f"{d.system!r} is a rack, not a pod; count it by racks, nodes or accelerators")
+        if d.nodes is not None and catalog.count_of(d.system, "node") == 0:
+            raise fail(f"{key}.nodes", f"{d.system!r} has no node level; count it by racks or accelerators")
+    for i, name in enumerate(s.compute.overheads):
+        if name not in catalog or catalog[name].kind != "overhead":
+            raise fail(f"compute.overheads[{i}]", f"unknown overhead {name!r}; {catalog.suggest(name, 'overhead')}"
+                       f"expected one of {', '.join(catalog.names('overhead'))}")
+    if len(set(s.compute.overheads)) != len(s.compute.overheads):
+        raise fail("compute.overheads", "an overhead is listed twice")
+    for key in s.expect:
+        if key not in RESULT_KEYS:
+            close = difflib.get_close_matches(key, sorted(RESULT_KEYS), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise fail(f"expect.{key}",
+                       f"unknown result {key!r}; {hint}expected one of {', '.join(sorted(RESULT_KEYS))}")
+    return catalog
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        Path to a TOML scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing or unreadable, is not valid TOML (the message gives line and column), or does
+        not fit the schema (the message names the key path, the bad value and what is expected).
+    """
+    p = Path(path)
+    where = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found; expected a path to a scenario .toml file", source=where) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a folder; expected a scenario .toml file", source=where) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the file ({exc.__class__.__name__}: {exc})", source=where) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"not valid TOML: {exc}", source=where) from None
+    return Scenario.from_dict(data, source=where, base=p.resolve().parent)

@@ -1,0 +1,58 @@
+"""Bundled weather sites and the resolution of ``site.weather`` to a file.
+
+A scenario's ``site.weather`` is a bundled site name (or one of its aliases) or a path to an EPW / TMY3 file;
+a relative path is taken relative to the scenario file's folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+__all__ = ["Site", "bundled_sites", "resolve_weather"]
+
+_DATA = Path(__file__).parent / "data" / "weather"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A bundled weather site: name, EPW file, description and aliases."""
+
+    name: str
+    path: Path
+    description: str
+    aliases: tuple[str, ...]
+
+
+@cache
+def bundled_sites() -> dict[str, Site]:
+    """The bundled sites by canonical name."""
+    raw = tomllib.loads((Path(__file__).parent / "sites.toml").read_text())
+    return {name: Site(name, _DATA / d["file"], d["description"], tuple(d.get("aliases", ())))
+            for name, d in raw.items()}
+
+
+def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
+    """Resolve ``site.weather`` to ``(site name, file path)``.
+
+    Raises ``ValueError`` with the list of bundled names (and a close match) when ``value`` is neither a
+    bundled site nor an existing file.
+    """
+    key = value.strip().lower()
+    for site in bundled_sites().values():
+        if key == site.name or key in site.aliases:
+            return site.name, site.path
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.is_file():
+        return path.stem, path
+    names = sorted(bundled_sites())
+    aliases = names + [a for s in bundled_sites().values() for a in s.aliases]
+    close = difflib.get_close_matches(key, aliases, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ValueError(f"{value!r} is neither a bundled site nor an existing weather file; {hint}"
+                     f"expected one of {', '.join(names)} or a path to an EPW / TMY3 file")

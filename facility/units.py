@@ -1,0 +1,87 @@
+"""The project's single unit registry.
+
+Everyone imports ``ureg`` and ``Q_`` from here (the app and the CLI too). The registry is also made pint's
+*application registry*, so that ``models`` (which must not import ``facility``) builds its output Quantities
+in the same registry through :func:`pint.get_application_registry`.
+
+Extra units
+-----------
+``flop`` (dimension ``[computation]``) and ``FLOPS = flop / second`` so that compute plans are written with
+units: ``"989 TFLOPS"``, ``"100 EFLOPS"``.
+
+Temperatures are parsed with their offset (``"35 degC"``) and converted to kelvin inside; differences are
+``delta_degC`` or ``K``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pint
+
+__all__ = ["Q_", "UnitParseError", "parse_quantity", "ureg"]
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.define("flop = [computation] = FLOP")
+ureg.define("FLOPS = flop / second")
+ureg.formatter.default_format = "~P"
+pint.set_application_registry(ureg)
+
+Q_ = ureg.Quantity
+
+
+class UnitParseError(ValueError):
+    """A value could not be read as a quantity of the expected dimension (the message says why)."""
+
+
+def _describe(dimension: str) -> str:
+    examples = {
+        "[power]": '"700 W", "120 kW", "300 MW"',
+        "[electric_potential]": '"0.8 V", "480 V", "34.5 kV"',
+        "[temperature]": '"35 degC", "308.15 K"',
+        "[computation] / [time]": '"362 TFLOPS", "100 EFLOPS"',
+        "[current]": '"875 A", "2.4 kA"',
+        "[mass]": '"1360 kg"',
+    }
+    return f"a quantity of dimension {dimension}" + (f" such as {examples[dimension]}" if dimension in examples else "")
+
+
+def parse_quantity(value: Any, dimension: str) -> pint.Quantity:
+    """Read ``value`` as a Quantity of ``dimension`` (a pint dimensionality string such as ``"[power]"``).
+
+    Accepts a string with its unit written out (``"700 W"``) or a Quantity of this registry. A bare number
+    is refused: in this project every dimensional value carries its unit.
+
+    Raises :class:`UnitParseError` with a message that says what was wrong and what is expected.
+    """
+    expected = _describe(dimension)
+    if isinstance(value, pint.Quantity):
+        q = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise UnitParseError(f"got an empty string; expected {expected}")
+        try:
+            q = Q_(text)
+        except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, KeyError) as exc:
+            raise UnitParseError(f"cannot read {value!r} as a quantity ({exc}); expected {expected}") from None
+    elif isinstance(value, bool):
+        raise UnitParseError(f"got {value!r}; expected {expected}")
+    elif isinstance(value, (int, float)):
+        raise UnitParseError(f"got the bare number {value!r} without a unit; expected {expected}")
+    else:
+        raise UnitParseError(f"got {type(value).__name__} {value!r}; expected {expected}")
+    if not isinstance(q, pint.Quantity) or (q.dimensionless and q.unitless):  # "5": a number, no unit
+        raise UnitParseError(f"got {value!r} without a unit; expected {expected}")
+    try:
+        ok = q.check(dimension)
+    except (pint.PintError, KeyError):
+        ok = False
+    if not ok:
+        raise UnitParseError(f"got {value!r}, which has dimension {q.dimensionality}; expected {expected}")
+    import numpy as np
+
+    magnitude = np.asarray(q.magnitude)
+    if magnitude.dtype.kind not in "iuf" or not np.all(np.isfinite(magnitude)):
+        raise UnitParseError(f"got {value!r}, which is not a finite number; expected {expected}")
+    return q

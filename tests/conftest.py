@@ -1,0 +1,35 @@
+"""Shared fixtures: the project registry is imported first so every Quantity lives in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import facility  # noqa: F401  (sets pint's application registry)
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_WEATHER = REPO.parent / "shared" / "weather"
+
+
+@pytest.fixture
+def write_toml(tmp_path):
+    """Write a scenario text to a file and return its path."""
+
+    def write(text: str, name: str = "scenario.toml") -> Path:
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    return write
+
+
+MINIMAL = """
+name = "test"
+[site]
+weather = "tampa-fl"
+grid_voltage = "161 kV"
+[[compute.deployments]]
+system = "h100-lc-64"
+accelerators = 100000
+"""
