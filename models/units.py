@@ -65,6 +65,11 @@ def _to_si(name: str, value: Any, unit: str, func: str) -> Any:
         ) from None
 
 
+def _scalar(value: Any) -> Any:
+    """0-d results become Python floats (a scalar in, a scalar out)."""
+    return float(value) if np.ndim(value) == 0 else value
+
+
 def quantity_io(returns: str | tuple[str, ...], **units: str) -> Callable:
     """Decorate a kernel written on SI magnitudes so that it takes and returns Quantities.
 
@@ -94,6 +99,7 @@ def quantity_io(returns: str | tuple[str, ...], **units: str) -> Callable:
                     bound.arguments[name] = _to_si(name, bound.arguments[name], unit, kernel.__name__)
             out = kernel(*bound.args, **bound.kwargs)
             ureg = registry()
+            out = tuple(_scalar(o) for o in out) if isinstance(returns, tuple) else _scalar(out)
             if isinstance(returns, tuple):
                 return tuple(ureg.Quantity(o, u) for o, u in zip(out, returns, strict=True))
             return ureg.Quantity(out, returns)

@@ -1,0 +1,148 @@
+r"""Conversion stages with a quadratic loss curve.
+
+Every conversion stage (UPS, rectifier, power shelf, DC-DC converter, and — with fixed coefficients —
+transformers and conductors) is described by a loss that is quadratic in the power it delivers:
+
+.. math:: P_{loss} = A + B\,P_{out} + C\,P_{out}^2
+
+with :math:`A` [W] the no-load (fixed) loss, :math:`B` [-] the proportional loss and :math:`C` [1/W] the
+resistive (:math:`I^2R`) loss. For ``n`` identical units of rating :math:`R` sharing the load, with per-unit
+coefficients :math:`a, b, c` (loss as a fraction of rating against the per-unit load
+:math:`x = P_{out}/(n R)`):
+
+.. math:: A = n R a, \quad B = b, \quad C = c / (n R)
+
+This is the standard three-term model of converter losses (no-load, linear and conduction terms):
+N. Rasmussen, "Electrical Efficiency Modeling of Data Centers", APC/Schneider Electric White Paper 113 (2007);
+M. Ton, B. Fortenbury, "High Performance Buildings: Data Centers — Uninterruptible Power Supplies",
+LBNL/EPRI for the California Energy Commission (2005), which fit UPS efficiency curves the same way.
+
+Energy closes by construction: :math:`P_{in} = P_{out} + P_{loss}`; the inverse (input known, output sought)
+is the positive root of the quadratic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import nnls
+
+from models.units import quantity_io
+
+__all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients"]
+
+
+@quantity_io(returns="W", p_out="W", a="W", b="", c="1/W")
+def stage_loss(p_out, a, b, c):
+    r"""Loss of a stage delivering ``p_out``, :math:`A + B P + C P^2`.
+
+    Parameters
+    ----------
+    p_out : Quantity
+        Power delivered by the stage. [W]
+    a : Quantity
+        Fixed (no-load) loss of the units in service. [W]
+    b : float
+        Proportional loss coefficient. [-]
+    c : Quantity
+        Resistive loss coefficient. [1/W]
+
+    Returns
+    -------
+    Quantity
+        Loss. [W]
+    """
+    p = np.asarray(p_out, dtype=float)
+    return a + b * p + c * p * p
+
+
+@quantity_io(returns="W", p_out="W", a="W", b="", c="1/W")
+def stage_input(p_out, a, b, c):
+    r"""Power drawn by a stage delivering ``p_out``: :math:`P_{in} = P_{out} + A + B P_{out} + C P_{out}^2`.
+
+    Parameters as :func:`stage_loss`. Returns the input power [W].
+
+    Examples
+    --------
+    >>> import facility
+    >>> from facility.units import Q_
+    >>> stage_input(Q_(100, "kW"), Q_(1, "kW"), 0.01, Q_(1e-7, "1/W"))
+    <Quantity(103000.0, 'watt')>
+    """
+    p = np.asarray(p_out, dtype=float)
+    return p + a + b * p + c * p * p
+
+
+@quantity_io(returns="W", p_in="W", a="W", b="", c="1/W")
+def stage_output(p_in, a, b, c):
+    r"""Power delivered by a stage that draws ``p_in``: the positive root of
+    :math:`C P^2 + (1 + B) P + (A - P_{in}) = 0`.
+
+    .. math:: P_{out} = \frac{2 (P_{in} - A)}{(1 + B) + \sqrt{(1 + B)^2 + 4 C (P_{in} - A)}}
+
+    (the rationalised form, exact also for :math:`C = 0`). An input below the fixed loss :math:`A` delivers
+    nothing (0 W).
+
+    Parameters
+    ----------
+    p_in : Quantity
+        Power drawn by the stage. [W]
+    a, b, c
+        As :func:`stage_loss`.
+
+    Returns
+    -------
+    Quantity
+        Power delivered. [W]
+
+    Examples
+    --------
+    >>> import facility
+    >>> from facility.units import Q_
+    >>> stage_output(Q_(103, "kW"), Q_(1, "kW"), 0.01, Q_(1e-7, "1/W")).to("kW")
+    <Quantity(100.0, 'kilowatt')>
+    """
+    net = np.maximum(np.asarray(p_in, dtype=float) - a, 0.0)
+    return 2.0 * net / ((1.0 + b) + np.sqrt((1.0 + b) ** 2 + 4.0 * c * net))
+
+
+def fit_loss_coefficients(load_fraction, efficiency) -> tuple[float, float, float]:
+    r"""Fit per-unit loss coefficients :math:`(a, b, c)` to published efficiency points.
+
+    At per-unit load :math:`x` and efficiency :math:`\eta` the per-unit loss is :math:`x (1/\eta - 1)`;
+    the coefficients of :math:`a + b x + c x^2` are found by non-negative least squares
+    (``scipy.optimize.nnls``), so that no term can be negative (a loss curve cannot fall with load).
+
+    Parameters
+    ----------
+    load_fraction : array_like
+        Output power as a fraction of the unit rating, e.g. ``[0.25, 0.5, 0.75, 1.0]``. [-]
+    efficiency : array_like
+        Efficiency at each point, 0..1. [-]
+
+    Returns
+    -------
+    tuple of float
+        ``(a, b, c)``, per unit of rating. [-]
+
+    Raises
+    ------
+    ValueError
+        Fewer than three points, a load fraction not in (0, 1.5], or an efficiency not in (0, 1).
+
+    Examples
+    --------
+    >>> a, b, c = fit_loss_coefficients([0.25, 0.5, 1.0], [0.95, 0.965, 0.96])
+    >>> round(1.0 / (1.0 + a + b + c), 3)  # the curve passes near the 100 % point
+    0.96
+    """
+    x = np.asarray(load_fraction, dtype=float)
+    eta = np.asarray(efficiency, dtype=float)
+    if x.shape != eta.shape or x.ndim != 1 or x.size < 3:
+        raise ValueError("need at least three (load fraction, efficiency) points")
+    if np.any((x <= 0) | (x > 1.5)) or np.any((eta <= 0) | (eta >= 1)):
+        raise ValueError("load fractions must lie in (0, 1.5] and efficiencies in (0, 1)")
+    loss = x * (1.0 / eta - 1.0)
+    # weight each point by 1/x so that the fit is in efficiency terms (relative loss), not absolute loss
+    design = np.column_stack([np.ones_like(x), x, x * x]) / x[:, None]
+    coef, _ = nnls(design, loss / x)
+    return float(coef[0]), float(coef[1]), float(coef[2])
