@@ -115,6 +115,27 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _key_figures(d: dict) -> str:
+    """A one-line summary of a catalog entry's figures for the table."""
+    k = d["kind"]
+    if k == "overhead":
+        return (f"{d['power_per_accelerator_max_w']:g} W/acc max, {d['power_per_accelerator_typical_w']:g} typ, "
+                f"racks of {d['rack_power_max_kw']:g} kW")
+    if k == "transformer":
+        return (f"{d['rating_kva']:,.0f} kVA, P0 {d['no_load_loss_kw']:g} kW, Pk {d['load_loss_kw']:g} kW, "
+                f"eff@50% {d['efficiency_at_50pct']:.2%}")
+    if k == "converter":
+        peak = max(e for _, e in d["efficiency_points"])
+        return f"{d['rating_kw']:g} kW, peak eff {peak:.2%}"
+    if k == "conductor":
+        return (f"{d['material']} {d['ampacity_a']:g} A/circuit, {d['current_density_a_per_mm2']:g} A/mm2, "
+                f"{d['length_m']:g} m")
+    lf = d.get("liquid_fraction")
+    text = (f"{d['accelerators']:,} acc, {d['power_max_kw']:g} kW max, {d['power_typical_kw']:g} typ, "
+            f"{d['bf16_dense_tflops']:,.0f} TFLOPS")
+    return text + (f", {lf:.0%} liquid" if lf is not None else "")
+
+
 def _catalog(args: argparse.Namespace) -> int:
     cat = load_catalog()
     names = cat.names(*(args.kind,) if args.kind else ())
@@ -122,17 +143,9 @@ def _catalog(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return 0
-    rows = [["name", "kind", "accel.", "max kW", "typ. kW", "BF16 TFLOPS", "liquid", "description"]]
+    rows = [["name", "kind", "key figures", "description"]]
     for d in entries:
-        if d["kind"] == "overhead":
-            rows.append([d["name"], d["kind"], "", f"{d['power_per_accelerator_max_w']:g} W/acc",
-                         f"{d['power_per_accelerator_typical_w']:g} W/acc", "", f"{d['liquid_fraction']:.0%}",
-                         d["description"]])
-        else:
-            lf = d.get("liquid_fraction")
-            rows.append([d["name"], d["kind"], f"{d['accelerators']:,}", f"{d['power_max_kw']:g}",
-                         f"{d['power_typical_kw']:g}", f"{d['bf16_dense_tflops']:,.1f}",
-                         "" if lf is None else f"{lf:.0%}", d["description"]])
+        rows.append([d["name"], d["kind"], _key_figures(d), d["description"]])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")

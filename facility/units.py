@@ -63,7 +63,7 @@ def parse_quantity(value: Any, dimension: str) -> pint.Quantity:
             raise UnitParseError(f"got an empty string; expected {expected}")
         try:
             q = Q_(text)
-        except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, KeyError) as exc:
+        except Exception as exc:  # pint's parser raises many types (TokenError, SyntaxError, KeyError, ...)
             raise UnitParseError(f"cannot read {value!r} as a quantity ({exc}); expected {expected}") from None
     elif isinstance(value, bool):
         raise UnitParseError(f"got {value!r}; expected {expected}")

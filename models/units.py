@@ -70,13 +70,19 @@ def _scalar(value: Any) -> Any:
     return float(value) if np.ndim(value) == 0 else value
 
 
+def _wrap(ureg: pint.UnitRegistry, value: Any, unit: str) -> Any:
+    """A dimensionless result stays a plain number; anything else becomes a Quantity."""
+    return value if unit in ("", "1", "dimensionless") else ureg.Quantity(value, unit)
+
+
 def quantity_io(returns: str | tuple[str, ...], **units: str) -> Callable:
     """Decorate a kernel written on SI magnitudes so that it takes and returns Quantities.
 
     Parameters
     ----------
     returns
-        Unit (or tuple of units) of the kernel's output(s), e.g. ``"W"`` or ``("W", "A")``.
+        Unit (or tuple of units) of the kernel's output(s), e.g. ``"W"`` or ``("W", "A")``; ``""`` returns a
+        plain number (a dimensionless result such as an efficiency).
     **units
         For each argument the kernel receives in SI, the unit it expects, e.g. ``power="W"``;
         ``""`` marks a dimensionless argument (a plain number is accepted). Arguments not named here
@@ -101,8 +107,8 @@ def quantity_io(returns: str | tuple[str, ...], **units: str) -> Callable:
             ureg = registry()
             out = tuple(_scalar(o) for o in out) if isinstance(returns, tuple) else _scalar(out)
             if isinstance(returns, tuple):
-                return tuple(ureg.Quantity(o, u) for o, u in zip(out, returns, strict=True))
-            return ureg.Quantity(out, returns)
+                return tuple(_wrap(ureg, o, u) for o, u in zip(out, returns, strict=True))
+            return _wrap(ureg, out, returns)
 
         wrapper.kernel = kernel  # type: ignore[attr-defined]
         return wrapper

@@ -29,13 +29,16 @@ import pint
 
 from facility.errors import ScenarioError
 from facility.units import UnitParseError, parse_quantity
+from models.electrical.conductor import MATERIALS
+from models.electrical.converter import fit_loss_coefficients
 
 __all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
 
 _DIR = Path(__file__).parent
-_FILES = ("accelerators.toml", "systems.toml", "overheads.toml")
+_FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml")
 
-KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead")
+KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor")
+POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
 # field -> (dimension or "count" or "fraction", description with unit)
@@ -50,8 +53,17 @@ FIELDS: dict[str, tuple[str, str]] = {
     "power_per_accelerator_max": ("[power]", "overhead power per accelerator, maximum [W]"),
     "power_per_accelerator_typical": ("[power]", "overhead power per accelerator, typical [W]"),
     "rack_power_max": ("[power]", "provisioned power of one overhead rack [W]"),
+    "core_voltage": ("[electric_potential]", "core supply voltage [V]"),
+    "rating": ("[power]", "rating of one unit [W or VA]"),
+    "no_load_loss": ("[power]", "no-load (core) loss [W]"),
+    "load_loss": ("[power]", "load (winding) loss at rated current [W]"),
+    "efficiency_points": ("points", "efficiency against per-unit load, [[x, efficiency], ...] [-]"),
+    "ampacity": ("[current]", "current rating of one circuit [A]"),
+    "current_density": ("[current] / [length] ** 2", "design current density [A/mm^2]"),
+    "length": ("[length]", "route length [m]"),
+    "temperature": ("[temperature]", "conductor operating temperature [degC]"),
 }
-TEXT_FIELDS = ("kind", "vendor", "description", "contains")
+TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense"),
     "module": ("contains", "count"),
@@ -60,9 +72,15 @@ REQUIRED = {
     "pod": ("contains", "count"),
     "overhead": ("power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"),
+    "transformer": ("rating", "no_load_loss", "load_loss"),
+    "converter": ("rating", "efficiency_points"),
+    "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
 }
 ALLOWED = {
-    "accelerator": {"power_max", "power_typical", "bf16_dense"},
+    "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
+    "transformer": {"rating", "no_load_loss", "load_loss"},
+    "converter": {"rating", "efficiency_points"},
+    "conductor": {"ampacity", "current_density", "length", "temperature"},
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
 }
@@ -89,6 +107,7 @@ class Entry:
     vendor: str = ""
     contains: str | None = None
     values: Mapping[str, Value] = field(default_factory=dict)
+    material: str = ""
 
     def get(self, name: str) -> Any:
         v = self.values.get(name)
@@ -119,6 +138,15 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 1:
             raise err(f"got {value!r}; expected a whole number >= 1 ({desc})")
         return Value(int(value), source)
+    if dim == "points":
+        ok = isinstance(value, list | tuple) and len(value) >= 3 and all(
+            isinstance(p, list | tuple) and len(p) == 2 and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in p) for p in value)
+        if not ok or not all(0 < p[0] <= 1.5 and 0 < p[1] < 1 for p in value) or any(
+                b[0] <= a[0] for a, b in zip(value, value[1:], strict=False)):
+            raise err(f"got {value!r}; expected at least three [load fraction, efficiency] pairs with load "
+                      f"fractions increasing in (0, 1.5] and efficiencies in (0, 1) ({desc})")
+        return Value(tuple((float(x), float(e)) for x, e in value), source)
     if dim == "fraction":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (0.0 <= value <= 1.0):
             raise err(f"got {value!r}; expected a number from 0 to 1 ({desc})")
@@ -127,6 +155,10 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
         q = parse_quantity(value, dim)
     except UnitParseError as exc:
         raise err(f"{exc} ({desc})") from None
+    if dim == "[temperature]":
+        if not -50.0 <= q.m_as("degC") <= 150.0:
+            raise err(f"got {value!r}; expected a conductor temperature from -50 degC to 150 degC ({desc})")
+        return Value(q, source)
     if q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
         raise err(f"got {value!r}; expected a positive value ({desc})")
     return Value(q, source)
@@ -149,15 +181,19 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED[kind]
     values: dict[str, Value] = dict(base.values) if base else {}
-    text = {k: getattr(base, k) for k in ("description", "vendor", "contains")} if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material")} if base else {}
     for key, val in raw.items():
         if key in TEXT_FIELDS:
             if key == "kind":
                 continue
-            if key == "contains" and kind in ("accelerator", "overhead"):
-                raise err_at(key)(f"an {kind} contains nothing")
+            if key == "contains" and (kind not in LEVEL or kind == "accelerator"):
+                raise err_at(key)(f"a {kind} contains nothing")
+            if key == "material" and kind != "conductor":
+                raise err_at(key)(f"only a conductor has a material; this is a {kind}")
             if not isinstance(val, str):
                 raise err_at(key)(f"got {val!r}; expected a string")
+            if key == "material" and val not in MATERIALS:
+                raise err_at(key)(f"got {val!r}; expected one of {', '.join(sorted(MATERIALS))}")
             text[key] = val
         elif key in allowed:
             values[key] = _parse_value(key, val, default_source, err_at(key))
@@ -169,7 +205,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         if req not in values and not text.get(req):
             raise err_at(req)(f"missing; a {kind} needs {', '.join(REQUIRED[kind])}")
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
-                 vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values)
+                 vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
+                 material=text.get("material", "") or "")
 
 
 class Catalog:
@@ -284,6 +321,11 @@ class Catalog:
         raise ScenarioError(f"{name!r} has no liquid_fraction, nor has anything it contains",
                             key=f"{name}.liquid_fraction")
 
+    def loss_coefficients(self, name: str) -> tuple[float, float, float]:
+        """Per-unit loss coefficients (a, b, c) of a converter, fitted to its efficiency points."""
+        pts = self.entries[name].get("efficiency_points")
+        return fit_loss_coefficients([p[0] for p in pts], [p[1] for p in pts])
+
     def sources(self, name: str) -> dict[str, str]:
         return {k: v.source for k, v in self.entries[name].values.items()}
 
@@ -306,6 +348,24 @@ class Catalog:
             lf = self.liquid_fraction(name)
             if not math.isnan(lf):
                 d["liquid_fraction"] = lf
+        elif e.kind == "transformer":
+            from models.electrical.transformer import doe_efficiency, peak_efficiency_index
+            r, p0, pk = e.get("rating"), e.get("no_load_loss"), e.get("load_loss")
+            d["rating_kva"] = r.m_as("kVA")
+            d["no_load_loss_kw"] = p0.m_as("kW")
+            d["load_loss_kw"] = pk.m_as("kW")
+            d["efficiency_at_50pct"] = round(doe_efficiency(r, p0, pk, 0.5), 6)
+            d["peak_efficiency_index"] = round(peak_efficiency_index(r, p0, pk), 6)
+        elif e.kind == "converter":
+            d["rating_kw"] = e.get("rating").m_as("kW")
+            d["efficiency_points"] = [list(p) for p in e.get("efficiency_points")]
+            d["loss_coefficients_pu"] = [round(c, 8) for c in self.loss_coefficients(name)]
+        elif e.kind == "conductor":
+            d["material"] = e.material
+            d["ampacity_a"] = e.get("ampacity").m_as("A")
+            d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
+            d["length_m"] = e.get("length").m_as("m")
+            d["temperature_degc"] = e.get("temperature").m_as("degC")
         else:
             d["power_per_accelerator_max_w"] = e.get("power_per_accelerator_max").m_as("W")
             d["power_per_accelerator_typical_w"] = e.get("power_per_accelerator_typical").m_as("W")

@@ -1,0 +1,122 @@
+"""Redundancy schemes: from a load and a unit rating to units required and installed, and unit loading in the
+normal state and in the worst single failure.
+
+Schemes (the loading is the load on one unit as a fraction of its rating):
+
+==================  ===========================================  ===========================  ==========================
+scheme              installed (N = ceil(load / rating))          normal loading               worst single failure
+==================  ===========================================  ===========================  ==========================
+``N``               N                                            L / (N R)                    L / ((N-1) R): overload
+``N+1``, ``N+2``    N + 1, N + 2                                 L / (installed R)            L / ((installed-1) R)
+``2N``              2 N (two sides A and B)                      L / (2 N R)                  a whole side lost: L / (N R)
+``2(N+1)``          2 (N + 1)                                    L / (2 (N+1) R)              side lost: L / ((N+1) R)
+``xN/y``            ceil(N / y) groups of x units (distributed   L / (installed R), ~ y / x   L / groups / ((x-1) R)
+                    redundant, e.g. ``4N/3``)
+``catcher y+1``     ceil(N / y) blocks of y units + 1 catcher    L / (groups y R)             the catcher takes the
+                    each (block redundant with a catcher)                                     failed unit: unchanged
+==================  ===========================================  ===========================  ==========================
+
+The distributed-redundant and catcher schemes follow the Uptime Institute / vendor terminology (e.g.
+Schneider Electric White Paper 75, "Comparing UPS System Design Configurations", 2012): in a 4N/3 design four
+blocks carry three blocks' worth of load, each loaded to 75 % so that the loss of any one leaves three at 100 %.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+__all__ = ["RedundancyResult", "size_units", "parse_scheme", "SCHEME_HELP"]
+
+SCHEME_HELP = "N, N+1, N+2, 2N, 2(N+1), xN/y (e.g. 4N/3) or 'catcher y+1' (e.g. 'catcher 4+1')"
+_DR = re.compile(r"^(\d+)N/(\d+)$")
+_CATCHER = re.compile(r"^catcher\s*(\d+)\s*\+\s*1$")
+
+
+@dataclass(frozen=True)
+class RedundancyResult:
+    """Unit counts and loadings of one redundancy scheme at one load.
+
+    ``loading_normal`` and ``loading_failed`` are per-unit loads [-] (1.0 = at rating); ``overload_on_failure``
+    says that the worst single failure loads the surviving units beyond their rating (or drops load).
+    """
+
+    scheme: str
+    units_required: int
+    units_installed: int
+    units_in_service: int
+    loading_normal: float
+    loading_failed: float
+    overload_on_failure: bool
+
+
+def parse_scheme(scheme: str) -> tuple[str, int, int]:
+    """Normalise a scheme string to ``(kind, x, y)``; raise ValueError with the accepted forms."""
+    s = scheme.strip().replace(" ", "") if not scheme.strip().startswith("catcher") else scheme.strip()
+    if s in ("N", "N+1", "N+2", "2N", "2(N+1)"):
+        return s, 0, 0
+    m = _DR.match(s)
+    if m:
+        x, y = int(m[1]), int(m[2])
+        if not x > y >= 1:
+            raise ValueError(f"distributed redundant {scheme!r} needs x > y >= 1 (e.g. 4N/3)")
+        return "DR", x, y
+    m = _CATCHER.match(s)
+    if m:
+        y = int(m[1])
+        if y < 1:
+            raise ValueError(f"catcher scheme {scheme!r} needs at least one active unit")
+        return "catcher", y + 1, y
+    raise ValueError(f"unknown redundancy scheme {scheme!r}; expected {SCHEME_HELP}")
+
+
+def size_units(load: float, rating: float, scheme: str) -> RedundancyResult:
+    """Units and loadings for ``load`` on units of ``rating`` (same unit, e.g. W or VA) under ``scheme``.
+
+    Parameters
+    ----------
+    load
+        The load the units must carry together. [W or VA]
+    rating
+        The rating of one unit. [W or VA]
+    scheme
+        A scheme string (see the module table).
+
+    Examples
+    --------
+    >>> r = size_units(3000.0, 1000.0, "4N/3")
+    >>> (r.units_required, r.units_installed, r.loading_normal, r.loading_failed)
+    (3, 4, 0.75, 1.0)
+    """
+    if rating <= 0:
+        raise ValueError("unit rating must be positive")
+    if load < 0:
+        raise ValueError("load must not be negative")
+    kind, x, y = parse_scheme(scheme)
+    n = math.ceil(load / rating * (1 - 1e-12)) if load > 0 else 0
+    if n == 0:
+        return RedundancyResult(scheme, 0, 0, 0, 0.0, 0.0, False)
+    if kind == "N":
+        installed = n
+        failed = load / ((n - 1) * rating) if n > 1 else math.inf
+    elif kind in ("N+1", "N+2"):
+        installed = n + (1 if kind == "N+1" else 2)
+        failed = load / ((installed - 1) * rating)
+    elif kind == "2N":
+        installed = 2 * n
+        failed = load / (n * rating)
+    elif kind == "2(N+1)":
+        installed = 2 * (n + 1)
+        failed = load / ((n + 1) * rating)
+    elif kind == "DR":
+        groups = math.ceil(n / y)
+        installed = groups * x
+        failed = load / groups / ((x - 1) * rating)
+    else:  # catcher: blocks of y active units share one catcher; the catcher idles in the normal state
+        groups = math.ceil(n / y)
+        installed = groups * (y + 1)
+        normal = load / (groups * y * rating)
+        return RedundancyResult(scheme, n, installed, groups * y, normal, normal, normal > 1 + 1e-9)
+    normal = load / (installed * rating)
+    return RedundancyResult(scheme, n, installed, installed, normal, failed, failed > 1 + 1e-9)
