@@ -63,7 +63,8 @@ def test_every_number_has_a_source():
 def test_every_entry_is_listed_with_key_figures():
     for name in CAT.names():
         d = CAT.describe(name)
-        assert d["kind"] in ("accelerator", "module", "node", "rack", "pod", "overhead")
+        assert d["kind"] in ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter",
+                             "conductor")
         assert d["sources"]
         if d["kind"] in ("accelerator", "module", "node", "rack", "pod"):
             assert d["power_max_kw"] >= d["power_typical_kw"] > 0
