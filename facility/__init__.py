@@ -5,6 +5,9 @@ Public API
 - :data:`ureg`, :data:`Q_` — the project's single pint registry.
 - :class:`Scenario`, :func:`load_scenario` — scenario files (TOML) and scenarios built in code.
 - :func:`it_load` -> :class:`ItLoad` — compute plan to IT load (counts, design/typical power, heat split).
+- :func:`design_power_chain` -> :class:`PowerDesign` — the power chain grid to chip, sized; arrays via
+  :meth:`PowerDesign.evaluate`.
+- :func:`run` -> :class:`CampusResult` — the whole sizing of a scenario; :func:`to_json` its stable JSON.
 - :func:`load_catalog` -> :class:`Catalog` — the hardware catalog with sources.
 - :class:`ScenarioError`, :class:`InfeasibleDesign` — the errors users see.
 """
@@ -13,22 +16,12 @@ from facility.units import Q_, ureg  # noqa: I001  (first: it sets pint's applic
 from facility.catalog import Catalog, load_catalog
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import DeploymentLoad, ItLoad, OverheadLoad, it_load
+from facility.power import PowerDesign, StageResult, design_power_chain
+from facility.campus import CampusResult, run
 from facility.results import to_json
 from facility.scenario import Scenario, load_scenario
 
-__all__ = [
-           "Q_",
-           "Catalog",
-           "DeploymentLoad",
-           "InfeasibleDesign",
-           "ItLoad",
-           "OverheadLoad",
-           "Scenario",
-           "ScenarioError",
-           "it_load",
-           "load_catalog",
-           "load_scenario",
-           "to_json",
-           "ureg",
-]
+__all__ = ["ureg", "Q_", "Scenario", "load_scenario", "it_load", "ItLoad", "DeploymentLoad", "OverheadLoad",
+           "design_power_chain", "PowerDesign", "StageResult", "run", "CampusResult", "to_json",
+           "Catalog", "load_catalog", "ScenarioError", "InfeasibleDesign"]
 __version__ = "0.1.0"

@@ -21,9 +21,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from facility.campus import run
 from facility.catalog import KINDS, load_catalog
 from facility.errors import InfeasibleDesign, ScenarioError
-from facility.plan import it_load
 from facility.results import to_json, to_table
 from facility.scenario import load_scenario
 
@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     scenario = load_scenario(path)
-    doc = to_json(scenario, it_load(scenario))
+    doc = to_json(run(scenario))
     out = json.dumps(doc, indent=2) if args.format == "json" else to_table(doc)
     sys.stdout.write(out + "\n")
     return 0
@@ -81,7 +81,7 @@ def _check(args: argparse.Namespace) -> int:
     for f in files:
         try:
             scenario = load_scenario(f)
-            doc = to_json(scenario, it_load(scenario))
+            doc = to_json(run(scenario))
         except (ScenarioError, InfeasibleDesign) as exc:
             rows.append({"scenario": str(f), "quantity": "(load)", "band": None, "value": None, "ok": False,
                          "error": str(exc)})

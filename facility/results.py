@@ -6,10 +6,11 @@ Keys are stable: later work adds keys, it does not rename or remove them. Units 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from facility.plan import ItLoad
-from facility.scenario import Scenario
+from facility.campus import CampusResult
+from facility.power import PowerDesign
 
 __all__ = ["RESULT_KEYS", "SCHEMA_VERSION", "to_json", "to_table"]
 
@@ -32,6 +33,13 @@ RESULT_KEYS: dict[str, str] = {
     "hall_it_power_mw": "design IT power per hall [MW]",
     "rack_density_kw": "mean design power of a compute rack [kW]",
     "bf16_dense_eflops": "installed peak dense BF16 [EFLOPS]",
+    "grid_import_mw": "grid import at design, IT and mechanical branches [MW]",
+    "grid_import_it_mw": "grid import for the IT branch (with its share of trunk losses) [MW]",
+    "electrical_loss_mw": "losses outside the racks: substation, distribution, UPS [MW]",
+    "in_rack_loss_mw": "conversion and busbar losses inside the racks (part of the IT power) [MW]",
+    "delivered_to_chips_mw": "power reaching the core rails of the racks [MW]",
+    "copper_mass_t": "copper in the conductors of the power chain [t]",
+    "end_to_end_efficiency": "power delivered to chips and overhead IT / grid import [-]",
 }
 
 
@@ -39,8 +47,57 @@ def _r(x: float, nd: int = 6) -> float:
     return round(float(x), nd)
 
 
-def to_json(scenario: Scenario, load: ItLoad) -> dict[str, Any]:
-    """The JSON document for a scenario and its IT load (plain Python types, JSON-serialisable)."""
+def _num(x: float, nd: int = 6) -> float | None:
+    """A JSON number, or null for an infinite value (a single failure that drops the load)."""
+    return None if not math.isfinite(x) else round(float(x), nd)
+
+
+def _stages(power: PowerDesign) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": st.id, "name": st.name, "zone": st.zone, "deployment": st.deployment, "equipment": st.equipment,
+            "kind": st.kind, "system": st.system, "redundancy": st.redundancy,
+            "voltage_v": _r(st.voltage_out.m_as("V")),
+            "current_a": _r(st.current.m_as("A"), 3),
+            "current_per_unit_a": _r(st.current_per_unit.m_as("A"), 3),
+            "current_per_accelerator_a": None if st.current_per_accelerator is None
+            else _r(st.current_per_accelerator.m_as("A"), 3),
+            "power_in_kw": _r(st.power_in.m_as("kW")), "power_out_kw": _r(st.power_out.m_as("kW")),
+            "loss_kw": _r(st.loss.m_as("kW")), "efficiency": _r(st.efficiency, 8),
+            "units_installed": st.units_installed, "units_required": st.units_required,
+            "units_in_service": st.units_in_service,
+            "unit_rating_kw": _r(st.unit_rating.m_as(st.unit_rating_unit) / 1e3) if st.unit_rating_unit != "A"
+            else None,
+            "unit_rating": f"{st.unit_rating.m_as(st.unit_rating_unit) / (1 if st.unit_rating_unit == 'A' else 1e3):g} "
+                           f"{'A' if st.unit_rating_unit == 'A' else 'k' + st.unit_rating_unit}",
+            "loading_normal": _num(st.loading_normal), "loading_failed": _num(st.loading_failed),
+            "overload_on_failure": st.overload_on_failure,
+            "copper_mass_kg": _r(st.copper_mass.m_as("kg"), 3),
+        }
+        for st in power.stages
+    ]
+
+
+def _equipment(power: PowerDesign) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for st in power.stages:
+        if st.units_installed == 0:
+            continue
+        row = rows.setdefault(st.equipment, {
+            "kind": st.kind, "model": st.equipment, "count": 0,
+            "rating": f"{st.unit_rating.m_as(st.unit_rating_unit) / (1 if st.unit_rating_unit == 'A' else 1e3):g} "
+                      f"{'A' if st.unit_rating_unit == 'A' else 'k' + st.unit_rating_unit}",
+            "stages": []})
+        row["count"] += st.units_installed
+        if st.id not in row["stages"]:
+            row["stages"].append(st.id)
+    return list(rows.values())
+
+
+def to_json(result: CampusResult) -> dict[str, Any]:
+    """The JSON document of a sized campus (plain Python types, JSON-serialisable)."""
+    scenario, load, power = result.scenario, result.load, result.power
+    delivered = power.delivered_to_chips + power.delivered_to_overhead_it
     return {
         "schema_version": SCHEMA_VERSION,
         "scenario": scenario.name,
@@ -89,9 +146,20 @@ def to_json(scenario: Scenario, load: ItLoad) -> dict[str, Any]:
         ],
         "site": {"weather": scenario.site.weather, "weather_file": str(scenario.weather_path),
                  "grid_voltage_kv": _r(scenario.site.grid_voltage.m_as("kV"))},
-        "power": {"architecture": scenario.power.architecture},
+        "power": {"architecture": scenario.power.architecture, "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")),
+                  "power_factor": power.power_factor},
         "cooling": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
                     "heat_rejection": scenario.cooling.heat_rejection},
+        "grid_import_mw": _r(power.grid_import.m_as("MW")),
+        "grid_import_it_mw": _r(power.grid_import_it.m_as("MW")),
+        "electrical_loss_mw": _r(power.electrical_loss.m_as("MW")),
+        "in_rack_loss_mw": _r(power.in_rack_loss.m_as("MW")),
+        "delivered_to_chips_mw": _r(power.delivered_to_chips.m_as("MW")),
+        "copper_mass_t": _r(power.copper_mass.m_as("t")),
+        "end_to_end_efficiency": _r((delivered / power.grid_import).m_as(""), 8) if power.grid_import.m else None,
+        "stages": _stages(power),
+        "equipment": _equipment(power),
+        "power_warnings": list(power.warnings),
     }
 
 
@@ -132,7 +200,27 @@ def to_table(doc: dict[str, Any]) -> str:
         ("heat to liquid / to air", f"{doc['heat_to_liquid_mw']:.2f} MW / {doc['heat_to_air_mw']:.2f} MW"),
         ("mean compute rack density", f"{doc['rack_density_kw']:.1f} kW"),
         ("peak dense BF16", f"{doc['bf16_dense_eflops']:.2f} EFLOPS"),
+        ("grid import at design (IT branch)", f"{doc['grid_import_mw']:.2f} MW ({doc['grid_import_it_mw']:.2f} MW)"),
+        ("losses: outside racks / in racks", f"{doc['electrical_loss_mw']:.2f} MW / {doc['in_rack_loss_mw']:.2f} MW"),
+        ("delivered to chips; end-to-end", f"{doc['delivered_to_chips_mw']:.2f} MW; {doc['end_to_end_efficiency']:.1%}"),
+        ("copper in the power chain", f"{doc['copper_mass_t']:.1f} t"),
     ]
     w = max(len(k) for k, _ in summary)
     lines += [f"{k.ljust(w)}  {v}" for k, v in summary]
+    lines += ["", f"Power chain ({doc['power']['architecture']}), grid {doc['site']['grid_voltage_kv']:g} kV to chip:"]
+    rows = [["stage", "V", "A total", "A/unit", "P in MW", "loss kW", "eff.", "units req/inst", "unit",
+             "redund.", "load norm/fail"]]
+    for st in doc["stages"]:
+        if st["units_installed"] == 0:
+            continue
+        name = st["name"] + (f" [{st['deployment']}]" if st["deployment"] else "")
+        per_acc = f" ({st['current_per_accelerator_a']:,.0f}/chip)" if st["current_per_accelerator_a"] else ""
+        lf = st["loading_failed"]
+        rows.append([name, f"{st['voltage_v']:,.6g}", f"{st['current_a']:,.0f}{per_acc}",
+                     f"{st['current_per_unit_a']:,.1f}", f"{st['power_in_kw'] / 1e3:,.3f}", f"{st['loss_kw']:,.1f}",
+                     f"{st['efficiency']:.2%}", f"{st['units_required']:,}/{st['units_installed']:,}", st["unit_rating"],
+                     st["redundancy"], f"{st['loading_normal']:.0%}/" + ("lost" if lf is None else f"{lf:.0%}")])
+    lines += _grid(rows, "lrrrrrrrlll")
+    for wmsg in doc["power_warnings"]:
+        lines.append(f"warning: {wmsg}")
     return "\n".join(lines)

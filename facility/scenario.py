@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, format_key_path
 from facility.sites import resolve_weather
@@ -52,7 +53,7 @@ __all__ = [
     "load_scenario",
 ]
 
-ARCHITECTURES = ("ac-480v", "ac-415v", "dc-800v")
+ARCHITECTURES = tuple(architectures())
 HEAT_REJECTION = ("dry-cooler", "adiabatic", "cooling-tower", "chiller")
 #: ASHRAE TC 9.9, "Liquid Cooling Guidelines for Datacom Equipment Centers", 2nd ed. (2014) and the 2021
 #: update: facility water supply temperature upper limit of each class [degC]. W+ is "above 45 degC".
@@ -182,10 +183,40 @@ class Compute(_Strict):
     halls: Halls | None = Field(None, description="Grouping into halls; absent: one hall.")
 
 
+def _scheme(value: Any) -> str:
+    from facility.redundancy import parse_scheme
+    if not isinstance(value, str):
+        raise ValueError(f"got {value!r}; expected a redundancy scheme string")
+    parse_scheme(value)
+    return value
+
+
+def _voltage_text(value: Any) -> str:
+    parse_quantity(value, "[electric_potential]")
+    return value if isinstance(value, str) else f"{value:~P}"
+
+
+class StageOverride(_Strict):
+    """Changes to one stage of the architecture (by its id)."""
+
+    equipment: str | None = Field(None, description="Catalog equipment of the same kind.")
+    redundancy: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _scheme(v))] = Field(
+        None, description="N, N+1, N+2, 2N, 2(N+1), xN/y or 'catcher y+1'.")
+    voltage_out: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _voltage_text(v))] = Field(
+        None, description="Output voltage of the stage. [V]")
+
+
 class Power(_Strict):
     """The power chain."""
 
     architecture: str = Field("ac-480v", description="Power architecture: " + " | ".join(ARCHITECTURES))
+    mv_voltage: Annotated[Any, _quantity("[electric_potential]", low=Q_(4, "kV"), high=Q_(69, "kV"),
+                                         what="a medium voltage")] = Field(
+        default_factory=lambda: Q_(34.5, "kV"),
+        description="Medium voltage of the campus distribution. [V] Default 34.5 kV (engineering assumption: "
+                    "the common North American MV level for large campuses; 13.8 kV is the other).")
+    stages: dict[str, StageOverride] = Field(default_factory=dict,
+                                             description="Overrides of stages by id (see `facility architectures`).")
 
     @field_validator("architecture")
     @classmethod
@@ -361,6 +392,24 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
                        f"expected one of {', '.join(catalog.names('overhead'))}")
     if len(set(s.compute.overheads)) != len(s.compute.overheads):
         raise fail("compute.overheads", "an overhead is listed twice")
+    if s.site.grid_voltage <= s.power.mv_voltage:
+        raise fail("site.grid_voltage", f"{s.site.grid_voltage:~P} is not above the MV level "
+                   f"{s.power.mv_voltage:~P} (power.mv_voltage); expected the transmission voltage at the point "
+                   "of interconnection, e.g. 161 kV or 345 kV")
+    stages, mech, _ = architecture_stages(s.power.architecture)
+    by_id = {st.id: st for st in [*stages, *mech]}
+    for sid, o in s.power.stages.items():
+        key = f"power.stages.{sid}"
+        if sid not in by_id:
+            close = difflib.get_close_matches(sid, sorted(by_id), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise fail(key, f"no stage {sid!r} in architecture {s.power.architecture!r}; {hint}expected one of "
+                       f"{', '.join(by_id)}")
+        if o.equipment is not None:
+            want = catalog[by_id[sid].equipment].kind
+            if o.equipment not in catalog or catalog[o.equipment].kind != want:
+                raise fail(f"{key}.equipment", f"got {o.equipment!r}; expected a {want} of the catalog: "
+                           f"{', '.join(catalog.names(want))}")
     for key in s.expect:
         if key not in RESULT_KEYS:
             close = difflib.get_close_matches(key, sorted(RESULT_KEYS), n=1)

@@ -17,6 +17,7 @@ a node ``count`` accelerators (or modules), and power is given or derived from t
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import tomllib
 from collections.abc import Mapping
@@ -65,7 +66,7 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material")
 REQUIRED = {
-    "accelerator": ("power_max", "power_typical", "bf16_dense"),
+    "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
     "module": ("contains", "count"),
     "node": ("contains", "count"),
     "rack": ("contains", "count"),
@@ -143,7 +144,7 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             isinstance(p, list | tuple) and len(p) == 2 and all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in p) for p in value)
         if not ok or not all(0 < p[0] <= 1.5 and 0 < p[1] < 1 for p in value) or any(
-                b[0] <= a[0] for a, b in zip(value, value[1:], strict=False)):
+                b[0] <= a[0] for a, b in itertools.pairwise(value)):
             raise err(f"got {value!r}; expected at least three [load fraction, efficiency] pairs with load "
                       f"fractions increasing in (0, 1.5] and efficiencies in (0, 1) ({desc})")
         return Value(tuple((float(x), float(e)) for x, e in value), source)

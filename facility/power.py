@@ -1,0 +1,374 @@
+"""The power chain from the grid to the chip: stages as data, sized at design load, evaluated on arrays.
+
+An architecture (``facility/architectures.toml``) is a list of stages from the point of interconnection to
+the core rail of the chips, plus a mechanical branch for the cooling plant and house loads. Each stage names
+an equipment entry of the catalog (a transformer, a converter or a conductor), its output voltage, its
+redundancy scheme and whether its units are pooled for the campus or provisioned in every rack.
+
+Sizing (:func:`design_power_chain`)
+
+* Inside the racks (zone ``rack``) the rack input power is known (the IT power of the compute plan), and the
+  stages are walked downward to the chip: each stage's units are sized on the power it draws (conservative),
+  and its output follows from the inverse of its loss curve. What reaches the core rails is the power
+  delivered to the chips (and other point-of-load consumers).
+* Outside the racks (zones ``it``, ``mechanical``, ``trunk``) the stages are walked upward from the load:
+  units sized on the power they deliver (apparent power for transformers and AC conductors), input = output
+  + loss. The trunk carries the sum of the IT and mechanical branches.
+* Every stage's loss is :math:`A + B P + C P^2` (see :mod:`models.electrical.converter`) with the units in
+  service of the normal state; the same coefficients evaluate any array of loads without a Python loop over
+  time (:meth:`PowerDesign.evaluate`).
+
+Energy closes at every stage (input = output + loss) and in total: grid import = power delivered to the
+chips and overhead IT + mechanical load + all losses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pint
+
+from facility.architectures import StageSpec, architecture_stages
+from facility.catalog import Catalog
+from facility.plan import ItLoad
+from facility.redundancy import size_units
+from facility.scenario import Scenario
+from facility.units import Q_
+from models.electrical.conductor import MATERIALS
+
+__all__ = ["StageResult", "PowerDesign", "design_power_chain"]
+
+_SQRT3 = math.sqrt(3.0)
+_EQUIPMENT_KIND = ("transformer", "converter", "conductor")
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """A sized stage at the design point. Powers [W], currents [A], voltage [V], mass [kg] as Quantities.
+
+    ``loss_coefficients`` are the SI coefficients ``(A [W], B [-], C [1/W])`` of the stage's loss at the units
+    in service, per group (per rack for rack stages, times ``groups`` racks); :meth:`PowerDesign.evaluate`
+    uses them on arrays.
+    """
+
+    id: str
+    name: str
+    zone: str
+    deployment: str | None
+    equipment: str
+    kind: str
+    system: str
+    redundancy: str
+    voltage_out: pint.Quantity
+    power_out: pint.Quantity
+    power_in: pint.Quantity
+    loss: pint.Quantity
+    efficiency: float
+    current: pint.Quantity
+    current_per_unit: pint.Quantity
+    current_per_accelerator: pint.Quantity | None
+    units_required: int
+    units_installed: int
+    units_in_service: int
+    unit_rating: pint.Quantity
+    unit_rating_unit: str
+    loading_normal: float
+    loading_failed: float
+    overload_on_failure: bool
+    copper_mass: pint.Quantity
+    groups: int
+    loss_coefficients: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class PowerDesign:
+    """The sized power chain: stage results (grid first) and the totals at the design point [W]."""
+
+    architecture: str
+    stages: tuple[StageResult, ...]
+    grid_voltage: pint.Quantity
+    mv_voltage: pint.Quantity
+    power_factor: float
+    it_power: pint.Quantity
+    mechanical_power: pint.Quantity
+    delivered_to_chips: pint.Quantity
+    delivered_to_overhead_it: pint.Quantity
+    in_rack_loss: pint.Quantity
+    electrical_loss: pint.Quantity
+    grid_import: pint.Quantity
+    grid_import_it: pint.Quantity
+    grid_import_mechanical: pint.Quantity
+    copper_mass: pint.Quantity
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def total_loss(self) -> pint.Quantity:
+        """All losses from the grid to the chips, in-rack included. [W]"""
+        return self.in_rack_loss + self.electrical_loss
+
+    def evaluate(self, it_power: Any, mechanical_power: Any = None) -> dict[str, np.ndarray]:
+        """Evaluate the chain at arrays of IT power (and mechanical load), with the design's units in service.
+
+        Every rack's input scales with ``it_power / design IT power`` (the compute plan runs at one
+        utilisation); overhead IT scales the same way. No Python loop over the array: one vectorised pass per
+        stage.
+
+        Parameters
+        ----------
+        it_power : Quantity or array
+            IT power at the rack inputs, scalar or array (e.g. 8,760 hours). [W]
+        mechanical_power : Quantity or array, optional
+            Load of the mechanical branch (cooling plant and house loads). [W]
+
+        Returns
+        -------
+        dict of ndarray (SI, watts)
+            ``grid_import``, ``grid_import_it``, ``delivered_to_chips``, ``delivered_to_overhead_it``,
+            ``in_rack_loss``, ``electrical_loss``, ``mechanical``, and ``loss:<stage id>[:deployment]`` per stage.
+        """
+        p_it = np.asarray(it_power.m_as("W") if isinstance(it_power, pint.Quantity) else it_power, dtype=float)
+        if mechanical_power is None:
+            p_mech = np.zeros_like(p_it)
+        else:
+            p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
+                                else mechanical_power, dtype=float) * np.ones_like(p_it)
+        return _evaluate(self, p_it, p_mech)
+
+
+# ---------------------------------------------------------------------------------------------- kernels
+def _line_factor(system: str, voltage: float, pf: float) -> float:
+    """P = factor * I for one circuit: sqrt(3) V pf (three-phase) or V (DC)."""
+    return _SQRT3 * voltage * pf if system == "ac3" else voltage
+
+
+def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
+                        ) -> tuple[tuple[float, float, float], Any, float, str, float]:
+    """Size one stage (per group) on the power ``p_size`` [W].
+
+    Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
+    """
+    e = cat[spec.equipment]
+    if e.kind == "transformer":
+        rating = e.get("rating").m_as("VA")
+        red = size_units(p_size / pf, rating, spec.redundancy)
+        n = red.units_in_service
+        if n == 0:
+            return (0.0, 0.0, 0.0), red, rating, "VA", 0.0
+        p0, pk = e.get("no_load_loss").m_as("W"), e.get("load_loss").m_as("W")
+        # loss = n P0 + n Pk (P / (pf n S))^2 = n P0 + Pk P^2 / (pf^2 n S^2)
+        return (n * p0, 0.0, pk / (pf * pf * n * rating * rating)), red, rating, "VA", 0.0
+    if e.kind == "converter":
+        rating = e.get("rating").m_as("W")
+        red = size_units(p_size, rating, spec.redundancy)
+        n = red.units_in_service
+        if n == 0:
+            return (0.0, 0.0, 0.0), red, rating, "W", 0.0
+        a, b, c = cat.loss_coefficients(spec.equipment)
+        return (n * rating * a, b, c / (n * rating)), red, rating, "W", 0.0
+    # conductor: circuits of a given ampacity; sections from the design current density
+    ampacity = e.get("ampacity").m_as("A")
+    k = _line_factor(spec.system, v_out, pf)
+    red = size_units(p_size / k, ampacity, spec.redundancy)
+    n = red.units_in_service
+    area = ampacity / e.get("current_density").m_as("A/m^2")
+    length = e.get("length").m_as("m")
+    rho20, alpha, density = MATERIALS[e.material]
+    rho = rho20 * (1.0 + alpha * (e.get("temperature").m_as("degC") - 20.0))
+    n_cond = 3 if spec.system == "ac3" else 2
+    r_c = rho * length / area
+    mass = red.units_installed * n_cond * area * length * density
+    if n == 0:
+        return (0.0, 0.0, 0.0), red, ampacity, "A", mass
+    # loss = n_cond R_c I^2 / n, with I = P / k
+    return (0.0, 0.0, n_cond * r_c / (n * k * k)), red, ampacity, "A", mass
+
+
+def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
+    a, b, c = abc
+    return a + b * p + c * p * p
+
+
+def _inverse(p_in: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
+    a, b, c = abc
+    net = np.maximum(np.asarray(p_in, dtype=float) - a, 0.0)
+    return 2.0 * net / ((1.0 + b) + np.sqrt((1.0 + b) ** 2 + 4.0 * c * net))
+
+
+# ---------------------------------------------------------------------------------------------- sizing
+def _voltage(spec: StageSpec, mv: float, core: float) -> float:
+    if spec.voltage_out == "mv":
+        return mv
+    if spec.voltage_out == "core":
+        return core
+    return Q_(spec.voltage_out).m_as("V")
+
+
+def _stage_specs(scenario: Scenario) -> tuple[list[StageSpec], list[StageSpec], float]:
+    stages, mech, pf = architecture_stages(scenario.power.architecture)
+    overrides = scenario.power.stages
+
+    def apply(s: StageSpec) -> StageSpec:
+        o = overrides.get(s.id)
+        if o is None:
+            return s
+        return StageSpec(**{**s.__dict__, **{k: v for k, v in o.model_dump().items() if v is not None}})
+
+    return [apply(s) for s in stages], [apply(s) for s in mech], pf
+
+
+def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
+                       ) -> PowerDesign:
+    """Size the power chain of a scenario for its IT load (and a mechanical/house load) at design.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (``power.architecture``, ``power.mv_voltage``, ``power.stages`` overrides).
+    load
+        Its IT load (:func:`facility.it_load`): rack input power of every deployment and the overhead IT.
+    mechanical_power
+        Electric load of the cooling plant and house loads, fed through the mechanical branch. [W]
+        Default 0 (the cooling chain supplies it once sized).
+
+    Returns
+    -------
+    PowerDesign
+        Stage table (grid first), equipment, losses, currents, copper, grid import.
+    """
+    cat = scenario.hardware
+    stages, mech_stages, pf = _stage_specs(scenario)
+    mv = scenario.power.mv_voltage.m_as("V")
+    p_mech = 0.0 if mechanical_power is None else mechanical_power.m_as("W")
+    results: list[StageResult] = []
+    warnings: list[str] = []
+    rack_stages = [s for s in stages if s.zone == "rack"]
+    it_stages = [s for s in stages if s.zone == "it"]
+    trunk_stages = [s for s in stages if s.zone == "trunk"]
+
+    def record(spec: StageSpec, dep: str | None, groups: int, p_out: float, p_in: float, abc, red, rating,
+               rating_unit: str, mass: float, v_out: float, acc: tuple[int, float] | None) -> None:
+        loss = p_in - p_out
+        k = _line_factor(spec.system, v_out, pf)
+        current = p_out / k if k > 0 else 0.0
+        n_on = red.units_in_service * groups
+        # in-rack stages at N are single points of failure of their rack by design: no warning for those
+        if red.overload_on_failure and (spec.zone != "rack" or spec.redundancy != "N"):
+            warnings.append(f"{spec.name}{f' [{dep}]' if dep else ''}: a single failure loads the surviving units "
+                            f"to {red.loading_failed:.0%} of rating ({spec.redundancy})")
+        results.append(StageResult(
+            id=spec.id, name=spec.name, zone=spec.zone, deployment=dep, equipment=spec.equipment,
+            kind=cat[spec.equipment].kind, system=spec.system, redundancy=spec.redundancy,
+            voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(loss, "W"),
+            efficiency=p_out / p_in if p_in > 0 else 1.0, current=Q_(current, "A"),
+            current_per_unit=Q_(current / n_on if n_on else 0.0, "A"),
+            current_per_accelerator=Q_(acc[1] / v_out, "A") if acc else None,
+            units_required=red.units_required * groups, units_installed=red.units_installed * groups,
+            units_in_service=n_on, unit_rating=Q_(rating, rating_unit), unit_rating_unit=rating_unit,
+            loading_normal=red.loading_normal, loading_failed=red.loading_failed,
+            overload_on_failure=red.overload_on_failure, copper_mass=Q_(mass * groups, "kg"), groups=groups,
+            loss_coefficients=abc))
+
+    # --- inside the racks: top-down from the rack input, per deployment
+    delivered_chips = 0.0
+    for d in load.deployments:
+        v_core = cat.accelerator(d.system).get("core_voltage").m_as("V")
+        p = d.rack_power_max.m_as("W")
+        racks = d.racks
+        acc_power = cat.accelerator(d.system).get("power_max").m_as("W")
+        for spec in rack_stages:
+            v_out = _voltage(spec, mv, v_core)
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
+            p_out = float(_inverse(p, abc))
+            # the accelerator's own power (its TDP, measured at the module input) through this last stage
+            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
+            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
+                   abc, red, rating, unit, mass, v_out, core)
+            p = p_out
+        delivered_chips += p * racks
+    rack_results = results[:]
+    results.clear()
+
+    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
+    it_total = load.it_power.m_as("W")
+    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+
+    def walk_up(specs: list[StageSpec], p_out: float) -> float:
+        for spec in reversed(specs):
+            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_out, v_out, pf)
+            p_in = p_out + float(_loss(p_out, abc))
+            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
+            p_out = p_in
+        return p_out
+
+    it_branch_in = walk_up(it_stages, it_total)
+    it_results = results[::-1]
+    results.clear()
+    mech_in = walk_up(mech_stages, p_mech)
+    mech_results = results[::-1]
+    results.clear()
+    grid = walk_up(trunk_stages, it_branch_in + mech_in)
+    trunk_results = results[::-1]
+    results.clear()
+
+    trunk_ratio = grid / (it_branch_in + mech_in) if it_branch_in + mech_in > 0 else 1.0
+    stages_out = tuple(trunk_results + it_results + rack_results + mech_results)
+    in_rack = sum(r.loss.m_as("W") for r in rack_results)
+    outside = sum(r.loss.m_as("W") for r in trunk_results + it_results + mech_results)
+    return PowerDesign(
+        architecture=scenario.power.architecture, stages=stages_out, grid_voltage=scenario.site.grid_voltage,
+        mv_voltage=scenario.power.mv_voltage, power_factor=pf, it_power=Q_(it_total, "W"),
+        mechanical_power=Q_(p_mech, "W"), delivered_to_chips=Q_(delivered_chips, "W"),
+        delivered_to_overhead_it=Q_(overhead_it, "W"), in_rack_loss=Q_(in_rack, "W"),
+        electrical_loss=Q_(outside, "W"), grid_import=Q_(grid, "W"),
+        grid_import_it=Q_(it_branch_in * trunk_ratio, "W"), grid_import_mechanical=Q_(mech_in * trunk_ratio, "W"),
+        copper_mass=Q_(sum(r.copper_mass.m_as("kg") for r in stages_out), "kg"), warnings=tuple(warnings))
+
+
+# ---------------------------------------------------------------------------------------------- arrays
+def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    design_it = design.it_power.m_as("W")
+    u = p_it / design_it if design_it > 0 else np.zeros_like(p_it)
+    by_zone: dict[str, list[StageResult]] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
+    for s in design.stages:
+        by_zone[s.zone].append(s)
+    # rack stages: per deployment, top-down from each deployment's rack input scaled by u
+    chips = np.zeros_like(p_it)
+    in_rack = np.zeros_like(p_it)
+    deployments: dict[str | None, list[StageResult]] = {}
+    for s in by_zone["rack"]:
+        deployments.setdefault(s.deployment, []).append(s)
+    for dep, stages in deployments.items():
+        groups = stages[0].groups
+        p = u * stages[0].power_in.m_as("W") / groups  # per rack
+        for s in stages:
+            p_out = _inverse(p, s.loss_coefficients)
+            loss = (p - p_out) * groups
+            out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
+            in_rack += loss
+            p = p_out
+        chips += p * groups
+    overhead = u * design.delivered_to_overhead_it.m_as("W")
+    electrical = np.zeros_like(p_it)
+
+    def up(stages: list[StageResult], p: np.ndarray) -> np.ndarray:
+        nonlocal electrical
+        for s in reversed(stages):
+            loss = _loss(p, s.loss_coefficients) * np.ones_like(p)
+            out[f"loss:{s.id}"] = loss
+            electrical = electrical + loss
+            p = p + loss
+        return p
+
+    it_in = up(by_zone["it"], p_it)
+    mech_in = up(by_zone["mechanical"], p_mech)
+    grid = up(by_zone["trunk"], it_in + mech_in)
+    ratio = np.divide(grid, it_in + mech_in, out=np.ones_like(grid), where=(it_in + mech_in) > 0)
+    out.update(grid_import=grid, grid_import_it=it_in * ratio, delivered_to_chips=chips,
+               delivered_to_overhead_it=overhead, in_rack_loss=in_rack, electrical_loss=electrical,
+               mechanical=p_mech)
+    return out
