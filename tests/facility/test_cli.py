@@ -98,3 +98,28 @@ def test_console_script_runs_as_a_process():
     res = subprocess.run([*cmd, "run", "--format", "json"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["scenario"]
+
+
+STAGE_KEYS = {"name", "voltage_v", "current_a", "power_in_kw", "loss_kw", "efficiency", "units_installed",
+              "units_required", "unit_rating_kw", "loading_normal", "loading_failed"}
+
+
+def test_run_json_has_the_power_chain(capsys, write_toml):
+    code, out, _ = run(capsys, "run", str(write_toml(MINIMAL)), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert {"stages", "equipment", "electrical_loss_mw", "grid_import_it_mw"} <= set(doc)
+    assert all(STAGE_KEYS <= set(st) for st in doc["stages"])
+    assert [st["voltage_v"] for st in doc["stages"][:3]] == [34500, 34500, 480]
+    assert doc["stages"][0]["name"] == "HV/MV transformer"
+    kinds = {e["kind"] for e in doc["equipment"]}
+    assert kinds == {"transformer", "converter", "conductor"}
+    assert doc["grid_import_it_mw"] > doc["it_power_mw"] > doc["delivered_to_chips_mw"]
+    losses = sum(st["loss_kw"] for st in doc["stages"]) / 1e3
+    assert doc["grid_import_mw"] == pytest.approx(doc["delivered_to_chips_mw"] + losses, rel=1e-6)
+    json.dumps(doc, allow_nan=False)  # no NaN or infinity in the document
+
+
+def test_table_shows_the_voltage_ladder(capsys):
+    _, out, _ = run(capsys, "run")
+    assert "Power chain (ac-480v), grid 161 kV to chip" in out and "Voltage regulator" in out

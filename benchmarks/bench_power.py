@@ -1,0 +1,51 @@
+"""Benchmark: sizing the power chain of a 500 MW campus, and evaluating its losses over 8,760 hourly loads.
+
+Run: ``.venv/bin/python benchmarks/bench_power.py``. Prints the median of repeated runs; record the figures in
+benchmarks/README.md. Not a test: speed is measured here, never asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+import facility
+from facility import Scenario, design_power_chain, it_load
+
+
+def campus_500mw() -> Scenario:
+    # GB200 NVL72 at 132 kW: 3,600 racks = 475 MW of racks + overhead IT, about 500 MW of IT
+    return Scenario(name="500 MW GB200", site={"weather": "sterling-va", "grid_voltage": "345 kV"},
+                    compute={"deployments": [{"system": "gb200-nvl72", "racks": 3600}],
+                             "overheads": ["network", "storage", "management"]},
+                    power={"architecture": "ac-480v"})
+
+
+def timeit(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    s = campus_500mw()
+    load = it_load(s)
+    design = design_power_chain(s, load)
+    rng = np.random.default_rng(0)
+    hours = design.it_power.m_as("W") * rng.uniform(0.3, 1.0, 8760)
+    mech = rng.uniform(20e6, 60e6, 8760)
+    t_size = timeit(lambda: design_power_chain(s, it_load(s)), 20)
+    t_eval = timeit(lambda: design.evaluate(hours, mech), 50)
+    print(f"facility {facility.__version__}; campus IT {design.it_power.to('MW'):.1f~P}, "
+          f"grid import {design.grid_import.to('MW'):.1f~P}, {len(design.stages)} stages")
+    print(f"size the power chain of a 500 MW campus: {t_size * 1e3:.2f} ms (median of 20)")
+    print(f"evaluate the chain over 8,760 hourly loads: {t_eval * 1e3:.2f} ms (median of 50)")
+
+
+if __name__ == "__main__":
+    main()
