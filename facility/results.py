@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from facility.campus import CampusResult
-from facility.power import PowerDesign
+from facility.power import PowerDesign, StageResult
 
 __all__ = ["RESULT_KEYS", "SCHEMA_VERSION", "to_json", "to_table"]
 
@@ -52,6 +52,13 @@ def _num(x: float, nd: int = 6) -> float | None:
     return None if not math.isfinite(x) else round(float(x), nd)
 
 
+def _rating_text(st: StageResult) -> str:
+    """A unit rating as written on a nameplate: '2500 kVA', '1250 kW', '800 A'."""
+    if st.unit_rating_unit == "A":
+        return f"{st.unit_rating.m_as('A'):g} A"
+    return f"{st.unit_rating.m_as(st.unit_rating_unit) / 1e3:g} k{st.unit_rating_unit}"
+
+
 def _stages(power: PowerDesign) -> list[dict[str, Any]]:
     return [
         {
@@ -68,8 +75,7 @@ def _stages(power: PowerDesign) -> list[dict[str, Any]]:
             "units_in_service": st.units_in_service,
             "unit_rating_kw": _r(st.unit_rating.m_as(st.unit_rating_unit) / 1e3) if st.unit_rating_unit != "A"
             else None,
-            "unit_rating": f"{st.unit_rating.m_as(st.unit_rating_unit) / (1 if st.unit_rating_unit == 'A' else 1e3):g} "
-                           f"{'A' if st.unit_rating_unit == 'A' else 'k' + st.unit_rating_unit}",
+            "unit_rating": _rating_text(st),
             "loading_normal": _num(st.loading_normal), "loading_failed": _num(st.loading_failed),
             "overload_on_failure": st.overload_on_failure,
             "copper_mass_kg": _r(st.copper_mass.m_as("kg"), 3),
@@ -85,8 +91,7 @@ def _equipment(power: PowerDesign) -> list[dict[str, Any]]:
             continue
         row = rows.setdefault(st.equipment, {
             "kind": st.kind, "model": st.equipment, "count": 0,
-            "rating": f"{st.unit_rating.m_as(st.unit_rating_unit) / (1 if st.unit_rating_unit == 'A' else 1e3):g} "
-                      f"{'A' if st.unit_rating_unit == 'A' else 'k' + st.unit_rating_unit}",
+            "rating": _rating_text(st),
             "stages": []})
         row["count"] += st.units_installed
         if st.id not in row["stages"]:
@@ -146,8 +151,8 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         ],
         "site": {"weather": scenario.site.weather, "weather_file": str(scenario.weather_path),
                  "grid_voltage_kv": _r(scenario.site.grid_voltage.m_as("kV"))},
-        "power": {"architecture": scenario.power.architecture, "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")),
-                  "power_factor": power.power_factor},
+        "power": {"architecture": scenario.power.architecture,
+                  "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")), "power_factor": power.power_factor},
         "cooling": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
                     "heat_rejection": scenario.cooling.heat_rejection},
         "grid_import_mw": _r(power.grid_import.m_as("MW")),
