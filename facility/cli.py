@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facility.campus import run
-from facility.catalog import KINDS, load_catalog
+from facility.catalog import COOLING_KINDS, KINDS, load_catalog
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.results import to_json, to_table
 from facility.scenario import load_scenario
@@ -130,6 +130,8 @@ def _key_figures(d: dict) -> str:
     if k == "conductor":
         return (f"{d['material']} {d['ampacity_a']:g} A/circuit, {d['current_density_a_per_mm2']:g} A/mm2, "
                 f"{d['length_m']:g} m")
+    if k in COOLING_KINDS:
+        return ", ".join(f"{key} {d[key]}" for key in d if key not in ("name", "kind", "description", "sources"))
     lf = d.get("liquid_fraction")
     text = (f"{d['accelerators']:,} acc, {d['power_max_kw']:g} kW max, {d['power_typical_kw']:g} typ, "
             f"{d['bf16_dense_tflops']:,.0f} TFLOPS")

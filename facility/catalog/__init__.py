@@ -29,16 +29,18 @@ from typing import Any
 import pint
 
 from facility.errors import ScenarioError
-from facility.units import UnitParseError, parse_quantity
+from facility.units import Q_, UnitParseError, parse_quantity, ureg
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
 
 __all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
 
 _DIR = Path(__file__).parent
-_FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml")
+_FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "cooling.toml")
 
-KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor")
+COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah")
+KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
+         *COOLING_KINDS)
 POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
@@ -63,8 +65,25 @@ FIELDS: dict[str, tuple[str, str]] = {
     "current_density": ("[current] / [length] ** 2", "design current density [A/mm^2]"),
     "length": ("[length]", "route length [m]"),
     "temperature": ("[temperature]", "conductor operating temperature [degC]"),
+    "capacity": ("[power]", "heat capacity of one unit at design [W]"),
+    "approach": ("delta_t", "approach temperature difference [K]"),
+    "pressure_drop": ("[pressure]", "pressure drop at rated flow [Pa]"),
+    "resistance": ("[temperature] / [power]", "case-to-coolant thermal resistance [K/W]"),
+    "rated_flow": ("[length] ** 3 / [time]", "flow at the rated point [m^3/s]"),
+    "case_temperature_max": ("[temperature]", "highest allowed case temperature [degC]"),
+    "fan_power_ratio": ("fraction", "fan power per heat rejected at design [-]"),
+    "pad_effectiveness": ("fraction", "saturation effectiveness of evaporative pads [-]"),
+    "cycles": ("ratio", "cycles of concentration [-]"),
+    "drift_fraction": ("fraction", "drift as a fraction of circulating flow [-]"),
+    "latent_fraction": ("fraction", "share of the heat leaving as evaporation [-]"),
+    "second_law_efficiency": ("fraction", "COP over the Carnot COP [-]"),
+    "condenser_approach": ("delta_t", "condensing temperature over the condenser fluid [K]"),
+    "air_delta_t": ("delta_t", "air temperature rise [K]"),
+    "fan_pressure": ("[pressure]", "fan total pressure [Pa]"),
+    "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
+    "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
 }
-TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material")
+TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
     "module": ("contains", "count"),
@@ -76,12 +95,20 @@ REQUIRED = {
     "transformer": ("rating", "no_load_loss", "load_loss"),
     "converter": ("rating", "efficiency_points"),
     "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
+    "cdu": ("capacity", "approach", "pressure_drop"),
+    "cold-plate": ("resistance", "rated_flow", "case_temperature_max"),
+    "dry-cooler": ("capacity", "approach", "fan_power_ratio"),
+    "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness"),
+    "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "latent_fraction"),
+    "chiller": ("capacity", "second_law_efficiency", "condenser_approach", "condenser"),
+    "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
     "transformer": {"rating", "no_load_loss", "load_loss"},
     "converter": {"rating", "efficiency_points"},
     "conductor": {"ampacity", "current_density", "length", "temperature"},
+    **{k: set(v) - set(TEXT_FIELDS) for k, v in REQUIRED.items() if k in COOLING_KINDS},
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
 }
@@ -109,6 +136,7 @@ class Entry:
     contains: str | None = None
     values: Mapping[str, Value] = field(default_factory=dict)
     material: str = ""
+    condenser: str = ""
 
     def get(self, name: str) -> Any:
         v = self.values.get(name)
@@ -148,6 +176,19 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             raise err(f"got {value!r}; expected at least three [load fraction, efficiency] pairs with load "
                       f"fractions increasing in (0, 1.5] and efficiencies in (0, 1) ({desc})")
         return Value(tuple((float(x), float(e)) for x, e in value), source)
+    if dim == "ratio":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 1.0 < value < 100.0:
+            raise err(f"got {value!r}; expected a number above 1 ({desc})")
+        return Value(float(value), source)
+    if dim == "delta_t":
+        try:
+            q = parse_quantity(value, "[temperature]")
+        except UnitParseError as exc:
+            raise err(f"{exc} ({desc})") from None
+        kelvin = q.m_as("K") if q.units in (ureg.kelvin, ureg.delta_degC) else None
+        if kelvin is None or not 0.0 < kelvin < 60.0:
+            raise err(f"got {value!r}; expected a temperature difference in K from 0 to 60, e.g. \"3 K\" ({desc})")
+        return Value(Q_(kelvin, "K"), source)
     if dim == "fraction":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (0.0 <= value <= 1.0):
             raise err(f"got {value!r}; expected a number from 0 to 1 ({desc})")
@@ -182,7 +223,7 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED[kind]
     values: dict[str, Value] = dict(base.values) if base else {}
-    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material")} if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser")} if base else {}
     for key, val in raw.items():
         if key in TEXT_FIELDS:
             if key == "kind":
@@ -191,6 +232,10 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
                 raise err_at(key)(f"a {kind} contains nothing")
             if key == "material" and kind != "conductor":
                 raise err_at(key)(f"only a conductor has a material; this is a {kind}")
+            if key == "condenser" and kind != "chiller":
+                raise err_at(key)(f"only a chiller has a condenser; this is a {kind}")
+            if key == "condenser" and val not in ("water", "air"):
+                raise err_at(key)(f"got {val!r}; expected 'water' or 'air'")
             if not isinstance(val, str):
                 raise err_at(key)(f"got {val!r}; expected a string")
             if key == "material" and val not in MATERIALS:
@@ -207,7 +252,7 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
             raise err_at(req)(f"missing; a {kind} needs {', '.join(REQUIRED[kind])}")
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
-                 material=text.get("material", "") or "")
+                 material=text.get("material", "") or "", condenser=text.get("condenser", "") or "")
 
 
 class Catalog:
@@ -367,6 +412,12 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
+        elif e.kind in COOLING_KINDS:
+            for k, v in e.values.items():
+                q = v.value
+                d[k] = q if not hasattr(q, "units") else f"{q:~P}"
+            if e.condenser:
+                d["condenser"] = e.condenser
         else:
             d["power_per_accelerator_max_w"] = e.get("power_per_accelerator_max").m_as("W")
             d["power_per_accelerator_typical_w"] = e.get("power_per_accelerator_typical").m_as("W")

@@ -18,7 +18,8 @@ import numpy as np
 
 from models.units import quantity_io
 
-__all__ = ["friction_factor_swamee_jain", "pipe_pressure_drop", "pipe_diameter_for_velocity", "scale_pressure_drop", "pump_power"]
+__all__ = ["friction_factor_swamee_jain", "pipe_pressure_drop", "pipe_diameter_for_velocity", "scale_pressure_drop",
+           "pump_power"]
 
 
 def friction_factor_swamee_jain(re, relative_roughness):

@@ -1,0 +1,63 @@
+"""Coolant properties and psychrometrics against CoolProp."""
+
+import CoolProp.CoolProp as CP
+import numpy as np
+import pytest
+
+from facility.units import Q_
+from models.thermal.coolant import density, fluid_name, freezing_point, properties, specific_heat, volume_flow
+from models.thermal.psychrometrics import dew_point, enthalpy, humidity_ratio, wet_bulb, wet_bulb_kernel
+
+
+@pytest.mark.parametrize("fluid", ["water", "pg25", "eg25"])
+def test_tabulated_properties_match_coolprop(fluid):
+    name = fluid_name(fluid)
+    t = np.array([280.3, 295.75, 310.15, 330.6, 350.05])
+    p = properties(fluid, t)
+    for key, cp_key in (("density", "D"), ("cp", "C"), ("viscosity", "V"), ("conductivity", "L")):
+        ref = CP.PropsSI(cp_key, "T", t, "P", 2e5, name)
+        np.testing.assert_allclose(p[key], ref, rtol=2e-3 if key == "viscosity" else 1e-4)
+
+
+def test_pg25_freezes_near_minus_10_degc():  # ASHRAE Fundamentals Ch. 31: 25 % PG freezes at about -10 degC
+    assert freezing_point("pg25") - 273.15 == pytest.approx(-9.8, abs=0.5)
+
+
+def test_out_of_range_temperature_is_refused():
+    with pytest.raises(ValueError, match="freezes"):
+        properties("pg25", 250.0)
+
+
+def test_pg25_at_10_k_rise_is_1_5_l_per_min_per_kw():  # the OCP rule of thumb
+    t = Q_(35, "degC")
+    v = volume_flow(Q_(1, "kW"), density("pg25", t), specific_heat("pg25", t), Q_(10, "K"))
+    assert v.m_as("L/min") == pytest.approx(1.5, abs=0.05)
+
+
+def test_wet_bulb_matches_coolprop_over_a_grid():
+    t = np.linspace(273.65, 323.15, 12)
+    rh = np.linspace(0.05, 1.0, 9)
+    tt, rr = np.meshgrid(t, rh)
+    for p in (101325.0, 82000.0):  # sea level and Golden, CO (1.8 km)
+        ours = wet_bulb_kernel(tt, rr, p)
+        ref = np.vectorize(lambda a, b, p=p: CP.HAPropsSI("Twb", "T", a, "R", b, "P", p))(tt, rr)
+        above = ref > 274.15  # wet bulb above freezing: the range that matters for heat rejection
+        assert np.max(np.abs(ours - ref)[above]) < 0.08
+        # near 0 degC the ice/water branches of the two formulations differ by up to ~0.7 K
+        assert np.max(np.abs(ours - ref)) < 0.8
+
+
+def test_dew_point_humidity_ratio_and_enthalpy_match_coolprop():
+    t, rh, p = 308.15, 0.5, 101325.0
+    assert dew_point(Q_(t, "K"), rh).m_as("K") == pytest.approx(CP.HAPropsSI("Tdp", "T", t, "R", rh, "P", p), abs=0.05)
+    w = humidity_ratio(Q_(t, "K"), rh, Q_(p, "Pa"))
+    # CoolProp includes the enhancement factor (~1.004) that ASHRAE's ideal-gas eq. (20) leaves out
+    assert w == pytest.approx(CP.HAPropsSI("W", "T", t, "R", rh, "P", p), rel=6e-3)
+    # CoolProp's enthalpy has another reference state; compare differences between two states
+    h1, h2 = enthalpy(Q_(t, "K"), w), enthalpy(Q_(293.15, "K"), 0.008)
+    ref = CP.HAPropsSI("H", "T", t, "W", w, "P", p) - CP.HAPropsSI("H", "T", 293.15, "W", 0.008, "P", p)
+    assert (h1 - h2).m_as("J/kg") == pytest.approx(ref, rel=5e-3)
+
+
+def test_saturated_air_wet_bulb_equals_dry_bulb():
+    assert wet_bulb(Q_(30, "degC"), 1.0, Q_(101325, "Pa")).m_as("degC") == pytest.approx(30, abs=1e-6)
