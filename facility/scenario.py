@@ -37,7 +37,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, format_key_path
 from facility.sites import resolve_weather
-from facility.units import Q_, parse_quantity
+from facility.units import Q_, parse_delta_t, parse_quantity
 
 __all__ = [
     "ARCHITECTURES",
@@ -91,10 +91,32 @@ def _temperature_or_class(value: Any) -> pint.Quantity:
                          "e.g. \"50 degC\"")
     q = parse_quantity(value, "[temperature]")
     t = q.to("degC").magnitude
-    if not 5.0 <= t <= 70.0:
-        raise ValueError(f"got {value!r} ({t:.1f} degC); expected a liquid-cooling supply temperature from "
-                         "5 degC to 70 degC (ASHRAE classes W17-W45, W+ above 45 degC)")
+    if not -40.0 <= t <= 70.0:
+        raise ValueError(f"got {value!r} ({t:.1f} degC); expected a liquid-cooling supply temperature up to "
+                         "70 degC (ASHRAE classes W17-W45, W+ above 45 degC) and above the coolant's freezing point")
     return q
+
+
+def _temperature_range(low: float, high: float, what: str):
+    def check(value: Any) -> pint.Quantity:
+        q = parse_quantity(value, "[temperature]")
+        t = q.m_as("degC")
+        if not low <= t <= high:
+            raise ValueError(f"got {value!r}; expected {what} from {low:g} degC to {high:g} degC")
+        return q
+    return BeforeValidator(check)
+
+
+def _delta(value: Any) -> pint.Quantity:
+    return parse_delta_t(value, 0.0, 40.0)
+
+
+def _fraction(low: float, high: float):
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise ValueError(f"got {value!r}; expected a number from {low:g} to {high:g}")
+        return float(value)
+    return BeforeValidator(check)
 
 
 Count = Annotated[int, BeforeValidator(_count)]
@@ -228,8 +250,14 @@ class Power(_Strict):
         return v
 
 
+DeltaT = Annotated[Any, BeforeValidator(_delta)]
+Pressure = Annotated[Any, _quantity("[pressure]", what="pressure")]
+Scheme = Annotated[str, BeforeValidator(lambda v: _scheme(v))]
+DESIGN_BASES = ("ashrae-0.4%", "ashrae-1%", "ashrae-2%", "weather-max")
+
+
 class Cooling(_Strict):
-    """The cooling chain."""
+    """The cooling chain. Every default is an engineering assumption stated in its description."""
 
     tcs_supply: SupplyTemperature = Field(
         default_factory=lambda: Q_(32.0, "degC"),
@@ -237,6 +265,54 @@ class Cooling(_Strict):
                     "Default 32 degC (ASHRAE W32: engineering assumption for current direct-to-chip designs).")
     heat_rejection: str = Field("dry-cooler+chiller",
                                 description="Heat rejection plant: " + ", ".join(HEAT_REJECTION) + ", joined by '+'.")
+    tcs_coolant: str = Field("pg25", description="Technology loop coolant: water, pg25, eg25 (OCP: PG25 is common).")
+    tcs_delta_t: DeltaT = Field(default_factory=lambda: Q_(10, "K"),
+                                description="Technology loop temperature rise. [K] Default 10 K (OCP ~1.5 L/min/kW).")
+    tcs_pressure_drop: Pressure = Field(default_factory=lambda: Q_(150, "kPa"),
+                                        description="Cold plates, rack manifolds and hoses at design flow, CDU "
+                                                    "excluded. [Pa] Default 150 kPa (engineering assumption).")
+    cdu: str = Field("cdu-in-row-2000kw", description="Catalog CDU.")
+    cdu_redundancy: Scheme = Field("N+1", description="CDU redundancy (in-row CDUs).")
+    cold_plate: str = Field("cold-plate-gpu", description="Catalog cold plate for the case-temperature check.")
+    facility_coolant: str = Field("water", description="Facility water loop coolant.")
+    facility_delta_t: DeltaT = Field(default_factory=lambda: Q_(10, "K"),
+                                     description="Facility water temperature rise. [K] Default 10 K.")
+    facility_pressure_drop: Pressure = Field(default_factory=lambda: Q_(100, "kPa"),
+                                             description="Components of the facility loop (coolers, valves, "
+                                                         "strainers) at design. [Pa] Default 100 kPa (assumption).")
+    pipe_length: Annotated[Any, _quantity("[length]", what="length")] = Field(
+        default_factory=lambda: Q_(600, "m"),
+        description="Equivalent length of the facility mains (supply + return, fittings included). [m] Default 600 m.")
+    pipe_velocity: Annotated[Any, _quantity("[length] / [time]", low=Q_(0.5, "m/s"), high=Q_(5, "m/s"),
+                                            what="a pipe velocity")] = Field(
+        default_factory=lambda: Q_(2.5, "m/s"), description="Design velocity in the mains. [m/s] Default 2.5 m/s.")
+    pump_efficiency: Annotated[float, _fraction(0.2, 0.95)] = Field(
+        0.65, description="Wire-to-water efficiency of pumps. [-] Default 0.65 (pump 0.75 x motor 0.95 x VFD 0.97, "
+                          "ASHRAE HVAC Systems and Equipment Ch. 44 ranges).")
+    air_supply: Annotated[Any, _temperature_range(15.0, 35.0, "an air supply temperature")] = Field(
+        default_factory=lambda: Q_(25, "degC"),
+        description="Supply air of the CRAH / fan walls. [degC] Default 25 degC (ASHRAE TC 9.9 recommended 18-27).")
+    chw_delta_t: DeltaT = Field(default_factory=lambda: Q_(8, "K"),
+                                description="Chilled water rise of the air-side loop. [K] Default 8 K.")
+    crah: str = Field("crah-fan-wall-500kw", description="Catalog CRAH / fan wall.")
+    crah_redundancy: Scheme = Field("N+1", description="CRAH redundancy.")
+    equipment: dict[str, str] = Field(default_factory=dict,
+                                      description="Catalog equipment per heat-rejection type, e.g. "
+                                                  "{ chiller = \"chiller-water-cooled\" }.")
+    heat_rejection_redundancy: Scheme = Field("N+1", description="Redundancy of coolers and towers.")
+    chiller_redundancy: Scheme = Field("N+1", description="Chiller redundancy.")
+    design_basis: str = Field("ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) +
+                              " (ASHRAE from the site's .ddy file; weather-max: the hottest hours of the weather file).")
+    house_load_fraction: Annotated[float, _fraction(0.0, 0.2)] = Field(
+        0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
+                          "Default 1 % (engineering assumption).")
+
+    @field_validator("design_basis")
+    @classmethod
+    def _basis(cls, v: str) -> str:
+        if v not in DESIGN_BASES:
+            raise ValueError(f"got {v!r}; expected one of {', '.join(DESIGN_BASES)}")
+        return v
 
     @field_validator("heat_rejection")
     @classmethod
@@ -250,6 +326,9 @@ class Cooling(_Strict):
                                  f"{', '.join(HEAT_REJECTION)} joined by '+', e.g. 'dry-cooler+chiller'")
         if len(set(parts)) != len(parts):
             raise ValueError(f"got {v!r}; a heat-rejection type appears twice")
+        if len([p for p in parts if p != "chiller"]) > 1:
+            raise ValueError(f"got {v!r}; expected at most one of dry-cooler, adiabatic, cooling-tower "
+                             "(optionally with chiller)")
         return "+".join(parts)
 
 
@@ -410,6 +489,7 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
             if o.equipment not in catalog or catalog[o.equipment].kind != want:
                 raise fail(f"{key}.equipment", f"got {o.equipment!r}; expected a {want} of the catalog: "
                            f"{', '.join(catalog.names(want))}")
+    _check_cooling(s, catalog, fail)
     for key in s.expect:
         if key not in RESULT_KEYS:
             close = difflib.get_close_matches(key, sorted(RESULT_KEYS), n=1)
@@ -417,6 +497,34 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
             raise fail(f"expect.{key}",
                        f"unknown result {key!r}; {hint}expected one of {', '.join(sorted(RESULT_KEYS))}")
     return catalog
+
+
+def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:
+    from models.thermal.coolant import freezing_point
+
+    c = s.cooling
+    for key in ("tcs_coolant", "facility_coolant"):
+        try:
+            freezing_point(getattr(c, key))
+        except ValueError as exc:
+            raise fail(f"cooling.{key}", str(exc)) from None
+    t_freeze = freezing_point(c.tcs_coolant) - 273.15
+    if c.tcs_supply.m_as("degC") < t_freeze + 2.0:
+        raise fail("cooling.tcs_supply", f"{c.tcs_supply:~P} is below the freezing point of {c.tcs_coolant} "
+                   f"({t_freeze:.1f} degC) plus a 2 K margin; expected a warmer supply or another coolant")
+    wanted = {"cdu": "cdu", "cold_plate": "cold-plate", "crah": "crah"}
+    for key, kind in wanted.items():
+        name = getattr(c, key)
+        if name not in catalog or catalog[name].kind != kind:
+            raise fail(f"cooling.{key}", f"got {name!r}; expected a {kind} of the catalog: "
+                       f"{', '.join(catalog.names(kind))}")
+    types = c.heat_rejection.split("+")
+    for typ, name in c.equipment.items():
+        if typ not in types:
+            raise fail(f"cooling.equipment.{typ}", f"{typ!r} is not part of the plant {c.heat_rejection!r}")
+        if name not in catalog or catalog[name].kind != typ:
+            raise fail(f"cooling.equipment.{typ}", f"got {name!r}; expected a {typ} of the catalog: "
+                       f"{', '.join(catalog.names(typ))}")
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -85,3 +85,18 @@ def parse_quantity(value: Any, dimension: str) -> pint.Quantity:
     if magnitude.dtype.kind not in "iuf" or not np.all(np.isfinite(magnitude)):
         raise UnitParseError(f"got {value!r}, which is not a finite number; expected {expected}")
     return q
+
+
+def parse_delta_t(value, low: float = 0.0, high: float = 60.0) -> pint.Quantity:
+    """Read a temperature *difference* (``"10 K"`` or ``"10 delta_degC"``) in (low, high] K; returns K.
+
+    An absolute temperature such as ``"10 degC"`` is refused: a rise or an approach is written in K.
+    """
+    q = parse_quantity(value, "[temperature]")
+    if q.units not in (ureg.kelvin, ureg.delta_degC):
+        raise UnitParseError(f"got {value!r}, an absolute temperature; expected a temperature difference in K, "
+                             f"e.g. \"10 K\"")
+    k = q.m_as("K")
+    if not low < k <= high:
+        raise UnitParseError(f"got {value!r}; expected a temperature difference above {low:g} K and at most {high:g} K")
+    return Q_(k, "K")

@@ -29,7 +29,7 @@ from typing import Any
 import pint
 
 from facility.errors import ScenarioError
-from facility.units import Q_, UnitParseError, parse_quantity, ureg
+from facility.units import UnitParseError, parse_delta_t, parse_quantity
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
 
@@ -182,13 +182,9 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
         return Value(float(value), source)
     if dim == "delta_t":
         try:
-            q = parse_quantity(value, "[temperature]")
+            return Value(parse_delta_t(value), source)
         except UnitParseError as exc:
             raise err(f"{exc} ({desc})") from None
-        kelvin = q.m_as("K") if q.units in (ureg.kelvin, ureg.delta_degC) else None
-        if kelvin is None or not 0.0 < kelvin < 60.0:
-            raise err(f"got {value!r}; expected a temperature difference in K from 0 to 60, e.g. \"3 K\" ({desc})")
-        return Value(Q_(kelvin, "K"), source)
     if dim == "fraction":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (0.0 <= value <= 1.0):
             raise err(f"got {value!r}; expected a number from 0 to 1 ({desc})")

@@ -64,7 +64,14 @@ def test_bad_values_name_file_key_value_and_expectation(write_toml, old, new, ke
 
 @pytest.mark.parametrize("extra, key, fragment", [
     ('[cooling]\ntcs_suply = "30 degC"\n', "cooling.tcs_suply", "did you mean 'tcs_supply'"),
-    ('[cooling]\ntcs_supply = "-30 degC"\n', "cooling.tcs_supply", "from 5 degC to 70 degC"),
+    ('[cooling]\ntcs_supply = "-30 degC"\n', "cooling.tcs_supply", "below the freezing point of pg25"),
+    ('[cooling]\ntcs_supply = "1 degC"\ntcs_coolant = "water"\n', "cooling.tcs_supply", "freezing point of water"),
+    ('[cooling]\ntcs_supply = "90 degC"\n', "cooling.tcs_supply", "up to 70 degC"),
+    ('[cooling]\ntcs_delta_t = "-5 K"\n', "cooling.tcs_delta_t", "above 0 K"),
+    ('[cooling]\ntcs_delta_t = "10 degC"\n', "cooling.tcs_delta_t", "absolute temperature"),
+    ('[cooling]\ntcs_coolant = "brine"\n', "cooling.tcs_coolant", "unknown coolant"),
+    ('[cooling]\nheat_rejection = "dry-cooler+cooling-tower"\n', "cooling.heat_rejection", "at most one"),
+    ('[cooling]\nequipment = { chiller = "dry-cooler-1500kw" }\n', "cooling.equipment.chiller", "a chiller"),
     ('[cooling]\ntcs_supply = "30 kW"\n', "cooling.tcs_supply", "dimension"),
     ('[cooling]\nheat_rejection = "dry-coler+chiller"\n', "cooling.heat_rejection", "did you mean 'dry-cooler'"),
     ('[power]\narchitecture = "dc-800"\n', "power.architecture", "did you mean 'dc-800v'"),
