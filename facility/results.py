@@ -40,6 +40,11 @@ RESULT_KEYS: dict[str, str] = {
     "delivered_to_chips_mw": "power reaching the core rails of the racks [MW]",
     "copper_mass_t": "copper in the conductors of the power chain [t]",
     "end_to_end_efficiency": "power delivered to chips and overhead IT / grid import [-]",
+    "facility_power_design_mw": "facility power at design: grid import with cooling and house loads [MW]",
+    "pue_design": "design PUE: facility power / IT power [-]",
+    "cooling_power_mw": "electric power of pumps, fans and compressors at design [MW]",
+    "water_design_m3_per_h": "water drawn by the heat rejection at design [m3/h]",
+    "house_load_mw": "house loads (lighting, offices, controls) [MW]",
 }
 
 
@@ -99,6 +104,48 @@ def _equipment(power: PowerDesign) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+def _q(x, unit: str, nd: int = 6) -> float | None:
+    return None if x is None else _r(x.m_as(unit), nd)
+
+
+def _cooling(result: CampusResult) -> dict[str, Any]:
+    c = result.cooling
+    cond = c.conditions
+    return {
+        "design_conditions": {"dry_bulb_degc": _q(cond.dry_bulb, "degC"),
+                              "coincident_wet_bulb_degc": _q(cond.coincident_wet_bulb, "degC"),
+                              "wet_bulb_degc": _q(cond.wet_bulb, "degC"), "pressure_kpa": _q(cond.pressure, "kPa"),
+                              "source": cond.source},
+        "loops": [{"name": lp.name, "coolant": lp.coolant, "heat_mw": _q(lp.heat, "MW"),
+                   "supply_degc": _q(lp.supply, "degC"), "return_degc": _q(lp.return_, "degC"),
+                   "flow_m3_per_h": _q(lp.volume_flow, "m^3/h"), "mass_flow_kg_per_s": _q(lp.mass_flow, "kg/s"),
+                   "pressure_drop_kpa": _q(lp.pressure_drop, "kPa"), "pump_power_kw": _q(lp.pump_power, "kW"),
+                   "main_pipe_diameter_m": _q(lp.pipe_diameter, "m")} for lp in c.loops],
+        "heat_rejection": [{"loop": p.loop, "economiser": p.economiser,
+                            "economiser_leaving_degc": _q(p.economiser_leaving, "degC"),
+                            "free_cooling_fraction": _r(p.free_cooling_fraction),
+                            "economiser_heat_mw": _q(p.economiser_heat, "MW"),
+                            "chiller_heat_mw": _q(p.chiller_heat, "MW"),
+                            "chiller_cop": None if p.chiller_cop is None else _r(p.chiller_cop),
+                            "compressor_power_kw": _q(p.compressor_power, "kW"), "fan_power_kw": _q(p.fan_power, "kW"),
+                            "condenser_pump_power_kw": _q(p.condenser_pump_power, "kW"),
+                            "heat_rejected_mw": _q(p.heat_rejected, "MW"),
+                            "water_m3_per_h": _r(p.water.m_as("kg/s") * 3.6)} for p in c.plants],
+        "equipment": [{"kind": e.kind, "model": e.model, "serves": e.serves, "units_required": e.units_required,
+                       "units_installed": e.units_installed, "unit_capacity_kw": _q(e.unit_capacity, "kW"),
+                       "load_mw": _q(e.load, "MW"), "loading_normal": _num(e.loading_normal),
+                       "loading_failed": _num(e.loading_failed)} for e in c.equipment],
+        "heat_in_mw": _q(c.heat_in, "MW"), "heat_rejected_mw": _q(c.heat_rejected, "MW"),
+        "heat_electrical_rooms_mw": _q(c.heat_electrical_rooms, "MW"),
+        "pump_power_mw": _q(c.pump_power, "MW"), "crah_fan_power_mw": _q(c.crah_fan_power, "MW"),
+        "heat_rejection_fan_power_mw": _q(c.heat_rejection_fan_power, "MW"),
+        "compressor_power_mw": _q(c.compressor_power, "MW"), "airflow_m3_per_s": _q(c.airflow, "m^3/s"),
+        "case_temperature_degc": _q(c.case_temperature, "degC"),
+        "case_temperature_max_degc": _q(c.case_temperature_max, "degC"),
+        "coupling_iterations": result.iterations,
+    }
+
+
 def to_json(result: CampusResult) -> dict[str, Any]:
     """The JSON document of a sized campus (plain Python types, JSON-serialisable)."""
     scenario, load, power = result.scenario, result.load, result.power
@@ -153,8 +200,9 @@ def to_json(result: CampusResult) -> dict[str, Any]:
                  "grid_voltage_kv": _r(scenario.site.grid_voltage.m_as("kV"))},
         "power": {"architecture": scenario.power.architecture,
                   "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")), "power_factor": power.power_factor},
-        "cooling": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
-                    "heat_rejection": scenario.cooling.heat_rejection},
+        "cooling_inputs": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
+                           "heat_rejection": scenario.cooling.heat_rejection, "tcs_coolant": scenario.cooling.tcs_coolant,
+                           "design_basis": scenario.cooling.design_basis},
         "grid_import_mw": _r(power.grid_import.m_as("MW")),
         "grid_import_it_mw": _r(power.grid_import_it.m_as("MW")),
         "electrical_loss_mw": _r(power.electrical_loss.m_as("MW")),
@@ -162,6 +210,12 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "delivered_to_chips_mw": _r(power.delivered_to_chips.m_as("MW")),
         "copper_mass_t": _r(power.copper_mass.m_as("t")),
         "end_to_end_efficiency": _r((delivered / power.grid_import).m_as(""), 8) if power.grid_import.m else None,
+        "facility_power_design_mw": _r(result.facility_power.m_as("MW")),
+        "pue_design": _r(result.pue, 8),
+        "cooling_power_mw": _r(result.cooling.cooling_power.m_as("MW")),
+        "water_design_m3_per_h": _r(result.cooling.water.m_as("kg/s") * 3.6),
+        "house_load_mw": _r(result.house_load.m_as("MW")),
+        "cooling": _cooling(result),
         "stages": _stages(power),
         "equipment": _equipment(power),
         "power_warnings": list(power.warnings),
@@ -183,8 +237,8 @@ def to_table(doc: dict[str, Any]) -> str:
     """A readable text report of the JSON document ``doc`` (from :func:`to_json`)."""
     lines = [f"Scenario: {doc['scenario']}  ({doc['source']})",
              f"Site: {doc['site']['weather']}, grid {doc['site']['grid_voltage_kv']:g} kV;  "
-             f"power {doc['power']['architecture']};  cooling TCS supply {doc['cooling']['tcs_supply_degc']:g} degC, "
-             f"{doc['cooling']['heat_rejection']}", ""]
+             f"power {doc['power']['architecture']};  cooling TCS supply {doc['cooling_inputs']['tcs_supply_degc']:g} degC, "
+             f"{doc['cooling_inputs']['heat_rejection']}", ""]
     rows = [["deployment", "system", "accelerators", "nodes", "racks", "kW/rack", "IT MW", "typ. MW", "liquid"]]
     for d in doc["deployments"]:
         rows.append([d["name"], d["system"], f"{d['accelerators']:,}", f"{d['nodes']:,}", f"{d['racks']:,}",
@@ -209,6 +263,9 @@ def to_table(doc: dict[str, Any]) -> str:
         ("losses: outside racks / in racks", f"{doc['electrical_loss_mw']:.2f} MW / {doc['in_rack_loss_mw']:.2f} MW"),
         ("delivered to chips; end-to-end", f"{doc['delivered_to_chips_mw']:.2f} MW; {doc['end_to_end_efficiency']:.1%}"),
         ("copper in the power chain", f"{doc['copper_mass_t']:.1f} t"),
+        ("cooling power at design", f"{doc['cooling_power_mw']:.2f} MW (house loads {doc['house_load_mw']:.2f} MW)"),
+        ("FACILITY POWER AT DESIGN", f"{doc['facility_power_design_mw']:.2f} MW  (PUE {doc['pue_design']:.3f})"),
+        ("water at design", f"{doc['water_design_m3_per_h']:.1f} m3/h"),
     ]
     w = max(len(k) for k, _ in summary)
     lines += [f"{k.ljust(w)}  {v}" for k, v in summary]
@@ -226,6 +283,37 @@ def to_table(doc: dict[str, Any]) -> str:
                      f"{st['efficiency']:.2%}", f"{st['units_required']:,}/{st['units_installed']:,}", st["unit_rating"],
                      st["redundancy"], f"{st['loading_normal']:.0%}/" + ("lost" if lf is None else f"{lf:.0%}")])
     lines += _grid(rows, "lrrrrrrrlll")
+    cool = doc["cooling"]
+    dc = cool["design_conditions"]
+    lines += ["", f"Cooling at design: dry bulb {dc['dry_bulb_degc']:.1f} degC (coincident wet bulb "
+                  f"{dc['coincident_wet_bulb_degc']:.1f}), wet bulb {dc['wet_bulb_degc']:.1f} degC; {dc['source']}"]
+    rows = [["loop", "coolant", "heat MW", "supply", "return", "flow m3/h", "dp kPa", "pump kW"]]
+    for lp in cool["loops"]:
+        rows.append([lp["name"], lp["coolant"], f"{lp['heat_mw']:.2f}", f"{lp['supply_degc']:.1f}",
+                     f"{lp['return_degc']:.1f}", f"{lp['flow_m3_per_h']:,.0f}", f"{lp['pressure_drop_kpa']:.0f}",
+                     f"{lp['pump_power_kw']:,.0f}"])
+    lines += _grid(rows, "llrrrrrr")
+    lines.append("")
+    rows = [["plant for", "economiser", "leaves at", "free cooling", "chiller MW", "COP", "compr. kW", "fans kW",
+             "water m3/h"]]
+    for p in cool["heat_rejection"]:
+        rows.append([p["loop"], p["economiser"] or "-",
+                     "-" if p["economiser_leaving_degc"] is None else f"{p['economiser_leaving_degc']:.1f}",
+                     f"{p['free_cooling_fraction']:.0%}", f"{p['chiller_heat_mw']:.2f}",
+                     "-" if p["chiller_cop"] is None else f"{p['chiller_cop']:.2f}", f"{p['compressor_power_kw']:,.0f}",
+                     f"{p['fan_power_kw']:,.0f}", f"{p['water_m3_per_h']:.1f}"])
+    lines += _grid(rows, "llrrrrrrr")
+    lines.append("")
+    rows = [["equipment", "model", "serves", "req/inst", "unit kW", "load norm/fail"]]
+    for e in cool["equipment"]:
+        lf = e["loading_failed"]
+        rows.append([e["kind"], e["model"], e["serves"], f"{e['units_required']:,}/{e['units_installed']:,}",
+                     f"{e['unit_capacity_kw']:,.0f}",
+                     f"{e['loading_normal']:.0%}/" + ("lost" if lf is None else f"{lf:.0%}")])
+    lines += _grid(rows, "lllrrl")
+    if cool["case_temperature_degc"] is not None:
+        lines.append(f"chip case temperature {cool['case_temperature_degc']:.1f} degC "
+                     f"(limit {cool['case_temperature_max_degc']:.0f} degC)")
     for wmsg in doc["power_warnings"]:
         lines.append(f"warning: {wmsg}")
     return "\n".join(lines)

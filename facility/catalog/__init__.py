@@ -83,7 +83,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
 }
-TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser")
+TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
     "module": ("contains", "count"),
@@ -95,7 +95,7 @@ REQUIRED = {
     "transformer": ("rating", "no_load_loss", "load_loss"),
     "converter": ("rating", "efficiency_points"),
     "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
-    "cdu": ("capacity", "approach", "pressure_drop"),
+    "cdu": ("capacity", "approach", "pressure_drop", "placement"),
     "cold-plate": ("resistance", "rated_flow", "case_temperature_max"),
     "dry-cooler": ("capacity", "approach", "fan_power_ratio"),
     "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness"),
@@ -137,6 +137,7 @@ class Entry:
     values: Mapping[str, Value] = field(default_factory=dict)
     material: str = ""
     condenser: str = ""
+    placement: str = ""
 
     def get(self, name: str) -> Any:
         v = self.values.get(name)
@@ -219,7 +220,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED[kind]
     values: dict[str, Value] = dict(base.values) if base else {}
-    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser")} if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement")
+            } if base else {}
     for key, val in raw.items():
         if key in TEXT_FIELDS:
             if key == "kind":
@@ -232,6 +234,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
                 raise err_at(key)(f"only a chiller has a condenser; this is a {kind}")
             if key == "condenser" and val not in ("water", "air"):
                 raise err_at(key)(f"got {val!r}; expected 'water' or 'air'")
+            if key == "placement" and (kind != "cdu" or val not in ("in-rack", "in-row")):
+                raise err_at(key)(f"got {val!r} on a {kind}; a cdu's placement is 'in-rack' or 'in-row'")
             if not isinstance(val, str):
                 raise err_at(key)(f"got {val!r}; expected a string")
             if key == "material" and val not in MATERIALS:
@@ -248,7 +252,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
             raise err_at(req)(f"missing; a {kind} needs {', '.join(REQUIRED[kind])}")
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
-                 material=text.get("material", "") or "", condenser=text.get("condenser", "") or "")
+                 material=text.get("material", "") or "", condenser=text.get("condenser", "") or "",
+                 placement=text.get("placement", "") or "")
 
 
 class Catalog:
@@ -412,8 +417,9 @@ class Catalog:
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"
-            if e.condenser:
-                d["condenser"] = e.condenser
+            for k in ("condenser", "placement"):
+                if getattr(e, k):
+                    d[k] = getattr(e, k)
         else:
             d["power_per_accelerator_max_w"] = e.get("power_per_accelerator_max").m_as("W")
             d["power_per_accelerator_typical_w"] = e.get("power_per_accelerator_typical").m_as("W")

@@ -116,7 +116,8 @@ def test_run_json_has_the_power_chain(capsys, write_toml):
     assert kinds == {"transformer", "converter", "conductor"}
     assert doc["grid_import_it_mw"] > doc["it_power_mw"] > doc["delivered_to_chips_mw"]
     losses = sum(st["loss_kw"] for st in doc["stages"]) / 1e3
-    assert doc["grid_import_mw"] == pytest.approx(doc["delivered_to_chips_mw"] + losses, rel=1e-6)
+    mechanical = doc["cooling_power_mw"] + doc["house_load_mw"]
+    assert doc["grid_import_mw"] == pytest.approx(doc["delivered_to_chips_mw"] + losses + mechanical, rel=1e-6)
     json.dumps(doc, allow_nan=False)  # no NaN or infinity in the document
 
 

@@ -1,0 +1,343 @@
+"""The cooling chain at the design point: liquid and air loops, CDUs, heat rejection with economiser and trim
+chiller, pumps, fans, compressors and water.
+
+Heat paths (every watt that enters leaves; tested to round-off):
+
+* IT heat to liquid -> cold plates -> technology loop (TCS) -> CDU -> facility water (FW) -> plant.
+* IT heat to air + the losses of indoor electrical rooms (UPS, switchboards, busways, LV distribution) ->
+  CRAH / fan walls -> chilled water (CHW) -> plant. Transformers stand outdoors: their losses go to the air.
+* Pump work ends in the water, CRAH fan work in the air: both are carried to the plant. Compressor work is
+  rejected with the heat it moves.
+* Plant, for each water loop: the economiser device (dry cooler, adiabatic cooler or cooling tower) cools the
+  return as far as the design weather allows; a chiller, if the plant has one, trims the rest in series
+  (ASHRAE Handbook — HVAC Applications 2019, Ch. 20 "Data Centers", water-side economiser with series chiller).
+  A loop whose supply the economiser cannot reach with no chiller allowed is an :class:`InfeasibleDesign`.
+
+Constants that are not in the catalog or the scenario are stated here with their reasoning.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pint
+
+from facility.design_conditions import DesignConditions
+from facility.errors import InfeasibleDesign, ScenarioError
+from facility.plan import ItLoad
+from facility.power import PowerDesign
+from facility.redundancy import size_units
+from facility.scenario import Scenario
+from facility.units import Q_
+from models.thermal.air import air_density, airflow
+from models.thermal.chiller import cop as chiller_cop
+from models.thermal.coolant import properties
+from models.thermal.heat_rejection import (
+    adiabatic_air_temperature,
+    adiabatic_water,
+    fan_power,
+    leaving_temperature,
+    tower_water,
+)
+from models.thermal.hydraulics import friction_factor_swamee_jain
+
+__all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
+           "DEFAULT_EQUIPMENT"]
+
+#: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see _chiller_name).
+DEFAULT_EQUIPMENT = {"dry-cooler": "dry-cooler-1500kw", "adiabatic": "adiabatic-cooler-1500kw",
+                     "cooling-tower": "cooling-tower-5000kw"}
+#: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
+CONDENSER_RANGE = 5.56
+#: Condenser-water loop pressure rise [Pa]: engineering assumption (tower static lift, condenser, piping).
+CONDENSER_PRESSURE = 150e3
+#: Evaporator approach of chillers [K]: engineering assumption (refrigerant 2 K below chilled-water supply).
+EVAP_APPROACH = 2.0
+#: Air leaving an adiabatic cooler's coil approaches the entering fluid within this [K]: engineering assumption.
+COIL_AIR_APPROACH = 2.0
+#: Absolute roughness of commercial steel pipe [m] (Moody; fluids.roughness 'Steel, commercial' 45 um).
+PIPE_ROUGHNESS = 45e-6
+
+
+@dataclass(frozen=True)
+class LoopResult:
+    """One fluid loop at design: heat carried [W], temperatures [K], flows, pressure drop [Pa], pump power [W]."""
+
+    name: str
+    coolant: str
+    heat: pint.Quantity
+    supply: pint.Quantity
+    return_: pint.Quantity
+    mass_flow: pint.Quantity
+    volume_flow: pint.Quantity
+    pressure_drop: pint.Quantity
+    pump_power: pint.Quantity
+    pipe_diameter: pint.Quantity | None
+
+
+@dataclass(frozen=True)
+class PlantResult:
+    """The heat-rejection plant serving one loop at design."""
+
+    loop: str
+    economiser: str | None
+    economiser_leaving: pint.Quantity | None
+    free_cooling_fraction: float
+    economiser_heat: pint.Quantity
+    chiller_heat: pint.Quantity
+    chiller_cop: float | None
+    compressor_power: pint.Quantity
+    fan_power: pint.Quantity
+    condenser_pump_power: pint.Quantity
+    heat_rejected: pint.Quantity
+    water: pint.Quantity
+
+
+@dataclass(frozen=True)
+class CoolingEquipment:
+    """A line of the cooling equipment list."""
+
+    kind: str
+    model: str
+    serves: str
+    units_required: int
+    units_installed: int
+    unit_capacity: pint.Quantity
+    load: pint.Quantity
+    loading_normal: float
+    loading_failed: float
+
+
+@dataclass(frozen=True)
+class CoolingDesign:
+    """The sized cooling chain. Powers and heats [W], water [kg/s], temperatures [K] as Quantities."""
+
+    conditions: DesignConditions
+    loops: tuple[LoopResult, ...]
+    plants: tuple[PlantResult, ...]
+    equipment: tuple[CoolingEquipment, ...]
+    heat_to_liquid: pint.Quantity
+    heat_to_air: pint.Quantity
+    heat_electrical_rooms: pint.Quantity
+    pump_power: pint.Quantity
+    crah_fan_power: pint.Quantity
+    heat_rejection_fan_power: pint.Quantity
+    compressor_power: pint.Quantity
+    cooling_power: pint.Quantity
+    heat_rejected: pint.Quantity
+    water: pint.Quantity
+    case_temperature: pint.Quantity | None
+    case_temperature_max: pint.Quantity | None
+    airflow: pint.Quantity
+
+    @property
+    def heat_in(self) -> pint.Quantity:
+        """Heat that enters the cooling system, work included: IT and room heat + pumps + CRAH fans + compressors."""
+        return (self.heat_to_liquid + self.heat_to_air + self.heat_electrical_rooms + self.pump_power
+                + self.crah_fan_power + self.compressor_power)
+
+
+def _equip(kind: str, model: str, serves: str, load: float, capacity: float, scheme: str,
+           unit: str = "W") -> CoolingEquipment:
+    r = size_units(load, capacity, scheme)
+    return CoolingEquipment(kind, model, serves, r.units_required, r.units_installed, Q_(capacity, unit),
+                            Q_(load, unit), r.loading_normal, r.loading_failed)
+
+
+def _loop(name: str, coolant: str, heat: float, supply: float, delta_t: float, dp_components: float,
+          pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
+    props = properties(coolant, supply + delta_t / 2.0)
+    rho, cp, mu = float(props["density"]), float(props["cp"]), float(props["viscosity"])
+    m = heat / (cp * delta_t) if heat > 0 else 0.0
+    v = m / rho
+    dp = dp_components
+    diameter = None
+    if with_pipe and v > 0:
+        diameter = math.sqrt(4.0 * v / (math.pi * velocity))
+        re = rho * velocity * diameter / mu
+        f = float(friction_factor_swamee_jain(re, PIPE_ROUGHNESS / diameter))
+        dp += f * pipe_length / diameter * rho * velocity**2 / 2.0
+    return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"), Q_(m, "kg/s"),
+                      Q_(v, "m^3/s"), Q_(dp if v > 0 else 0.0, "Pa"), Q_(v * dp / eta, "W"),
+                      Q_(diameter, "m") if diameter else None)
+
+
+def _chiller_name(s: Scenario, economiser: str | None) -> str:
+    if "chiller" in s.cooling.equipment:
+        return s.cooling.equipment["chiller"]
+    return "chiller-water-cooled" if economiser == "cooling-tower" else "chiller-air-cooled"
+
+
+def _plant(s: Scenario, loop: LoopResult, cond: DesignConditions, equipment: list[CoolingEquipment]) -> PlantResult:
+    c, cat = s.cooling, s.hardware
+    types = c.heat_rejection.split("+")
+    econ = next((t for t in types if t != "chiller"), None)
+    has_chiller = "chiller" in types
+    q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
+    sup, ret = loop.supply.m_as("K"), loop.return_.m_as("K")
+    db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
+    e_name = c.equipment.get(econ, DEFAULT_EQUIPMENT.get(econ, "")) if econ else ""
+    e = cat[e_name] if econ else None
+    leaving = None
+    frac = 0.0
+    if e is not None:
+        wb_for = wb if econ == "cooling-tower" else cwb
+        pad = e.get("pad_effectiveness") or 0.0
+        leaving = float(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
+        frac = float(np.clip((ret - max(leaving, sup)) / (ret - sup), 0.0, 1.0))
+    q_econ = frac * q
+    q_ch = q - q_econ
+    if q_ch > 1e-9 * max(q, 1.0) and not has_chiller:
+        what = f"{econ} reaches {leaving - 273.15:.1f} degC" if econ else "nothing"
+        raise InfeasibleDesign(
+            f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
+            f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what}, {leaving - sup:.1f} K too warm, and "
+            f"the plant '{c.heat_rejection}' has no chiller; allow a chiller, raise the supply temperature or choose "
+            "a colder heat sink")
+    w = 0.0
+    cop_v = None
+    ch_water_cooled = False
+    if q_ch > 0:
+        ch_name = _chiller_name(s, econ)
+        ch = cat[ch_name]
+        ch_water_cooled = ch.condenser == "water"
+        if ch_water_cooled and e is None:
+            raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
+                                "expected an air-cooled chiller or a plant with a tower", source=s.source,
+                                key="cooling.equipment.chiller")
+        t_cond = (leaving + CONDENSER_RANGE) if ch_water_cooled else db
+        cop_v = float(chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
+                                  ch.get("condenser_approach").m_as("K")))
+        w = q_ch / cop_v
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, ch.get("capacity").m_as("W"),
+                                c.chiller_redundancy))
+    # heat through the economiser device at design, and the heat it must be sized for
+    device_heat = q_econ + (q_ch + w if ch_water_cooled else 0.0)
+    fans = 0.0
+    water = 0.0
+    p_cw = 0.0
+    if e is not None:
+        size_heat = q + (w if ch_water_cooled else 0.0)
+        cap = e.get("capacity").m_as("W")
+        equipment.append(_equip(econ, e_name, loop.name, size_heat, cap, c.heat_rejection_redundancy))
+        if econ == "cooling-tower" and device_heat > 0:
+            circ = device_heat / (4186.0 * CONDENSER_RANGE)
+            p_cw = circ / 1000.0 * CONDENSER_PRESSURE / c.pump_efficiency
+            device_heat += p_cw
+            evap, drift, blow = tower_water(device_heat, circ, e.get("latent_fraction"), e.get("drift_fraction"),
+                                            e.get("cycles"))
+            water = float(evap + drift + blow)
+        elif econ == "adiabatic" and q_econ > 0:
+            t_air = float(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
+            water = float(adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH))
+        fans = float(fan_power(device_heat, size_heat, e.get("fan_power_ratio") * size_heat)) if device_heat else 0.0
+    rejected = q + w + p_cw
+    return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None, frac, Q_(q_econ, "W"),
+                       Q_(q_ch, "W"), cop_v, Q_(w, "W"), Q_(fans, "W"), Q_(p_cw, "W"), Q_(rejected, "W"),
+                       Q_(water, "kg/s"))
+
+
+def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
+    c, cat = s.cooling, s.hardware
+    plate = cat[c.cold_plate]
+    t_max = plate.get("case_temperature_max").m_as("K")
+    sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
+    props = properties(c.tcs_coolant, sup + dt / 2.0)
+    rho, cp = float(props["density"]), float(props["cp"])
+    worst = None
+    for d in load.deployments:
+        if d.liquid_fraction <= 0:
+            continue
+        p = cat.accelerator(d.system).get("power_max").m_as("W")
+        m = p / (cp * dt)  # the plate's share of the loop flow at the loop's rise
+        r = plate.get("resistance").m_as("K/W") * (m / rho / plate.get("rated_flow").m_as("m^3/s") / (p / 1e3)) ** -0.6
+        t_case = sup + p / (2.0 * m * cp) + p * r
+        worst = t_case if worst is None else max(worst, t_case)
+    return worst, t_max
+
+
+def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions
+                   ) -> CoolingDesign:
+    """Size the cooling chain of a scenario at its design weather.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (its ``[cooling]`` section and catalog).
+    load
+        The IT load (heat to liquid and to air at design).
+    power
+        The power chain at design (indoor electrical-room losses are cooled by the air side).
+    conditions
+        Design weather (:func:`facility.design_conditions.design_conditions`).
+
+    Raises
+    ------
+    InfeasibleDesign
+        A loop supply the plant cannot reach without a chiller, a facility-water return above the technology-loop
+        return, or a chip case temperature above the cold plate's limit.
+    """
+    c, cat = scenario.cooling, scenario.hardware
+    eta = c.pump_efficiency
+    equipment: list[CoolingEquipment] = []
+    # ------------------------------------------------------------------ liquid path
+    q_liq = load.heat_to_liquid.m_as("W")
+    cdu = cat[c.cdu]
+    cdu_dp = cdu.get("pressure_drop").m_as("Pa")
+    tcs = _loop("technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
+                c.tcs_pressure_drop.m_as("Pa") + cdu_dp, 0.0, 1.0, eta, with_pipe=False)
+    q_fw = q_liq + tcs.pump_power.m_as("W")
+    if cdu.placement == "in-rack":
+        cap = cdu.get("capacity").m_as("W")
+        per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
+                    for d in load.deployments if d.liquid_fraction > 0]
+        n = sum(r * k for r, k in per_rack)
+        equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
+                                          q_fw / (n * cap) if n else 0.0, q_fw / (n * cap) if n else 0.0))
+    elif q_liq > 0:
+        equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu.get("capacity").m_as("W"),
+                                c.cdu_redundancy))
+    fw_supply = c.tcs_supply.m_as("K") - cdu.get("approach").m_as("K")
+    if q_liq > 0 and fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9:
+        raise InfeasibleDesign(
+            f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
+            f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
+            f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)")
+    fw = _loop("facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
+               c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
+    case, case_max = _case_temperature(scenario, load) if q_liq > 0 else (None, None)
+    if case is not None and case > case_max:
+        raise InfeasibleDesign(
+            f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} degC "
+            f"by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; expected a "
+            f"colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better cold plate")
+    # ------------------------------------------------------------------ air path
+    rooms = sum(st.loss.m_as("W") for st in power.stages
+                if st.zone in ("it", "mechanical") and st.kind != "transformer")
+    q_air = load.heat_to_air.m_as("W") + rooms
+    crah = cat[c.crah]
+    rho_air = float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
+    v_air = float(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
+    crah_fans = v_air * crah.get("fan_pressure").m_as("Pa") / crah.get("fan_efficiency")
+    loops = [tcs, fw]
+    if q_air > 0:
+        equipment.append(_equip("crah", c.crah, "air side", q_air, crah.get("capacity").m_as("W"), c.crah_redundancy))
+        chw_supply = c.air_supply.m_as("K") - crah.get("coil_approach").m_as("K")
+        loops.append(_loop("chilled water (air side)", "water", q_air + crah_fans, chw_supply, c.chw_delta_t.m_as("K"),
+                           c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"),
+                           eta, True))
+    plants = tuple(_plant(scenario, lp, conditions, equipment) for lp in loops[1:] if lp.heat.m_as("W") > 0)
+    pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
+    fans = sum(p.fan_power.m_as("W") for p in plants)
+    comp = sum(p.compressor_power.m_as("W") for p in plants)
+    return CoolingDesign(
+        conditions=conditions, loops=tuple(loops), plants=plants, equipment=tuple(equipment),
+        heat_to_liquid=Q_(q_liq, "W"), heat_to_air=load.heat_to_air.to("W"), heat_electrical_rooms=Q_(rooms, "W"),
+        pump_power=Q_(pumps, "W"), crah_fan_power=Q_(crah_fans, "W"), heat_rejection_fan_power=Q_(fans, "W"),
+        compressor_power=Q_(comp, "W"), cooling_power=Q_(pumps + crah_fans + fans + comp, "W"),
+        heat_rejected=Q_(sum(p.heat_rejected.m_as("W") for p in plants), "W"),
+        water=Q_(sum(p.water.m_as("kg/s") for p in plants), "kg/s"),
+        case_temperature=Q_(case, "K") if case is not None else None,
+        case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"))

@@ -1,0 +1,118 @@
+"""Design weather of a site: ASHRAE design conditions from the .ddy file, or the hottest hours of the weather file.
+
+The bundled sites carry the ASHRAE 2009 design-day files distributed with EnergyPlus (``*.ddy``): the cooling
+design conditions "Ann Clg .4% Condns DB=>MWB" (dry bulb exceeded 0.4 % of the year, 35 h, with its mean
+coincident wet bulb) size dry and adiabatic coolers; "Ann Clg .4% Condns WB=>MDB" (wet bulb exceeded 0.4 %)
+sizes cooling towers (ASHRAE Handbook — Fundamentals 2017, Ch. 14). ``weather-max`` takes the hottest dry bulb
+and the highest wet bulb of the weather file itself (pvlib reads it; wet bulb by :mod:`models.thermal.psychrometrics`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pint
+
+from facility.errors import ScenarioError
+from facility.units import Q_
+from models.thermal.psychrometrics import wet_bulb_kernel
+
+__all__ = ["DesignConditions", "read_ddy", "design_conditions"]
+
+
+@dataclass(frozen=True)
+class DesignConditions:
+    """Outdoor design conditions: dry bulb with its coincident wet bulb, design wet bulb, pressure [K, K, K, Pa]."""
+
+    dry_bulb: pint.Quantity
+    coincident_wet_bulb: pint.Quantity
+    wet_bulb: pint.Quantity
+    pressure: pint.Quantity
+    source: str
+
+
+@cache
+def read_ddy(path: Path) -> dict[str, dict[str, float | str]]:
+    """The ``SizingPeriod:DesignDay`` objects of an EnergyPlus .ddy file: name -> {field comment: value}."""
+    text = path.read_text(encoding="latin-1")
+    days: dict[str, dict[str, float | str]] = {}
+    for obj in text.split(";"):
+        if "SizingPeriod:DesignDay" not in obj:
+            continue
+        fields: dict[str, float | str] = {}
+        for line in obj.splitlines():
+            m = re.match(r"\s*([^,!]*?)\s*,?\s*!-\s*(.+?)\s*$", line)
+            if not m:
+                continue
+            raw, label = m[1].strip(), m[2]
+            try:
+                fields[label] = float(raw)
+            except ValueError:
+                fields[label] = raw
+        name = str(fields.get("Name", ""))
+        if name:
+            days[name] = fields
+    return days
+
+
+def _find(days: dict, pattern: str) -> dict:
+    for name, f in days.items():
+        if pattern in name:
+            return f
+    raise KeyError(pattern)
+
+
+def _wet_bulb_field(f: dict) -> float:
+    for label, v in f.items():
+        if label.startswith("Wetbulb") and "Maximum Dry-Bulb" in label and isinstance(v, float):
+            return v
+    raise KeyError("wet bulb")
+
+
+@cache
+def _weather_max(path: Path) -> tuple[float, float, float, float]:
+    import pvlib
+
+    try:
+        data, _ = pvlib.iotools.read_epw(str(path))
+    except Exception as exc:  # pvlib raises many types on a bad file
+        raise ValueError(f"cannot read weather file {path} ({exc.__class__.__name__}: {exc})") from None
+    t = data["temp_air"].to_numpy(dtype=float) + 273.15
+    rh = np.clip(data["relative_humidity"].to_numpy(dtype=float) / 100.0, 0.0, 1.0)
+    p = data["atmospheric_pressure"].to_numpy(dtype=float)
+    wb = wet_bulb_kernel(t, rh, p)
+    i = int(np.argmax(t))
+    return float(t[i]), float(wb[i]), float(np.max(wb)), float(np.median(p))
+
+
+def design_conditions(weather_path: Path, basis: str = "ashrae-0.4%", *, source: str | None = None,
+                      key: str = "cooling.design_basis") -> DesignConditions:
+    """Design conditions of a weather file under ``basis`` (``ashrae-0.4%``, ``ashrae-1%``, ``ashrae-2%``,
+    ``weather-max``). The ASHRAE bases need a ``.ddy`` file beside the weather file."""
+    if basis == "weather-max":
+        try:
+            db, cwb, wb, p = _weather_max(weather_path)
+        except ValueError as exc:
+            raise ScenarioError(str(exc), source=source, key="site.weather") from None
+        return DesignConditions(Q_(db, "K"), Q_(cwb, "K"), Q_(wb, "K"), Q_(p, "Pa"),
+                                f"hottest hour of {weather_path.name} (dry bulb) and its highest wet bulb")
+    ddy = weather_path.with_suffix(".ddy")
+    if not ddy.is_file():
+        raise ScenarioError(f"basis {basis!r} needs the ASHRAE design-day file {ddy.name} beside the weather file; "
+                            "expected it there, or design_basis = \"weather-max\"", source=source, key=key)
+    pct = basis.split("-")[1].replace("0.4", ".4")
+    days = read_ddy(ddy)
+    try:
+        f_db = _find(days, f"Ann Clg {pct} Condns DB=>MWB")
+        f_wb = _find(days, f"Ann Clg {pct} Condns WB=>MDB")
+    except KeyError as exc:
+        raise ScenarioError(f"{ddy.name} has no '{exc.args[0]}' design day", source=source, key=key) from None
+    db = f_db["Maximum Dry-Bulb Temperature {C}"]
+    p = f_db.get("Barometric Pressure {Pa}", 101325.0)
+    return DesignConditions(Q_(float(db) + 273.15, "K"), Q_(_wet_bulb_field(f_db) + 273.15, "K"),
+                            Q_(_wet_bulb_field(f_wb) + 273.15, "K"), Q_(float(p), "Pa"),
+                            f"ASHRAE 2009 annual cooling {pct} design conditions ({ddy.name})")
