@@ -8,6 +8,7 @@ quickly: a few iterations to 1 W).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pint
@@ -19,7 +20,7 @@ from facility.power import PowerDesign, design_power_chain
 from facility.scenario import Scenario
 from facility.units import Q_
 
-__all__ = ["CampusResult", "run", "design_campus"]
+__all__ = ["CampusResult", "run", "design_campus", "fit_to_grid"]
 
 _TOLERANCE_W = 1.0
 _MAX_ITERATIONS = 50
@@ -53,7 +54,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     conditions = design_conditions(scenario.weather_path, scenario.cooling.design_basis, source=scenario.source)
     house = scenario.cooling.house_load_fraction * load.it_power.m_as("W")
     mech = house
-    for i in range(1, _MAX_ITERATIONS + 1):
+    for i in range(1, _MAX_ITERATIONS + 1):  # noqa: B007  (the iteration count is reported)
         power = design_power_chain(scenario, load, Q_(mech, "W"))
         cooling = design_cooling(scenario, load, power, conditions)
         new = cooling.cooling_power.m_as("W") + house
@@ -70,3 +71,72 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
 def run(scenario: Scenario) -> CampusResult:
     """Size a scenario: compute plan -> IT load -> power and cooling chains, coupled, at design conditions."""
     return design_campus(scenario, it_load(scenario))
+
+
+def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0) -> tuple[int, CampusResult]:
+    """The largest number of racks of one deployment whose campus fits a grid envelope at design conditions.
+
+    Facility power grows monotonically with the rack count (in steps, as units are added), so the count is
+    bracketed and found with ``scipy.optimize.brentq`` on the continuous relaxation, then settled on whole racks.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; the other deployments and everything else stay as they are.
+    envelope
+        Grid capacity available at design (facility power at the point of interconnection). [W]
+    deployment
+        Index of the deployment to scale (its count becomes ``racks``).
+
+    Returns
+    -------
+    (racks, CampusResult)
+        The rack count and the campus sized with it.
+
+    Raises
+    ------
+    InfeasibleDesign
+        Not even one rack fits.
+    """
+    from scipy.optimize import brentq
+
+    from facility.errors import InfeasibleDesign, ScenarioError
+
+    limit = envelope.m_as("W")
+    if not 0 <= deployment < len(scenario.compute.deployments):
+        raise ScenarioError(f"no deployment {deployment}; the scenario has {len(scenario.compute.deployments)}",
+                            source=scenario.source, key="compute.deployments")
+    data = scenario.model_dump()
+    cache: dict[int, CampusResult] = {}
+
+    def campus(racks: int) -> CampusResult:
+        if racks not in cache:
+            d = dict(data["compute"]["deployments"][deployment])
+            for k in ("accelerators", "nodes", "racks", "pods", "compute_target"):
+                d[k] = None
+            d["racks"] = racks
+            deps = list(data["compute"]["deployments"])
+            deps[deployment] = d
+            s = Scenario.from_dict({**data, "compute": {**data["compute"], "deployments": deps}},
+                                   source=scenario.source, base=scenario._base)
+            cache[racks] = run(s)
+        return cache[racks]
+
+    def excess(x: float) -> float:
+        return campus(max(1, math.ceil(x))).facility_power.m_as("W") - limit
+
+    one = excess(1)
+    if one > 0:
+        raise InfeasibleDesign(f"one rack already needs {campus(1).facility_power.to('MW'):.3f~P} at design, above the "
+                               f"{envelope.to('MW'):.3f~P} envelope")
+    per_rack = (campus(2).facility_power - campus(1).facility_power).m_as("W")
+    hi = max(2.0, 2.0 * limit / max(per_rack, 1.0))
+    while excess(hi) <= 0:
+        hi *= 2.0
+    root = brentq(excess, 1.0, hi, xtol=0.5)
+    n = max(1, math.floor(root))
+    while n > 1 and excess(n) > 0:
+        n -= 1
+    while excess(n + 1) <= 0:
+        n += 1
+    return n, campus(n)

@@ -6,6 +6,8 @@ Commands
     Size the campus of a scenario (no scenario: the bundled default) and print a table or JSON.
 ``facility check [PATHS...]``
     Run scenarios (default: the ``scenarios/`` folder) and compare results with their ``[expect]`` bands.
+``facility fit SCENARIO --grid "300 MW" [--deployment N] [--format table|json]``
+    The largest number of racks of one deployment that fits a grid envelope at design conditions.
 ``facility catalog [--kind KIND] [--format table|json]``
     List the hardware catalog.
 
@@ -49,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run scenarios and check their [expect] bands")
     c.add_argument("paths", nargs="*", help="scenario files or folders (default: the scenarios/ folder)")
     c.add_argument("--format", choices=("table", "json"), default="table")
+    f = sub.add_parser("fit", help="the largest deployment that fits a grid envelope at design conditions")
+    f.add_argument("scenario", help="scenario TOML file")
+    f.add_argument("--grid", required=True, help='grid envelope with its unit, e.g. "300 MW"')
+    f.add_argument("--deployment", type=int, default=0, help="index of the deployment to scale (default 0)")
+    f.add_argument("--format", choices=("table", "json"), default="table")
     k = sub.add_parser("catalog", help="list the hardware catalog")
     k.add_argument("--kind", choices=KINDS, default=None)
     k.add_argument("--format", choices=("table", "json"), default="table")
@@ -115,6 +122,33 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _fit(args: argparse.Namespace) -> int:
+    from facility.campus import fit_to_grid
+    from facility.units import UnitParseError, parse_quantity
+
+    try:
+        envelope = parse_quantity(args.grid, "[power]")
+    except UnitParseError as exc:
+        raise ScenarioError(str(exc), key="--grid") from None
+    if envelope.magnitude <= 0:
+        raise ScenarioError(f"got {args.grid!r}; expected a positive power", key="--grid")
+    scenario = load_scenario(args.scenario)
+    racks, result = fit_to_grid(scenario, envelope, args.deployment)
+    doc = to_json(result)
+    summary = {"envelope_mw": round(envelope.m_as("MW"), 6), "deployment": args.deployment, "racks": racks,
+               "accelerators": result.load.deployments[args.deployment].accelerators,
+               "facility_power_design_mw": doc["facility_power_design_mw"], "pue_design": doc["pue_design"],
+               "it_power_mw": doc["it_power_mw"]}
+    if args.format == "json":
+        sys.stdout.write(json.dumps({**summary, "campus": doc}, indent=2) + "\n")
+    else:
+        d = scenario.compute.deployments[args.deployment]
+        sys.stdout.write(f"{racks:,} racks of {d.system} ({summary['accelerators']:,} accelerators) fit in "
+                         f"{summary['envelope_mw']:g} MW at design: facility {summary['facility_power_design_mw']:.2f} "
+                         f"MW, IT {summary['it_power_mw']:.2f} MW, PUE {summary['pue_design']:.3f}\n")
+    return 0
+
+
 def _key_figures(d: dict) -> str:
     """A one-line summary of a catalog entry's figures for the table."""
     k = d["kind"]
@@ -165,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return {"run": _run, "check": _check, "catalog": _catalog}[args.command](args)
+        return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

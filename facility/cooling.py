@@ -170,9 +170,10 @@ def _chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if economiser == "cooling-tower" else "chiller-air-cooled"
 
 
-def _plant(s: Scenario, loop: LoopResult, cond: DesignConditions, equipment: list[CoolingEquipment]) -> PlantResult:
+def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
+           equipment: list[CoolingEquipment]) -> PlantResult:
     c, cat = s.cooling, s.hardware
-    types = c.heat_rejection.split("+")
+    types = plant.split("+")
     econ = next((t for t in types if t != "chiller"), None)
     has_chiller = "chiller" in types
     q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
@@ -194,7 +195,7 @@ def _plant(s: Scenario, loop: LoopResult, cond: DesignConditions, equipment: lis
         raise InfeasibleDesign(
             f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
             f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what}, {leaving - sup:.1f} K too warm, and "
-            f"the plant '{c.heat_rejection}' has no chiller; allow a chiller, raise the supply temperature or choose "
+            f"the plant '{plant}' has no chiller; allow a chiller, raise the supply temperature or choose "
             "a colder heat sink")
     w = 0.0
     cop_v = None
@@ -328,7 +329,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         loops.append(_loop("chilled water (air side)", "water", q_air + crah_fans, chw_supply, c.chw_delta_t.m_as("K"),
                            c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"),
                            eta, True))
-    plants = tuple(_plant(scenario, lp, conditions, equipment) for lp in loops[1:] if lp.heat.m_as("W") > 0)
+    plant_of = {fw.name: c.heat_rejection}
+    if len(loops) > 2:
+        plant_of[loops[2].name] = c.air_heat_rejection
+    plants = tuple(_plant(scenario, lp, plant_of[lp.name], conditions, equipment) for lp in loops[1:]
+                   if lp.heat.m_as("W") > 0)
     pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
     fans = sum(p.fan_power.m_as("W") for p in plants)
     comp = sum(p.compressor_power.m_as("W") for p in plants)

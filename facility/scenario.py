@@ -265,6 +265,10 @@ class Cooling(_Strict):
                     "Default 32 degC (ASHRAE W32: engineering assumption for current direct-to-chip designs).")
     heat_rejection: str = Field("dry-cooler+chiller",
                                 description="Heat rejection plant: " + ", ".join(HEAT_REJECTION) + ", joined by '+'.")
+    air_heat_rejection: str = Field("dry-cooler+chiller",
+                                    description="Plant of the air side (CRAH chilled water), same choices. Default "
+                                                "dry-cooler+chiller: a 21 degC chilled-water loop needs a chiller in "
+                                                "summer almost everywhere.")
     tcs_coolant: str = Field("pg25", description="Technology loop coolant: water, pg25, eg25 (OCP: PG25 is common).")
     tcs_delta_t: DeltaT = Field(default_factory=lambda: Q_(10, "K"),
                                 description="Technology loop temperature rise. [K] Default 10 K (OCP ~1.5 L/min/kW).")
@@ -314,7 +318,7 @@ class Cooling(_Strict):
             raise ValueError(f"got {v!r}; expected one of {', '.join(DESIGN_BASES)}")
         return v
 
-    @field_validator("heat_rejection")
+    @field_validator("heat_rejection", "air_heat_rejection")
     @classmethod
     def _plant(cls, v: str) -> str:
         parts = [p.strip() for p in v.split("+")]
@@ -518,10 +522,11 @@ def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:
         if name not in catalog or catalog[name].kind != kind:
             raise fail(f"cooling.{key}", f"got {name!r}; expected a {kind} of the catalog: "
                        f"{', '.join(catalog.names(kind))}")
-    types = c.heat_rejection.split("+")
+    types = c.heat_rejection.split("+") + c.air_heat_rejection.split("+")
     for typ, name in c.equipment.items():
         if typ not in types:
-            raise fail(f"cooling.equipment.{typ}", f"{typ!r} is not part of the plant {c.heat_rejection!r}")
+            raise fail(f"cooling.equipment.{typ}", f"{typ!r} is not part of the plants {c.heat_rejection!r} / "
+                       f"{c.air_heat_rejection!r}")
         if name not in catalog or catalog[name].kind != typ:
             raise fail(f"cooling.equipment.{typ}", f"got {name!r}; expected a {typ} of the catalog: "
                        f"{', '.join(catalog.names(typ))}")

@@ -124,3 +124,21 @@ def test_run_json_has_the_power_chain(capsys, write_toml):
 def test_table_shows_the_voltage_ladder(capsys):
     _, out, _ = run(capsys, "run")
     assert "Power chain (ac-480v), grid 161 kV to chip" in out and "Voltage regulator" in out
+
+
+def test_fit_prints_the_rack_count_and_refuses_a_bad_envelope(capsys, write_toml):
+    path = str(write_toml(MINIMAL.replace("accelerators = 100000", "racks = 10")))
+    code, out, _ = run(capsys, "fit", path, "--grid", "50 MW", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["facility_power_design_mw"] <= 50 and doc["racks"] > 10
+    code, _, err = run(capsys, "fit", path, "--grid", "50 m")
+    assert code == 2 and "--grid" in err and "[power]" in err
+
+
+def test_cooling_json_has_loops_and_heat_rejection(capsys, write_toml):
+    _, out, _ = run(capsys, "run", str(write_toml(MINIMAL)), "--format", "json")
+    doc = json.loads(out)
+    assert {"facility_power_design_mw", "pue_design", "cooling_power_mw", "water_design_m3_per_h"} <= set(doc)
+    assert {"loops", "heat_rejection"} <= set(doc["cooling"])
+    assert doc["cooling"]["heat_in_mw"] == pytest.approx(doc["cooling"]["heat_rejected_mw"], rel=1e-9)
+    assert doc["pue_design"] == pytest.approx(doc["facility_power_design_mw"] / doc["it_power_mw"], rel=1e-6)

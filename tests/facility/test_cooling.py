@@ -1,0 +1,142 @@
+"""The cooling chain at design and the coupled campus: heat closure, economiser and chiller, water, limits."""
+
+import pytest
+
+from facility import Q_, InfeasibleDesign, Scenario, ScenarioError, fit_to_grid, run
+from facility.design_conditions import design_conditions
+from facility.sites import bundled_sites
+
+
+def _scenario(weather="tampa", system="gb200-nvl72", racks=100, arch="ac-480v", **cooling):
+    return Scenario(name="t", site={"weather": weather, "grid_voltage": "230 kV"},
+                    compute={"deployments": [{"system": system, "racks": racks}], "overheads": ["network"]},
+                    power={"architecture": arch}, cooling=cooling)
+
+
+def _plant(result, loop="facility water (FW)"):
+    return next(p for p in result.cooling.plants if p.loop == loop)
+
+
+@pytest.mark.parametrize("plant", ["dry-cooler+chiller", "adiabatic+chiller", "cooling-tower+chiller", "chiller"])
+@pytest.mark.parametrize("arch", ["ac-480v", "dc-800v"])
+def test_heat_in_equals_heat_rejected(plant, arch):
+    r = run(_scenario(heat_rejection=plant, arch=arch))
+    c = r.cooling
+    assert c.heat_rejected.m_as("W") == pytest.approx(c.heat_in.m_as("W"), rel=1e-12)
+    # and the heat that enters is the IT heat plus the indoor electrical-room losses
+    assert (c.heat_to_liquid + c.heat_to_air).m_as("W") == pytest.approx(r.load.it_power.m_as("W"), rel=1e-12)
+
+
+def test_facility_energy_closes_and_pue_is_its_ratio():
+    r = run(_scenario())
+    p = r.power
+    total = (p.delivered_to_chips + p.delivered_to_overhead_it + p.in_rack_loss + p.electrical_loss
+             + r.cooling.cooling_power + r.house_load)
+    assert p.grid_import.m_as("W") == pytest.approx(total.m_as("W"), abs=2.0)  # coupling solved to 1 W
+    assert r.pue == pytest.approx((p.grid_import / p.it_power).m_as(""))
+    assert 1.0 < r.pue < 1.6
+
+
+def test_45_degc_supply_at_a_cool_site_needs_no_chiller():
+    r = run(_scenario("chicago", tcs_supply="45 degC"))
+    fw = _plant(r)
+    assert fw.free_cooling_fraction == 1.0 and fw.chiller_heat.m_as("W") == 0.0
+    assert not any(e.kind == "chiller" and e.serves.startswith("facility") for e in r.cooling.equipment)
+
+
+def test_20_degc_supply_in_tampa_needs_a_chiller():
+    r = run(_scenario("tampa", tcs_supply="20 degC"))
+    fw = _plant(r)
+    assert fw.chiller_heat.m_as("MW") > 0 and fw.chiller_cop is not None
+
+
+def test_no_chiller_allowed_and_too_warm_is_infeasible_with_the_numbers():
+    with pytest.raises(InfeasibleDesign) as info:
+        run(_scenario("tampa", tcs_supply="20 degC", heat_rejection="dry-cooler"))
+    msg = str(info.value)
+    # FW supply 17 degC needed; Tampa 0.4 % dry bulb 33.6 degC + 6 K approach = 39.6 degC
+    assert "17.0 degC needed" in msg and "39.6 degC" in msg and "no chiller" in msg
+
+
+def test_dry_coolers_cannot_reach_below_dry_bulb_plus_approach():
+    r = run(_scenario("tampa", tcs_supply="W45"))
+    fw = _plant(r)
+    cond = design_conditions(bundled_sites()["tampa-fl"].path)
+    assert fw.economiser_leaving.m_as("K") == pytest.approx(cond.dry_bulb.m_as("K") + 6.0)
+
+
+def test_towers_cannot_reach_below_wet_bulb_plus_approach_and_use_water():
+    r = run(_scenario("tampa", heat_rejection="cooling-tower+chiller"))
+    fw = _plant(r)
+    cond = design_conditions(bundled_sites()["tampa-fl"].path)
+    assert fw.economiser_leaving.m_as("K") == pytest.approx(cond.wet_bulb.m_as("K") + 4.0)
+    # evaporation ~ 0.9 Q / h_fg, plus blowdown E/3 at 4 cycles: ~1.78 m3/h per MW rejected
+    per_mw = fw.water.m_as("kg/s") * 3.6 / fw.heat_rejected.m_as("MW")
+    assert per_mw == pytest.approx(0.9 / 2.442 * 3.6 * (1 + 1 / 3), rel=0.02)
+
+
+def test_adiabatic_uses_less_water_than_a_tower_and_dry_coolers_none():
+    kw = {"weather": "chicago", "tcs_supply": "40 degC"}
+    dry, adiabatic, tower = (run(_scenario(**kw, heat_rejection=p)) for p in
+                             ("dry-cooler+chiller", "adiabatic+chiller", "cooling-tower+chiller"))
+    assert _plant(dry).water.m_as("kg/s") == 0.0
+    assert 0 < _plant(adiabatic).water.m_as("kg/s") < _plant(tower).water.m_as("kg/s")
+
+
+def test_pg25_flow_is_1_5_l_per_min_per_kw():
+    r = run(_scenario())
+    tcs = r.cooling.loops[0]
+    per_kw = tcs.volume_flow.m_as("L/min") / tcs.heat.m_as("kW")
+    assert per_kw == pytest.approx(1.5, abs=0.05)
+
+
+def test_a_2_mw_cdu_pumps_a_few_percent_of_its_load():
+    # published in-row CDU figures: pump power of the order of 1-3 % of rated capacity
+    r = run(_scenario(racks=200))
+    cdu = next(e for e in r.cooling.equipment if e.kind == "cdu")
+    tcs = r.cooling.loops[0]
+    per_cdu = tcs.pump_power.m_as("W") / cdu.units_installed
+    share = per_cdu / (cdu.loading_normal * cdu.unit_capacity.m_as("W"))
+    assert 0.005 < share < 0.04
+
+
+def test_case_temperature_over_the_limit_is_infeasible():
+    s = Scenario(name="hot", site={"weather": "tampa", "grid_voltage": "230 kV"},
+                 compute={"deployments": [{"system": "gb200-nvl72", "racks": 10}]},
+                 cooling={"tcs_supply": "W45"}, catalog={"cold-plate-gpu": {"resistance": "0.05 K/W"}})
+    with pytest.raises(InfeasibleDesign, match=r"case temperature .* exceeds the cold plate limit 85\.0 degC"):
+        run(s)
+
+
+def test_warmer_supply_lowers_design_pue():
+    pues = [run(_scenario("sterling-va", tcs_supply=t)).pue for t in ("20 degC", "32 degC", "45 degC")]
+    assert pues[0] > pues[1] > pues[2]
+
+
+def test_water_cooled_chiller_without_a_heat_sink_is_refused():
+    with pytest.raises(ScenarioError, match="needs a cooling tower"):
+        run(_scenario(heat_rejection="chiller", equipment={"chiller": "chiller-water-cooled"}))
+
+
+def test_design_conditions_from_the_ddy_and_the_weather_file():
+    tampa = bundled_sites()["tampa-fl"].path
+    ashrae = design_conditions(tampa, "ashrae-0.4%")
+    assert (ashrae.dry_bulb.m_as("degC"), ashrae.coincident_wet_bulb.m_as("degC"),
+            ashrae.wet_bulb.m_as("degC")) == pytest.approx((33.6, 25.2, 26.9))
+    hottest = design_conditions(tampa, "weather-max")
+    assert hottest.dry_bulb.m_as("degC") == pytest.approx(34.4, abs=0.05)  # the TMY3 file's hottest hour
+    assert "ASHRAE" in ashrae.source and "hottest hour" in hottest.source
+
+
+def test_fit_to_grid_finds_the_largest_deployment():
+    s = _scenario("sterling-va", racks=10)
+    n, r = fit_to_grid(s, Q_(100, "MW"))
+    assert r.facility_power.m_as("MW") <= 100 and r.load.compute_racks == n
+    more = run(Scenario.from_dict({**s.model_dump(), "compute": {**s.model_dump()["compute"], "deployments": [
+        {**s.model_dump()["compute"]["deployments"][0], "racks": n + 1}]}}))
+    assert more.facility_power.m_as("MW") > 100
+
+
+def test_fit_to_grid_refuses_an_envelope_below_one_rack():
+    with pytest.raises(InfeasibleDesign, match="one rack"):
+        fit_to_grid(_scenario(), Q_(50, "kW"))
