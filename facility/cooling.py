@@ -34,6 +34,7 @@ from facility.units import Q_
 from models.thermal.air import air_density, airflow
 from models.thermal.chiller import cop as chiller_cop
 from models.thermal.coolant import properties
+from models.thermal.heat_exchanger import ntu_counterflow
 from models.thermal.heat_rejection import (
     adiabatic_air_temperature,
     adiabatic_water,
@@ -131,6 +132,8 @@ class CoolingDesign:
     case_temperature: pint.Quantity | None
     case_temperature_max: pint.Quantity | None
     airflow: pint.Quantity
+    cdu_effectiveness: float | None = None
+    cdu_ntu: float | None = None
 
     @property
     def heat_in(self) -> pint.Quantity:
@@ -308,6 +311,13 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
             f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)")
     fw = _loop("facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
                c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
+    eps = ntu = None
+    if q_liq > 0:  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity rate
+        c_tcs = q_fw / c.tcs_delta_t.m_as("K")
+        c_fw = q_fw / c.facility_delta_t.m_as("K")
+        c_min, c_max = min(c_tcs, c_fw), max(c_tcs, c_fw)
+        eps = q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply))
+        ntu = float(ntu_counterflow(eps, c_min / c_max))
     case, case_max = _case_temperature(scenario, load) if q_liq > 0 else (None, None)
     if case is not None and case > case_max:
         raise InfeasibleDesign(
@@ -345,4 +355,5 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         heat_rejected=Q_(sum(p.heat_rejected.m_as("W") for p in plants), "W"),
         water=Q_(sum(p.water.m_as("kg/s") for p in plants), "kg/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
-        case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"))
+        case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
+        cdu_effectiveness=eps, cdu_ntu=ntu)

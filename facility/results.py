@@ -142,6 +142,8 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
         "compressor_power_mw": _q(c.compressor_power, "MW"), "airflow_m3_per_s": _q(c.airflow, "m^3/s"),
         "case_temperature_degc": _q(c.case_temperature, "degC"),
         "case_temperature_max_degc": _q(c.case_temperature_max, "degC"),
+        "cdu_effectiveness": None if c.cdu_effectiveness is None else _r(c.cdu_effectiveness),
+        "cdu_ntu": None if c.cdu_ntu is None else _r(c.cdu_ntu),
         "coupling_iterations": result.iterations,
     }
 

@@ -140,3 +140,10 @@ def test_fit_to_grid_finds_the_largest_deployment():
 def test_fit_to_grid_refuses_an_envelope_below_one_rack():
     with pytest.raises(InfeasibleDesign, match="one rack"):
         fit_to_grid(_scenario(), Q_(50, "kW"))
+
+
+def test_cdu_effectiveness_and_ntu_follow_from_the_approach():
+    # TCS 32 -> 42 degC, FW from 29 degC, balanced 10 K rises: effectiveness = 10 / (42 - 29) = 0.769
+    r = run(_scenario(tcs_supply="32 degC"))
+    assert r.cooling.cdu_effectiveness == pytest.approx(10 / 13)
+    assert r.cooling.cdu_ntu == pytest.approx((10 / 13) / (1 - 10 / 13))  # balanced counterflow: NTU = e/(1-e)
