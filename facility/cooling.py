@@ -58,6 +58,8 @@ CONDENSER_PRESSURE = 150e3
 EVAP_APPROACH = 2.0
 #: Air leaving an adiabatic cooler's coil approaches the entering fluid within this [K]: engineering assumption.
 COIL_AIR_APPROACH = 2.0
+#: Density of make-up water [kg/m3] to report water as a volume (IAPWS-95: 997 kg/m3 at 25 degC).
+WATER_DENSITY = 997.0
 #: Absolute roughness of commercial steel pipe [m] (Moody; fluids.roughness 'Steel, commercial' 45 um).
 PIPE_ROUGHNESS = 45e-6
 
@@ -113,7 +115,7 @@ class CoolingEquipment:
 
 @dataclass(frozen=True)
 class CoolingDesign:
-    """The sized cooling chain. Powers and heats [W], water [kg/s], temperatures [K] as Quantities."""
+    """The sized cooling chain. Powers and heats [W], water drawn [m³/s], temperatures [K] as Quantities."""
 
     conditions: DesignConditions
     loops: tuple[LoopResult, ...]
@@ -240,7 +242,7 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
     rejected = q + w + p_cw
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None, frac, Q_(q_econ, "W"),
                        Q_(q_ch, "W"), cop_v, Q_(w, "W"), Q_(fans, "W"), Q_(p_cw, "W"), Q_(rejected, "W"),
-                       Q_(water, "kg/s"))
+                       Q_(water / WATER_DENSITY, "m^3/s"))
 
 
 def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
@@ -353,7 +355,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         pump_power=Q_(pumps, "W"), crah_fan_power=Q_(crah_fans, "W"), heat_rejection_fan_power=Q_(fans, "W"),
         compressor_power=Q_(comp, "W"), cooling_power=Q_(pumps + crah_fans + fans + comp, "W"),
         heat_rejected=Q_(sum(p.heat_rejected.m_as("W") for p in plants), "W"),
-        water=Q_(sum(p.water.m_as("kg/s") for p in plants), "kg/s"),
+        water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
         cdu_effectiveness=eps, cdu_ntu=ntu)
