@@ -7,6 +7,10 @@ above the condenser-fluid (or air) leaving temperature — the Carnot bound scal
 (Gordon & Ng, "Cool Thermodynamics", 2000, Ch. 3). Calibrated per chiller type so that the COP at the AHRI
 550/590 rating conditions meets the ASHRAE 90.1-2019 minimum (tested).
 
+At small lifts the Carnot form grows without bound while real machines do not (motor, drive, oil and
+auxiliary losses stay): the COP is capped at ``cop_max`` = 12, an engineering assumption in line with the best
+low-lift integrated part-load values published for magnetic-bearing centrifugal chillers (NPLV ~10-12).
+
 Part load: the electric input ratio relative to full load follows the quadratic
 :math:`EIR(PLR)/EIR(1) = a + b\,PLR + c\,PLR^2` of the DOE-2 chiller model (EnergyPlus Engineering Reference,
 "Electric Chiller Model Based on Condenser Entering Temperature"; coefficients per chiller in the catalog).
@@ -19,11 +23,12 @@ import numpy as np
 __all__ = ["cop", "part_load_power"]
 
 
-def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0):
+def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0, cop_max=12.0):
     """Chiller COP [-] at chilled-water supply ``t_chw_supply`` [K] and condenser fluid temperature [K].
 
     ``t_cond_fluid`` is the condenser water leaving temperature (water-cooled) or the entering air (air-cooled);
-    ``eta_ii`` the second-law efficiency [-]; approaches of evaporator and condenser [K].
+    ``eta_ii`` the second-law efficiency [-]; approaches of evaporator and condenser [K]; ``cop_max`` the cap at
+    small lifts [-].
     Raises ValueError where the lift is not positive (no compression needed: use the economiser).
     """
     t_e = np.asarray(t_chw_supply, dtype=float) - evap_approach
@@ -31,7 +36,7 @@ def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0
     lift = t_c - t_e
     if np.any(lift <= 0):
         raise ValueError("no positive lift: the condenser is colder than the evaporator")
-    return eta_ii * t_e / lift
+    return np.minimum(eta_ii * t_e / lift, cop_max)
 
 
 def part_load_power(load, capacity, cop_full, eir_curve=(0.2, 0.3, 0.5)):

@@ -89,3 +89,7 @@ def test_pump_power_of_a_2_mw_cdu_is_a_few_percent():
     flow = 2e6 / (1010 * 3950 * 8)
     p = pump_power(Q_(flow, "m^3/s"), Q_(300, "kPa"), 0.6).m_as("kW")
     assert 0.005 < p / 2000 < 0.04
+
+
+def test_chiller_cop_is_capped_at_small_lift():
+    assert cop(300.0, 300.0, 0.71, 2.0, 2.0) == 12.0  # lift 4 K: Carnot x 0.71 would give 53
