@@ -9,7 +9,8 @@ quickly: a few iterations to 1 W).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pint
 
@@ -36,6 +37,9 @@ class CampusResult:
     cooling: CoolingDesign
     house_load: pint.Quantity
     iterations: int
+    hourly: Any = None
+    annual: dict | None = None
+    design_check: dict | None = None
 
     @property
     def facility_power(self) -> pint.Quantity:
@@ -68,9 +72,17 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 
 
-def run(scenario: Scenario) -> CampusResult:
-    """Size a scenario: compute plan -> IT load -> power and cooling chains, coupled, at design conditions."""
-    return design_campus(scenario, it_load(scenario))
+def run(scenario: Scenario, year: bool = True) -> CampusResult:
+    """Size a scenario: compute plan -> IT load -> power and cooling chains, coupled, at design conditions; then
+    (``year=True``) run it through its weather year: ``hourly`` (an xarray.Dataset), ``annual`` KPIs and the
+    ``design_check`` of the year at full load against the design point."""
+    result = design_campus(scenario, it_load(scenario))
+    if not year:
+        return result
+    from facility.simulate import annual_kpis, design_check, simulate_year
+
+    hourly = simulate_year(result)
+    return replace(result, hourly=hourly, annual=annual_kpis(hourly), design_check=design_check(result))
 
 
 def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0) -> tuple[int, CampusResult]:
@@ -119,7 +131,7 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
             deps[deployment] = d
             s = Scenario.from_dict({**data, "compute": {**data["compute"], "deployments": deps}},
                                    source=scenario.source, base=scenario._base)
-            cache[racks] = run(s)
+            cache[racks] = run(s, year=False)
         return cache[racks]
 
     def excess(x: float) -> float:

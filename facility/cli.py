@@ -8,6 +8,8 @@ Commands
     Run scenarios (default: the ``scenarios/`` folder) and compare results with their ``[expect]`` bands.
 ``facility fit SCENARIO --grid "300 MW" [--deployment N] [--format table|json]``
     The largest number of racks of one deployment that fits a grid envelope at design conditions.
+``facility train SCENARIO --flops 3.8e25 --mfu 0.4``
+    Duration, accelerator-hours and facility energy of a training run on the scenario's campus.
 ``facility catalog [--kind KIND] [--format table|json]``
     List the hardware catalog.
 
@@ -48,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="size a scenario and print the results")
     r.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO.name})")
     r.add_argument("--format", choices=("table", "json"), default="table")
+    r.add_argument("--hourly", metavar="FILE", default=None,
+                   help="write the hourly results of the weather year: .nc (NetCDF) or .csv")
     c = sub.add_parser("check", help="run scenarios and check their [expect] bands")
     c.add_argument("paths", nargs="*", help="scenario files or folders (default: the scenarios/ folder)")
     c.add_argument("--format", choices=("table", "json"), default="table")
@@ -56,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--grid", required=True, help='grid envelope with its unit, e.g. "300 MW"')
     f.add_argument("--deployment", type=int, default=0, help="index of the deployment to scale (default 0)")
     f.add_argument("--format", choices=("table", "json"), default="table")
+    t = sub.add_parser("train", help="duration and facility energy of a training run on a scenario's campus")
+    t.add_argument("scenario", help="scenario TOML file")
+    t.add_argument("--flops", required=True, help='total training compute, e.g. "3.14e23 flop" or "3.8e25"')
+    t.add_argument("--mfu", type=float, required=True, help="model FLOPs utilisation, 0..1")
+    t.add_argument("--format", choices=("table", "json"), default="table")
     k = sub.add_parser("catalog", help="list the hardware catalog")
     k.add_argument("--kind", choices=KINDS, default=None)
     k.add_argument("--format", choices=("table", "json"), default="table")
@@ -64,8 +73,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    if args.hourly and Path(args.hourly).suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {args.hourly!r}; expected a file ending in .nc or .csv", key="--hourly")
     scenario = load_scenario(path)
-    doc = to_json(run(scenario))
+    result = run(scenario)
+    if args.hourly:
+        from facility.export import write_hourly
+
+        write_hourly(result.hourly, Path(args.hourly))
+    doc = to_json(result)
     out = json.dumps(doc, indent=2) if args.format == "json" else to_table(doc)
     sys.stdout.write(out + "\n")
     return 0
@@ -149,6 +165,36 @@ def _fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from facility.training import training_run_on_campus
+    from facility.units import Q_, UnitParseError, parse_quantity
+
+    text = args.flops.strip()
+    try:
+        flops = Q_(float(text), "flop") if text.replace(".", "", 1).replace("e", "", 1).replace("+", "").isdigit() \
+            else parse_quantity(text, "[computation]")
+    except (UnitParseError, ValueError) as exc:
+        raise ScenarioError(f"got {args.flops!r}; expected a compute budget such as \"3.14e23 flop\" ({exc})",
+                            key="--flops") from None
+    if flops.magnitude <= 0:
+        raise ScenarioError(f"got {args.flops!r}; expected a positive compute budget", key="--flops")
+    if not 0.0 < args.mfu <= 1.0:
+        raise ScenarioError(f"got {args.mfu!r}; expected a model FLOPs utilisation in (0, 1]", key="--mfu")
+    result = run(load_scenario(args.scenario))
+    tr = training_run_on_campus(result, flops, args.mfu)
+    doc = {"accelerators": tr.accelerators, "duration_days": round(tr.duration.m_as("day"), 6),
+           "accelerator_hours": round(tr.accelerator_hours.m_as("h"), 3),
+           "it_energy_mwh": round(tr.it_energy.m_as("MWh"), 6),
+           "facility_energy_mwh": round(tr.facility_energy.m_as("MWh"), 6), "pue": round(tr.pue, 8)}
+    if args.format == "json":
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{doc['accelerators']:,} accelerators at MFU {args.mfu:g}: {doc['duration_days']:.2f} days, "
+                         f"{doc['accelerator_hours']:,.0f} accelerator-hours, IT {doc['it_energy_mwh']:,.1f} MWh, "
+                         f"facility {doc['facility_energy_mwh']:,.1f} MWh (annual PUE {doc['pue']:.3f})\n")
+    return 0
+
+
 def _key_figures(d: dict) -> str:
     """A one-line summary of a catalog entry's figures for the table."""
     k = d["kind"]
@@ -199,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit}[args.command](args)
+        return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

@@ -4,7 +4,7 @@ The bundled sites carry the ASHRAE 2009 design-day files distributed with Energy
 design conditions "Ann Clg .4% Condns DB=>MWB" (dry bulb exceeded 0.4 % of the year, 35 h, with its mean
 coincident wet bulb) size dry and adiabatic coolers; "Ann Clg .4% Condns WB=>MDB" (wet bulb exceeded 0.4 %)
 sizes cooling towers (ASHRAE Handbook — Fundamentals 2017, Ch. 14). ``weather-max`` takes the hottest dry bulb
-and the highest wet bulb of the weather file itself (pvlib reads it; wet bulb by :mod:`models.thermal.psychrometrics`).
+and the highest wet bulb of the weather file itself (read by :func:`facility.weather.load_weather`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pint
 
 from facility.errors import ScenarioError
 from facility.units import Q_
-from models.thermal.psychrometrics import wet_bulb_kernel
 
 __all__ = ["DesignConditions", "read_ddy", "design_conditions"]
 
@@ -73,20 +72,12 @@ def _wet_bulb_field(f: dict) -> float:
     raise KeyError("wet bulb")
 
 
-@cache
 def _weather_max(path: Path) -> tuple[float, float, float, float]:
-    import pvlib
+    from facility.weather import load_weather
 
-    try:
-        data, _ = pvlib.iotools.read_epw(str(path))
-    except Exception as exc:  # pvlib raises many types on a bad file
-        raise ValueError(f"cannot read weather file {path} ({exc.__class__.__name__}: {exc})") from None
-    t = data["temp_air"].to_numpy(dtype=float) + 273.15
-    rh = np.clip(data["relative_humidity"].to_numpy(dtype=float) / 100.0, 0.0, 1.0)
-    p = data["atmospheric_pressure"].to_numpy(dtype=float)
-    wb = wet_bulb_kernel(t, rh, p)
-    i = int(np.argmax(t))
-    return float(t[i]), float(wb[i]), float(np.max(wb)), float(np.median(p))
+    w = load_weather(path)
+    i = int(np.argmax(w.dry_bulb))
+    return float(w.dry_bulb[i]), float(w.wet_bulb[i]), float(np.max(w.wet_bulb)), float(np.median(w.pressure))
 
 
 def design_conditions(weather_path: Path, basis: str = "ashrae-0.4%", *, source: str | None = None,

@@ -45,6 +45,16 @@ RESULT_KEYS: dict[str, str] = {
     "cooling_power_mw": "electric power of pumps, fans and compressors at design [MW]",
     "water_design_m3_per_h": "water drawn by the heat rejection at design [m3/h]",
     "house_load_mw": "house loads (lighting, offices, controls) [MW]",
+    "pue_annual": "energy-weighted PUE over the weather year [-]",
+    "annual_energy_mwh": "facility energy over the year [MWh]",
+    "it_energy_mwh": "IT energy over the year [MWh]",
+    "cooling_energy_mwh": "cooling plant energy over the year [MWh]",
+    "peak_grid_mw": "highest hourly grid demand of the year at the load profile [MW]",
+    "wue_l_per_kwh": "water use effectiveness: litres per kWh of IT energy [L/kWh]",
+    "water_annual_m3": "water drawn over the year [m3]",
+    "chiller_hours": "hours in which a chiller runs [h]",
+    "free_cooling_hours": "hours with no chiller running [h]",
+    "hours_above_design": "hours of the year at full load above the design facility power [h]",
 }
 
 
@@ -148,6 +158,22 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
     }
 
 
+def _annual(result: CampusResult) -> dict[str, Any]:
+    a, d = result.annual, result.design_check
+    if a is None:
+        return {}
+    return {
+        "pue_annual": _r(a["pue_annual"], 8), "annual_energy_mwh": _r(a["annual_energy_mwh"], 3),
+        "it_energy_mwh": _r(a["it_energy_mwh"], 3), "cooling_energy_mwh": _r(a["cooling_energy_mwh"], 3),
+        "electrical_loss_energy_mwh": _r(a["electrical_loss_mwh"], 3), "peak_grid_mw": _r(a["peak_grid_mw"]),
+        "peak_grid_time": a["peak_grid_time"], "wue_l_per_kwh": _r(a["wue_l_per_kwh"], 8),
+        "water_annual_m3": _r(a["water_m3"], 3), "chiller_hours": a["chiller_hours"],
+        "free_cooling_hours": a["free_cooling_hours"], "load_profile": result.scenario.load.profile,
+        "hours_above_design": d["hours_above_design"], "max_above_design_mw": _r(d["max_above_design_mw"]),
+        "peak_at_design_load_mw": _r(d["peak_at_design_load_mw"]),
+    }
+
+
 def to_json(result: CampusResult) -> dict[str, Any]:
     """The JSON document of a sized campus (plain Python types, JSON-serialisable)."""
     scenario, load, power = result.scenario, result.load, result.power
@@ -220,6 +246,7 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "water_design_m3_per_h": _r(result.cooling.water.m_as("m^3/h")),
         "house_load_mw": _r(result.house_load.m_as("MW")),
         "cooling": _cooling(result),
+        **_annual(result),
         "stages": _stages(power),
         "equipment": _equipment(power),
         "power_warnings": list(power.warnings),
@@ -271,6 +298,17 @@ def to_table(doc: dict[str, Any]) -> str:
         ("FACILITY POWER AT DESIGN", f"{doc['facility_power_design_mw']:.2f} MW  (PUE {doc['pue_design']:.3f})"),
         ("water at design", f"{doc['water_design_m3_per_h']:.1f} m3/h"),
     ]
+    if "pue_annual" in doc:
+        summary += [
+            ("YEAR: facility / IT / cooling energy",
+             f"{doc['annual_energy_mwh'] / 1e3:,.1f} / {doc['it_energy_mwh'] / 1e3:,.1f} / "
+             f"{doc['cooling_energy_mwh'] / 1e3:,.1f} GWh ({doc['load_profile']} load)"),
+            ("annual PUE; WUE", f"{doc['pue_annual']:.3f}; {doc['wue_l_per_kwh']:.3f} L/kWh "
+                                f"({doc['water_annual_m3']:,.0f} m3)"),
+            ("peak grid demand of the year", f"{doc['peak_grid_mw']:.2f} MW at {doc['peak_grid_time']}"),
+            ("chiller hours; free-cooling hours", f"{doc['chiller_hours']:,}; {doc['free_cooling_hours']:,}"),
+            ("hours above design at full load", f"{doc['hours_above_design']} (max +{doc['max_above_design_mw']:.2f} MW)"),
+        ]
     w = max(len(k) for k, _ in summary)
     lines += [f"{k.ljust(w)}  {v}" for k, v in summary]
     lines += ["", f"Power chain ({doc['power']['architecture']}), grid {doc['site']['grid_voltage_kv']:g} kV to chip:"]

@@ -119,6 +119,11 @@ def _fraction(low: float, high: float):
     return BeforeValidator(check)
 
 
+def _resolve(base: Path | None, file: str) -> Path:
+    p = Path(file).expanduser()
+    return p if p.is_absolute() or base is None else base / p
+
+
 Count = Annotated[int, BeforeValidator(_count)]
 PowerQ = Annotated[Any, _quantity("[power]", what="power")]
 Flops = Annotated[Any, _quantity("[computation] / [time]", what="compute throughput")]
@@ -336,6 +341,43 @@ class Cooling(_Strict):
         return "+".join(parts)
 
 
+PROFILES = ("constant", "training", "inference", "csv")
+
+
+class Load(_Strict):
+    """The IT load over the year, as a fraction of the design IT power (every rack at its maximum)."""
+
+    profile: str = Field("constant", description="constant | training | inference | csv")
+    level: Annotated[float | None, BeforeValidator(lambda v: v if v is None else _fraction(0.0, 1.0).func(v))] = \
+        Field(None, description="Mean fraction of design IT power. [-] Default: the plan's typical / design power.")
+    checkpoint_interval: Annotated[Any, _quantity("[time]", low=Q_(1, "h"), high=Q_(8760, "h"),
+                                                  what="a checkpoint interval")] = Field(
+        default_factory=lambda: Q_(4, "h"),
+        description="training: one hour in this many carries the checkpoint/restart dip. [h] Default 4 h.")
+    checkpoint_depth: Annotated[float, _fraction(0.0, 1.0)] = Field(
+        0.25, description="training: fraction by which the dip hour's mean load falls. [-] Default 0.25 (a "
+                          "~15-minute checkpoint at idle in that hour; engineering assumption).")
+    daily_amplitude: Annotated[float, _fraction(0.0, 1.0)] = Field(
+        0.3, description="inference: half the peak-to-trough swing of the daily cycle, relative to level. [-]")
+    peak_hour: Annotated[float, _fraction(0.0, 23.0)] = Field(15.0, description="inference: hour of the daily peak.")
+    file: str | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, v: str) -> str:
+        if v not in PROFILES:
+            close = difflib.get_close_matches(v, PROFILES, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(PROFILES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _csv_needs_file(self) -> Load:
+        if self.profile == "csv" and not self.file:
+            raise ValueError("profile 'csv' needs file = \"path/to/load.csv\"")
+        return self
+
+
 def _band(value: Any) -> tuple[float, float]:
     if (not isinstance(value, list | tuple) or len(value) != 2
             or any(isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) for x in value)):
@@ -361,6 +403,7 @@ class Scenario(_Strict):
     compute: Compute
     power: Power = Field(default_factory=Power)
     cooling: Cooling = Field(default_factory=Cooling)
+    load: Load = Field(default_factory=Load)
     catalog: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Overrides of catalog entries (or new entries) by name.")
     expect: dict[str, Band] = Field(default_factory=dict,
@@ -405,6 +448,11 @@ class Scenario(_Strict):
         """The catalog with this scenario's overrides applied."""
         assert self._catalog is not None
         return self._catalog
+
+    @property
+    def load_file(self) -> Path | None:
+        """The load CSV of ``load.file`` (relative to the scenario's folder), if any."""
+        return None if self.load.file is None else _resolve(self._base, self.load.file)
 
     @property
     def weather_path(self) -> Path:
@@ -494,6 +542,8 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
                 raise fail(f"{key}.equipment", f"got {o.equipment!r}; expected a {want} of the catalog: "
                            f"{', '.join(catalog.names(want))}")
     _check_cooling(s, catalog, fail)
+    if s.load.profile == "csv" and not _resolve(base, s.load.file).is_file():
+        raise fail("load.file", f"{s.load.file!r} does not exist; expected a CSV of 8,760 hourly IT loads")
     for key in s.expect:
         if key not in RESULT_KEYS:
             close = difflib.get_close_matches(key, sorted(RESULT_KEYS), n=1)

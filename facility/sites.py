@@ -1,7 +1,7 @@
 """Bundled weather sites and the resolution of ``site.weather`` to a file.
 
-A scenario's ``site.weather`` is a bundled site name (or one of its aliases) or a path to an EPW / TMY3 file;
-a relative path is taken relative to the scenario file's folder.
+A scenario's ``site.weather`` is a bundled site name (or one of its aliases), a path to an EPW / TMY3 file (a
+relative path is taken relative to the scenario file's folder), or ``pvgis:LAT,LON`` (see :mod:`facility.weather`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from facility.weather import _PVGIS, fetch_pvgis, pvgis_cache_path
 
 __all__ = ["Site", "bundled_sites", "resolve_weather"]
 
@@ -42,6 +44,20 @@ def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
     bundled site nor an existing file.
     """
     key = value.strip().lower()
+    m = _PVGIS.match(key)
+    if m:
+        lat, lon = float(m[1]), float(m[2])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"{value!r}: latitude must lie in -90..90 and longitude in -180..180")
+        cached = pvgis_cache_path(lat, lon)
+        if not cached.is_file():
+            try:
+                fetch_pvgis(lat, lon)
+            except Exception as exc:  # offline, service error: say so
+                raise ValueError(f"{value!r}: no cached PVGIS year at {cached} and fetching it failed "
+                                 f"({exc.__class__.__name__}: {exc}); expected a machine online once, or a "
+                                 "bundled site or a weather file") from None
+        return f"pvgis {lat:.3f},{lon:.3f}", cached
     for site in bundled_sites().values():
         if key == site.name or key in site.aliases:
             return site.name, site.path

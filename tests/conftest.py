@@ -33,3 +33,15 @@ grid_voltage = "161 kV"
 system = "h100-lc-64"
 accelerators = 100000
 """
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``network`` need the internet: skipped unless FACILITY_NETWORK_TESTS=1."""
+    import os
+
+    if os.environ.get("FACILITY_NETWORK_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the internet (set FACILITY_NETWORK_TESTS=1)")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)

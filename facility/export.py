@@ -1,0 +1,47 @@
+"""Export of hourly results: NetCDF (with units attributes) and CSV, written atomically.
+
+A file is written to a temporary name beside the target and renamed into place only when complete, so a failed
+run never leaves a half-written output file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import xarray as xr
+
+from facility.errors import ScenarioError
+
+__all__ = ["write_hourly"]
+
+
+def write_hourly(ds: xr.Dataset, path: Path) -> Path:
+    """Write an hourly Dataset to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per variable with its
+    unit in the header, e.g. ``facility_power [W]``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".nc", ".csv"):
+        raise ScenarioError(f"got {str(path)!r}; expected a file ending in .nc or .csv", key="--hourly")
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise ScenarioError(f"folder {folder} does not exist", key="--hourly")
+    out = ds.copy()
+    for name, v in out.data_vars.items():  # NetCDF3 has no booleans
+        if v.dtype == bool:
+            out[name] = v.astype("int8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    os.close(fd)
+    try:
+        if suffix == ".nc":
+            out.to_netcdf(tmp, engine="scipy")
+        else:
+            df = out.to_dataframe()
+            df.columns = [f"{c} [{out[c].attrs.get('units', '')}]" for c in df.columns]
+            df.to_csv(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

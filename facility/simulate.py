@@ -1,0 +1,297 @@
+"""A real weather year: the campus hour by hour, vectorised over the 8,760 hours (no Python loop over time).
+
+For every hour: IT load from the profile; heat to liquid and air; the power chain at that load
+(:meth:`facility.power.PowerDesign.evaluate`); the cooling plant with the design's equipment at that hour's
+weather — economiser share, chillers staged on and at part load with the COP of that hour's lift, pumps and
+fans by the affinity laws (variable flow at constant temperature rise: flow ∝ heat, power ∝ flow³), water;
+the cooling load fed back to the mechanical branch (the coupling solved on whole arrays, a few iterations).
+
+Results are an ``xarray.Dataset`` with ``time`` as its dimension and a ``units`` attribute on every variable;
+:func:`annual_kpis` sums it into annual energy, PUE, WUE, peak demand, chiller and free-cooling hours.
+
+Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling + house loads) and heat closes
+(heat in = heat rejected); the tests assert both to round-off.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from facility.campus import CampusResult
+from facility.cooling import (
+    COIL_AIR_APPROACH,
+    CONDENSER_PRESSURE,
+    CONDENSER_RANGE,
+    DEFAULT_EQUIPMENT,
+    EVAP_APPROACH,
+    WATER_DENSITY,
+    _chiller_name,
+)
+from facility.errors import ScenarioError
+from facility.weather import HOURS, WeatherYear, load_weather
+from models.thermal.heat_rejection import CP_AIR, H_FG
+
+__all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
+
+#: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
+#: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
+EIR_CURVE = (0.2, 0.3, 0.5)
+#: Chiller COP bounds of the hourly model (see models.thermal.chiller: cap at small lift).
+COP_MAX = 12.0
+_COUPLING_TOL_W = 1.0
+
+
+def load_profile(result: CampusResult) -> np.ndarray:
+    """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
+    s = result.scenario
+    cfg = s.load
+    level = cfg.level if cfg.level is not None else float(
+        (result.load.it_power_typical / result.load.it_power).m_as(""))
+    h = np.arange(HOURS, dtype=float)
+    if cfg.profile == "constant":
+        return np.full(HOURS, level)
+    if cfg.profile == "training":
+        every = max(1, round(cfg.checkpoint_interval.m_as("h")))
+        dips = (np.arange(HOURS) % every) == every - 1
+        return np.where(dips, level * (1.0 - cfg.checkpoint_depth), level)
+    if cfg.profile == "inference":
+        return np.clip(level * (1.0 + cfg.daily_amplitude * np.cos(2 * np.pi * (h % 24 - cfg.peak_hour) / 24.0)),
+                       0.0, 1.0)
+    return _csv_profile(s.load_file, result.load.it_power.m_as("W"), s.source)
+
+
+def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path)
+    except Exception as exc:
+        raise ScenarioError(f"cannot read {path} ({exc.__class__.__name__}: {exc})", source=source,
+                            key="load.file") from None
+    scale = {"it_power_mw": 1e6, "it_power_kw": 1e3, "it_power_w": 1.0, "it_fraction": None}
+    col = next((c for c in scale if c in df.columns), None)
+    if col is None:
+        raise ScenarioError(f"{path.name} has columns {list(df.columns)}; expected one of {list(scale)}",
+                            source=source, key="load.file")
+    values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+    if len(values) != HOURS:
+        raise ScenarioError(f"{path.name} has {len(values)} rows; expected {HOURS} hourly values", source=source,
+                            key="load.file")
+    if not np.all(np.isfinite(values)):
+        raise ScenarioError(f"{path.name}: column {col} has empty or non-numeric values", source=source,
+                            key="load.file")
+    frac = values if scale[col] is None else values * scale[col] / design_w
+    if np.any(frac < 0) or np.any(frac > 1 + 1e-9):
+        raise ScenarioError(f"{path.name}: the load must lie between 0 and the design IT power "
+                            f"({design_w / 1e6:.3f} MW); got {frac.min():.3f}..{frac.max():.3f} of it", source=source,
+                            key="load.file")
+    return np.clip(frac, 0.0, 1.0)
+
+
+def _cube(x: np.ndarray, design: float, p_design: float) -> np.ndarray:
+    return p_design * (x / design) ** 3 if design > 0 else np.zeros_like(x)
+
+
+def _cop(t_chw: float, t_cond: np.ndarray, eta: float, cond_approach: float) -> np.ndarray:
+    t_e = t_chw - EVAP_APPROACH
+    lift = np.maximum(t_cond + cond_approach - t_e, 1.0)
+    return np.minimum(eta * t_e / lift, COP_MAX)
+
+
+def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
+                  rooms: np.ndarray) -> dict[str, np.ndarray]:
+    s, c, cat = result.scenario, result.scenario.cooling, result.scenario.hardware
+    design = result.cooling
+    loops = {lp.name: lp for lp in design.loops}
+    tcs, fw = design.loops[0], design.loops[1]
+    out: dict[str, np.ndarray] = {}
+    # technology loop and facility water: flow follows the liquid heat
+    p_tcs = _cube(q_liq, tcs.heat.m_as("W"), tcs.pump_power.m_as("W"))
+    q_fw = q_liq + p_tcs
+    p_fw = _cube(q_fw, fw.heat.m_as("W"), fw.pump_power.m_as("W"))
+    # air side
+    q_air = q_air_it + rooms
+    air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")
+    p_crah = _cube(q_air, air_design, design.crah_fan_power.m_as("W"))
+    heat_of = {fw.name: (q_fw, p_fw, c.heat_rejection)}
+    p_chw = np.zeros_like(q_air)
+    if len(design.loops) > 2:
+        chw = design.loops[2]
+        q_chw = q_air + p_crah
+        p_chw = _cube(q_chw, chw.heat.m_as("W"), chw.pump_power.m_as("W"))
+        heat_of[chw.name] = (q_chw, p_chw, c.air_heat_rejection)
+    db, wb = w.dry_bulb, w.wet_bulb
+    comp = np.zeros_like(q_liq)
+    fans = np.zeros_like(q_liq)
+    p_cw = np.zeros_like(q_liq)
+    water = np.zeros_like(q_liq)
+    rejected = np.zeros_like(q_liq)
+    chiller_on = np.zeros(q_liq.shape, dtype=bool)
+    for plant in design.plants:
+        q_loop, p_pump, plant_str = heat_of[plant.loop]
+        lp = loops[plant.loop]
+        q = q_loop + p_pump
+        sup, ret = lp.supply.m_as("K"), lp.return_.m_as("K")
+        econ = plant.economiser
+        frac = np.zeros_like(q)
+        e = None
+        if econ:
+            e = cat[c.equipment.get(econ, DEFAULT_EQUIPMENT[econ])]
+            approach = e.get("approach").m_as("K")
+            if econ == "dry-cooler":
+                leaving = db + approach
+            elif econ == "cooling-tower":
+                leaving = wb + approach
+            else:  # adiabatic: pads only when dry operation cannot reach the supply
+                pre = db - e.get("pad_effectiveness") * (db - wb)
+                pads = db + approach > sup
+                leaving = np.where(pads, pre, db) + approach
+            frac = np.clip((ret - np.maximum(leaving, sup)) / (ret - sup), 0.0, 1.0)
+        q_econ = frac * q
+        q_ch = q - q_econ
+        w_ch = np.zeros_like(q)
+        water_cooled = False
+        if plant.chiller_heat.m_as("W") > 0 or "chiller" in plant_str.split("+"):
+            ch = cat[_chiller_name(s, econ)]
+            water_cooled = ch.condenser == "water"
+            t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
+            cop = _cop(sup, t_cond, ch.get("second_law_efficiency"), ch.get("condenser_approach").m_as("K"))
+            cap = ch.get("capacity").m_as("W")
+            n_run = np.ceil(q_ch / cap - 1e-12)
+            plr = np.divide(q_ch, n_run * cap, out=np.zeros_like(q_ch), where=n_run > 0)
+            a, b, cc = EIR_CURVE
+            w_ch = np.where(n_run > 0, n_run * cap / cop * (a + b * plr + cc * plr * plr), 0.0)
+        chiller_on |= q_ch > 1e-6 * np.maximum(q, 1.0)
+        device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
+        pc = np.zeros_like(q)
+        if e is not None:
+            size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
+            if econ == "cooling-tower":
+                circ = device / (4186.0 * CONDENSER_RANGE)
+                pc = circ / 1000.0 * CONDENSER_PRESSURE / c.pump_efficiency
+                device = device + pc
+                evap = e.get("latent_fraction") * device / H_FG
+                water += evap + e.get("drift_fraction") * circ + evap / (e.get("cycles") - 1.0)
+            elif econ == "adiabatic":
+                m_air = device / (CP_AIR * np.maximum(ret - COIL_AIR_APPROACH - pre, 1e-9))
+                water += np.where(pads, m_air * CP_AIR * np.maximum(db - pre, 0.0) / H_FG, 0.0)
+            fans += e.get("fan_power_ratio") * size * (device / size) ** 3
+        comp += w_ch
+        p_cw += pc
+        rejected += q + w_ch + pc
+    out.update(pump_power=p_tcs + p_fw + p_chw + p_cw, crah_fan_power=p_crah, heat_rejection_fan_power=fans,
+               compressor_power=comp, water=water / WATER_DENSITY, heat_rejected=rejected, chiller_on=chiller_on,
+               heat_in=q_liq + q_air + p_tcs + p_fw + p_chw + p_crah + comp, free_cooling_fraction=None)
+    out["cooling_power"] = out["pump_power"] + p_crah + fans + comp
+    return out
+
+
+def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> xr.Dataset:
+    """Run the sized campus through its weather year.
+
+    Parameters
+    ----------
+    result
+        The campus sized at design (:func:`facility.run`).
+    fraction
+        IT load of each hour as a fraction of design IT power; default :func:`load_profile` of the scenario.
+
+    Returns
+    -------
+    xarray.Dataset
+        Hourly variables on ``time`` (units in each variable's ``units`` attribute).
+    """
+    s = result.scenario
+    try:
+        w = load_weather(s.weather_path)
+    except ValueError as exc:
+        raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
+    power = result.power
+    it = u * power.it_power.m_as("W")
+    lf_liq = result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")
+    q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
+    house = np.full(HOURS, result.house_load.m_as("W"))
+    rooms_ids = [(st.id, st.zone) for st in power.stages if st.zone in ("it", "mechanical") and st.kind != "transformer"]
+    mech = house + result.cooling.cooling_power.m_as("W") * u
+    for _ in range(30):
+        chain = power.evaluate(it, mech)
+        rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
+        cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
+        new = cool["cooling_power"] + house
+        done = np.max(np.abs(new - mech)) < _COUPLING_TOL_W
+        mech = new
+        if done:
+            break
+    chain = power.evaluate(it, mech)
+    rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
+    cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
+    mech = cool["cooling_power"] + house
+    chain = power.evaluate(it, mech)
+    grid = chain["grid_import"]
+
+    def var(values: Any, units: str, long_name: str) -> xr.Variable:
+        return xr.Variable("time", np.asarray(values), attrs={"units": units, "long_name": long_name})
+
+    ds = xr.Dataset(
+        {
+            "temp_air": var(w.dry_bulb - 273.15, "degC", "outdoor dry bulb"),
+            "temp_wet_bulb": var(w.wet_bulb - 273.15, "degC", "outdoor wet bulb"),
+            "it_fraction": var(u, "1", "IT load as a fraction of design IT power"),
+            "it_power": var(it, "W", "IT power at the rack inputs"),
+            "delivered_to_chips": var(chain["delivered_to_chips"], "W", "power reaching the core rails"),
+            "in_rack_loss": var(chain["in_rack_loss"], "W", "conversion losses inside the racks"),
+            "electrical_loss": var(chain["electrical_loss"], "W", "electrical losses outside the racks"),
+            "pump_power": var(cool["pump_power"], "W", "pumps"),
+            "fan_power": var(cool["crah_fan_power"] + cool["heat_rejection_fan_power"], "W", "CRAH and cooler fans"),
+            "compressor_power": var(cool["compressor_power"], "W", "chiller compressors"),
+            "cooling_power": var(cool["cooling_power"], "W", "cooling plant electric power"),
+            "house_load": var(house, "W", "house loads"),
+            "facility_power": var(grid, "W", "grid import"),
+            "pue": var(grid / np.maximum(it, 1e-9), "1", "hourly PUE"),
+            "water": var(cool["water"], "m^3/s", "water drawn by heat rejection"),
+            "chiller_on": var(cool["chiller_on"], "1", "a chiller runs in this hour"),
+            "heat_in": var(cool["heat_in"], "W", "heat entering the cooling system, work included"),
+            "heat_rejected": var(cool["heat_rejected"], "W", "heat rejected outdoors"),
+            "delivered_to_overhead_it": var(chain["delivered_to_overhead_it"], "W", "overhead IT"),
+        },
+        coords={"time": w.time.astype("datetime64[ns]")},
+        attrs={"scenario": s.name, "weather": w.source, "load_profile": s.load.profile},
+    )
+    return ds
+
+
+def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
+    """Annual figures of an hourly Dataset (hourly steps: energy [MWh] = sum of power [W] / 1e6)."""
+    it = float(ds["it_power"].sum()) / 1e6
+    fac = float(ds["facility_power"].sum()) / 1e6
+    water_m3 = float(ds["water"].sum()) * 3600.0
+    peak = int(np.argmax(ds["facility_power"].values))
+    return {
+        "it_energy_mwh": it,
+        "annual_energy_mwh": fac,
+        "cooling_energy_mwh": float(ds["cooling_power"].sum()) / 1e6,
+        "electrical_loss_mwh": float((ds["electrical_loss"] + ds["in_rack_loss"]).sum()) / 1e6,
+        "pue_annual": fac / it if it > 0 else math.nan,
+        "peak_grid_mw": float(ds["facility_power"][peak]) / 1e6,
+        "peak_grid_time": str(ds["time"].values[peak])[:13],
+        "wue_l_per_kwh": water_m3 * 1000.0 / (it * 1000.0) if it > 0 else math.nan,
+        "water_m3": water_m3,
+        "chiller_hours": int(ds["chiller_on"].sum()),
+        "free_cooling_hours": int((~ds["chiller_on"].astype(bool)).sum()),
+    }
+
+
+def design_check(result: CampusResult) -> dict[str, float]:
+    """The year at full design load against the design point: hours whose facility power exceeds the design
+    (the weather file hotter than the design conditions) and by how much."""
+    full = simulate_year(result, np.ones(HOURS))
+    design = result.facility_power.m_as("W")
+    excess = full["facility_power"].values - design
+    return {"hours_above_design": int(np.sum(excess > 1.0)),
+            "max_above_design_mw": float(max(excess.max(), 0.0)) / 1e6,
+            "peak_at_design_load_mw": float(full["facility_power"].values.max()) / 1e6}
