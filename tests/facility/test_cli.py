@@ -142,3 +142,23 @@ def test_cooling_json_has_loops_and_heat_rejection(capsys, write_toml):
     assert {"loops", "heat_rejection"} <= set(doc["cooling"])
     assert doc["cooling"]["heat_in_mw"] == pytest.approx(doc["cooling"]["heat_rejected_mw"], rel=1e-9)
     assert doc["pue_design"] == pytest.approx(doc["facility_power_design_mw"] / doc["it_power_mw"], rel=1e-6)
+
+
+def test_scenario_library_covers_the_seed_campuses():
+    names = {p.name for p in (REPO / "scenarios").glob("*.toml")}
+    assert {"default.toml", "colossus-phase2.toml", "cortex.toml", "dojo-exapod.toml", "dojo-100-eflops.toml",
+            "gb200-ashburn-ac.toml", "gb200-ashburn-dc800.toml", "meta-24k-h100-air.toml"} <= names
+    for p in (REPO / "scenarios").glob("*.toml"):
+        text = p.read_text()
+        assert text.startswith("#") and "[expect]" in text and "ource" in text.split("name =")[0], p.name
+
+
+def test_the_dc_campus_draws_less_than_the_ac_one(capsys):
+    docs = {}
+    for f in ("gb200-ashburn-ac.toml", "gb200-ashburn-dc800.toml"):
+        main(["run", str(REPO / "scenarios" / f), "--format", "json"])
+        docs[f] = json.loads(capsys.readouterr().out)
+    ac, dc = docs["gb200-ashburn-ac.toml"], docs["gb200-ashburn-dc800.toml"]
+    assert ac["it_power_mw"] == dc["it_power_mw"]
+    assert dc["facility_power_design_mw"] < ac["facility_power_design_mw"]
+    assert dc["copper_mass_t"] < 0.6 * ac["copper_mass_t"]
