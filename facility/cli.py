@@ -10,6 +10,8 @@ Commands
     The largest number of racks of one deployment that fits a grid envelope at design conditions.
 ``facility train SCENARIO --flops 3.8e25 --mfu 0.4``
     Duration, accelerator-hours and facility energy of a training run on the scenario's campus.
+``facility app [--port 8501]``
+    Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
     List the hardware catalog.
 
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--flops", required=True, help='total training compute, e.g. "3.14e23 flop" or "3.8e25"')
     t.add_argument("--mfu", type=float, required=True, help="model FLOPs utilisation, 0..1")
     t.add_argument("--format", choices=("table", "json"), default="table")
+    a = sub.add_parser("app", help="start the Streamlit what-if explorer")
+    a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
     k.add_argument("--kind", choices=KINDS, default=None)
     k.add_argument("--format", choices=("table", "json"), default="table")
@@ -195,6 +199,16 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    if not app.is_file():
+        raise ScenarioError(f"{app} not found; the explorer runs from a checkout of the project", key="app")
+    return subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)],
+                           cwd=app.parent)
+
+
 def _key_figures(d: dict) -> str:
     """A one-line summary of a catalog entry's figures for the table."""
     k = d["kind"]
@@ -245,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train}[args.command](args)
+        return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
+                "app": _app}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

@@ -12,7 +12,7 @@ from typing import Any
 from facility.campus import CampusResult
 from facility.power import PowerDesign, StageResult
 
-__all__ = ["RESULT_KEYS", "SCHEMA_VERSION", "to_json", "to_table"]
+__all__ = ["RESULT_KEYS", "SCHEMA_VERSION", "to_json", "to_table", "power_flows"]
 
 SCHEMA_VERSION = 1
 
@@ -52,8 +52,9 @@ RESULT_KEYS: dict[str, str] = {
     "peak_grid_mw": "highest hourly grid demand of the year at the load profile [MW]",
     "wue_l_per_kwh": "water use effectiveness: litres per kWh of IT energy [L/kWh]",
     "water_annual_m3": "water drawn over the year [m3]",
-    "chiller_hours": "hours in which a chiller runs [h]",
-    "free_cooling_hours": "hours with no chiller running [h]",
+    "chiller_hours": "hours in which a chiller runs on the liquid (facility water) loop [h]",
+    "chiller_hours_air": "hours in which a chiller runs on the air-side loop [h]",
+    "free_cooling_hours": "hours with the liquid loop on the economiser alone [h]",
     "hours_above_design": "hours of the year at full load above the design facility power [h]",
 }
 
@@ -168,6 +169,7 @@ def _annual(result: CampusResult) -> dict[str, Any]:
         "electrical_loss_energy_mwh": _r(a["electrical_loss_mwh"], 3), "peak_grid_mw": _r(a["peak_grid_mw"]),
         "peak_grid_time": a["peak_grid_time"], "wue_l_per_kwh": _r(a["wue_l_per_kwh"], 8),
         "water_annual_m3": _r(a["water_m3"], 3), "chiller_hours": a["chiller_hours"],
+        "chiller_hours_air": a["chiller_hours_air"],
         "free_cooling_hours": a["free_cooling_hours"], "load_profile": result.scenario.load.profile,
         "hours_above_design": d["hours_above_design"], "max_above_design_mw": _r(d["max_above_design_mw"]),
         "peak_at_design_load_mw": _r(d["peak_at_design_load_mw"]),
@@ -306,7 +308,8 @@ def to_table(doc: dict[str, Any]) -> str:
             ("annual PUE; WUE", f"{doc['pue_annual']:.3f}; {doc['wue_l_per_kwh']:.3f} L/kWh "
                                 f"({doc['water_annual_m3']:,.0f} m3)"),
             ("peak grid demand of the year", f"{doc['peak_grid_mw']:.2f} MW at {doc['peak_grid_time']}"),
-            ("chiller hours; free-cooling hours", f"{doc['chiller_hours']:,}; {doc['free_cooling_hours']:,}"),
+            ("chiller hours: liquid loop / air side", f"{doc['chiller_hours']:,} / {doc['chiller_hours_air']:,} "
+                                                      f"(liquid loop free-cooled {doc['free_cooling_hours']:,} h)"),
             ("hours above design at full load", f"{doc['hours_above_design']} (max +{doc['max_above_design_mw']:.2f} MW)"),
         ]
     w = max(len(k) for k, _ in summary)
@@ -359,3 +362,56 @@ def to_table(doc: dict[str, Any]) -> str:
     for wmsg in doc["power_warnings"]:
         lines.append(f"warning: {wmsg}")
     return "\n".join(lines)
+
+
+def power_flows(result: CampusResult) -> dict[str, list]:
+    """Power flows from the grid through every stage to the chips, losses branching off, for a Sankey diagram.
+
+    Returns ``{"labels": [...], "source": [...], "target": [...], "value_mw": [...]}``; every node's inflow equals
+    its outflow (the power chain's energy closure).
+    """
+    p = result.power
+    labels: list[str] = []
+    flows: list[tuple[int, int, float]] = []
+
+    def node(name: str) -> int:
+        if name not in labels:
+            labels.append(name)
+        return labels.index(name)
+
+    grid, losses, racks, chips = node("Grid"), node("Losses"), node("IT racks"), node("Chips")
+    mech_sink = node("Cooling & house loads")
+
+    def chain(stages, start: int, end: int) -> None:
+        prev = start
+        for st in stages:
+            k = node(st.name)
+            flows.append((prev, k, st.power_in.m_as("MW")))
+            flows.append((k, losses, st.loss.m_as("MW")))
+            prev = k
+        flows.append((prev, end, stages[-1].power_out.m_as("MW") if stages else 0.0))
+
+    by_zone: dict[str, list] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
+    for st in p.stages:
+        if st.units_installed or st.zone == "rack":
+            by_zone[st.zone].append(st)
+    trunk_end = node("MV distribution")
+    chain(by_zone["trunk"], grid, trunk_end)
+    chain(by_zone["it"], trunk_end, racks)
+    if by_zone["mechanical"]:
+        chain(by_zone["mechanical"], trunk_end, mech_sink)
+    rack_stages: dict[str, list] = {}
+    for st in by_zone["rack"]:
+        rack_stages.setdefault(st.id, []).append(st)
+    prev = racks
+    for group in rack_stages.values():
+        k = node(group[0].name)
+        flows.append((prev, k, sum(g.power_in.m_as("MW") for g in group)))
+        flows.append((k, losses, sum(g.loss.m_as("MW") for g in group)))
+        prev = k
+    flows.append((prev, chips, p.delivered_to_chips.m_as("MW")))
+    if p.delivered_to_overhead_it.m:
+        flows.append((racks, node("Overhead IT"), p.delivered_to_overhead_it.m_as("MW")))
+    flows = [f for f in flows if f[2] > 0]
+    return {"labels": labels, "source": [f[0] for f in flows], "target": [f[1] for f in flows],
+            "value_mw": [f[2] for f in flows]}

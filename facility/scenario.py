@@ -611,3 +611,27 @@ def load_scenario(path: str | Path) -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"not valid TOML: {exc}", source=where) from None
     return Scenario.from_dict(data, source=where, base=p.resolve().parent)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pint.Quantity):
+        unit = f"{value.units:~C}".replace("°C", "degC")
+        return f"{value.magnitude!r} {unit}".strip()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain TOML-ready data (quantities as strings with their units); loads back to the same
+    scenario with :meth:`Scenario.from_dict`."""
+    return _plain(scenario.model_dump(exclude_none=True))
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The scenario as TOML text (see :func:`scenario_to_dict`)."""
+    import tomli_w
+
+    return tomli_w.dumps(scenario_to_dict(scenario))

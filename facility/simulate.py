@@ -130,7 +130,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     p_cw = np.zeros_like(q_liq)
     water = np.zeros_like(q_liq)
     rejected = np.zeros_like(q_liq)
-    chiller_on = np.zeros(q_liq.shape, dtype=bool)
+    chiller_on = {"liquid": np.zeros(q_liq.shape, dtype=bool), "air": np.zeros(q_liq.shape, dtype=bool)}
     for plant in design.plants:
         q_loop, p_pump, plant_str = heat_of[plant.loop]
         lp = loops[plant.loop]
@@ -165,7 +165,8 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
             plr = np.divide(q_ch, n_run * cap, out=np.zeros_like(q_ch), where=n_run > 0)
             a, b, cc = EIR_CURVE
             w_ch = np.where(n_run > 0, n_run * cap / cop * (a + b * plr + cc * plr * plr), 0.0)
-        chiller_on |= q_ch > 1e-6 * np.maximum(q, 1.0)
+        side = "liquid" if plant.loop == fw.name else "air"
+        chiller_on[side] |= q_ch > 1e-6 * np.maximum(q, 1.0)
         device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
         pc = np.zeros_like(q)
         if e is not None:
@@ -184,7 +185,8 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         p_cw += pc
         rejected += q + w_ch + pc
     out.update(pump_power=p_tcs + p_fw + p_chw + p_cw, crah_fan_power=p_crah, heat_rejection_fan_power=fans,
-               compressor_power=comp, water=water / WATER_DENSITY, heat_rejected=rejected, chiller_on=chiller_on,
+               compressor_power=comp, water=water / WATER_DENSITY, heat_rejected=rejected,
+               chiller_on=chiller_on["liquid"], chiller_on_air=chiller_on["air"],
                heat_in=q_liq + q_air + p_tcs + p_fw + p_chw + p_crah + comp, free_cooling_fraction=None)
     out["cooling_power"] = out["pump_power"] + p_crah + fans + comp
     return out
@@ -254,7 +256,8 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
             "facility_power": var(grid, "W", "grid import"),
             "pue": var(grid / np.maximum(it, 1e-9), "1", "hourly PUE"),
             "water": var(cool["water"], "m^3/s", "water drawn by heat rejection"),
-            "chiller_on": var(cool["chiller_on"], "1", "a chiller runs in this hour"),
+            "chiller_on": var(cool["chiller_on"], "1", "a chiller runs on the liquid (facility water) loop"),
+            "chiller_on_air": var(cool["chiller_on_air"], "1", "a chiller runs on the air-side (chilled water) loop"),
             "heat_in": var(cool["heat_in"], "W", "heat entering the cooling system, work included"),
             "heat_rejected": var(cool["heat_rejected"], "W", "heat rejected outdoors"),
             "delivered_to_overhead_it": var(chain["delivered_to_overhead_it"], "W", "overhead IT"),
@@ -282,6 +285,7 @@ def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
         "wue_l_per_kwh": water_m3 * 1000.0 / (it * 1000.0) if it > 0 else math.nan,
         "water_m3": water_m3,
         "chiller_hours": int(ds["chiller_on"].sum()),
+        "chiller_hours_air": int(ds["chiller_on_air"].sum()),
         "free_cooling_hours": int((~ds["chiller_on"].astype(bool)).sum()),
     }
 
