@@ -6,30 +6,11 @@ benchmarks/README.md. Not a test: speed is measured here, never asserted in the 
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from common import campus_500mw, median_time
 
 import facility
-from facility import Scenario, design_power_chain, it_load
-
-
-def campus_500mw() -> Scenario:
-    # GB200 NVL72 at 132 kW: 3,600 racks = 475 MW of racks + overhead IT, about 500 MW of IT
-    return Scenario(name="500 MW GB200", site={"weather": "sterling-va", "grid_voltage": "345 kV"},
-                    compute={"deployments": [{"system": "gb200-nvl72", "racks": 3600}],
-                             "overheads": ["network", "storage", "management"]},
-                    power={"architecture": "ac-480v"})
-
-
-def timeit(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from facility import design_power_chain, it_load
 
 
 def main() -> None:
@@ -39,8 +20,8 @@ def main() -> None:
     rng = np.random.default_rng(0)
     hours = design.it_power.m_as("W") * rng.uniform(0.3, 1.0, 8760)
     mech = rng.uniform(20e6, 60e6, 8760)
-    t_size = timeit(lambda: design_power_chain(s, it_load(s)), 20)
-    t_eval = timeit(lambda: design.evaluate(hours, mech), 50)
+    t_size = median_time(lambda: design_power_chain(s, it_load(s)), 20)
+    t_eval = median_time(lambda: design.evaluate(hours, mech), 50)
     print(f"facility {facility.__version__}; campus IT {design.it_power.to('MW'):.1f~P}, "
           f"grid import {design.grid_import.to('MW'):.1f~P}, {len(design.stages)} stages")
     print(f"size the power chain of a 500 MW campus: {t_size * 1e3:.2f} ms (median of 20)")

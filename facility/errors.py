@@ -6,9 +6,16 @@ app can show the message in place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 
 __all__ = ["InfeasibleDesign", "ScenarioError", "format_key_path"]
+
+
+def did_you_mean(word: object, options: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` for the closest option, or ``""`` when none is close."""
+    close = difflib.get_close_matches(str(word), sorted(options), n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
 
 
 def format_key_path(loc: Sequence[str | int]) -> str:

@@ -13,7 +13,6 @@ file, the key path, the bad value and what is expected (:class:`facility.errors.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -35,7 +34,7 @@ from pydantic import (
 
 from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
-from facility.errors import ScenarioError, format_key_path
+from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.sites import resolve_weather
 from facility.units import Q_, parse_delta_t, parse_quantity
 
@@ -145,8 +144,7 @@ class _Strict(BaseModel):
             allowed = set(cls.model_fields)
             for key in data:
                 if key not in allowed:
-                    close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    hint = did_you_mean(str(key), sorted(allowed))
                     raise ValueError(f"@{key}@unknown key {key!r}; {hint}expected one of "
                                      f"{', '.join(sorted(allowed))}")
         elif not isinstance(data, BaseModel):
@@ -249,8 +247,7 @@ class Power(_Strict):
     @classmethod
     def _arch(cls, v: str) -> str:
         if v not in ARCHITECTURES:
-            close = difflib.get_close_matches(v, ARCHITECTURES, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(v, ARCHITECTURES)
             raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(ARCHITECTURES)}")
         return v
 
@@ -329,8 +326,7 @@ class Cooling(_Strict):
         parts = [p.strip() for p in v.split("+")]
         for p in parts:
             if p not in HEAT_REJECTION:
-                close = difflib.get_close_matches(p, HEAT_REJECTION, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                hint = did_you_mean(p, HEAT_REJECTION)
                 raise ValueError(f"got {v!r}: {p!r} is not a heat-rejection type; {hint}expected "
                                  f"{', '.join(HEAT_REJECTION)} joined by '+', e.g. 'dry-cooler+chiller'")
         if len(set(parts)) != len(parts):
@@ -366,8 +362,7 @@ class Load(_Strict):
     @classmethod
     def _profile(cls, v: str) -> str:
         if v not in PROFILES:
-            close = difflib.get_close_matches(v, PROFILES, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(v, PROFILES)
             raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(PROFILES)}")
         return v
 
@@ -532,8 +527,7 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
     for sid, o in s.power.stages.items():
         key = f"power.stages.{sid}"
         if sid not in by_id:
-            close = difflib.get_close_matches(sid, sorted(by_id), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(sid, sorted(by_id))
             raise fail(key, f"no stage {sid!r} in architecture {s.power.architecture!r}; {hint}expected one of "
                        f"{', '.join(by_id)}")
         if o.equipment is not None:
@@ -546,8 +540,7 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
         raise fail("load.file", f"{s.load.file!r} does not exist; expected a CSV of 8,760 hourly IT loads")
     for key in s.expect:
         if key not in RESULT_KEYS:
-            close = difflib.get_close_matches(key, sorted(RESULT_KEYS), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(key, sorted(RESULT_KEYS))
             raise fail(f"expect.{key}",
                        f"unknown result {key!r}; {hint}expected one of {', '.join(sorted(RESULT_KEYS))}")
     return catalog

@@ -6,12 +6,12 @@ relative path is taken relative to the scenario file's folder), or ``pvgis:LAT,L
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from facility.errors import did_you_mean
 from facility.weather import _PVGIS, fetch_pvgis, pvgis_cache_path
 
 __all__ = ["Site", "bundled_sites", "resolve_weather"]
@@ -68,7 +68,6 @@ def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
         return path.stem, path
     names = sorted(bundled_sites())
     aliases = names + [a for s in bundled_sites().values() for a in s.aliases]
-    close = difflib.get_close_matches(key, aliases, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = did_you_mean(key, aliases)
     raise ValueError(f"{value!r} is neither a bundled site nor an existing weather file; {hint}"
                      f"expected one of {', '.join(names)} or a path to an EPW / TMY3 file")

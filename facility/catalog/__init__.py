@@ -16,7 +16,6 @@ a node ``count`` accelerators (or modules), and power is given or derived from t
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import tomllib
@@ -28,7 +27,7 @@ from typing import Any
 
 import pint
 
-from facility.errors import ScenarioError
+from facility.errors import ScenarioError, did_you_mean
 from facility.units import UnitParseError, parse_delta_t, parse_quantity
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
@@ -145,8 +144,7 @@ class Entry:
 
 
 def _suggest(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return did_you_mean(word, options)
 
 
 def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value:
