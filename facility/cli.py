@@ -10,6 +10,8 @@ Commands
     The largest number of racks of one deployment that fits a grid envelope at design conditions.
 ``facility train SCENARIO --flops 3.8e25 --mfu 0.4``
     Duration, accelerator-hours and facility energy of a training run on the scenario's campus.
+``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc] [--scheduler serial|threads|dask]``
+    Every combination of the varied keys, with the annual KPIs on those dimensions.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -67,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--flops", required=True, help='total training compute, e.g. "3.14e23 flop" or "3.8e25"')
     t.add_argument("--mfu", type=float, required=True, help="model FLOPs utilisation, 0..1")
     t.add_argument("--format", choices=("table", "json"), default="table")
+    w = sub.add_parser("sweep", help="run design variants: every combination of --vary values")
+    w.add_argument("scenario", help="scenario TOML file")
+    w.add_argument("--vary", action="append", required=True, metavar="KEY=VALUES",
+                   help='key=start..stop:step [unit] or key=a,b,c, e.g. "cooling.tcs_supply=20..45:5 degC"')
+    w.add_argument("--out", help="write the Dataset: .nc (NetCDF) or .csv")
+    w.add_argument("--scheduler", choices=("serial", "threads", "dask"), default="serial")
+    w.add_argument("--address", help="address of a dask.distributed scheduler (with --scheduler dask)")
+    w.add_argument("--workers", type=int, default=2, help="workers for threads or a local dask cluster")
+    w.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
@@ -199,6 +210,40 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from facility.export import write_hourly
+    from facility.sweep import parse_vary, sweep
+
+    if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
+    variations = dict(parse_vary(v) for v in args.vary)
+    scenario = load_scenario(args.scenario)
+    total = 1
+    for v in variations.values():
+        total *= len(v)
+
+    def bar(done: int, n: int) -> None:
+        if sys.stderr.isatty() or n >= 20:
+            filled = int(30 * done / n)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{n} design points")
+            if done == n:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
+               progress=bar)
+    if args.out:
+        write_hourly(ds, Path(args.out))
+    df = ds.to_dataframe().reset_index()
+    if args.format == "json":
+        sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
+    else:
+        cols = [*variations, "it_power_mw", "facility_power_design_mw", "pue_design", "pue_annual", "chiller_hours",
+                "wue_l_per_kwh", "feasible"]
+        sys.stdout.write(df[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}") + "\n")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -260,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
-                "app": _app}[args.command](args)
+                "app": _app, "sweep": _sweep}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

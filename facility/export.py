@@ -18,7 +18,7 @@ __all__ = ["write_hourly"]
 
 
 def write_hourly(ds: xr.Dataset, path: Path) -> Path:
-    """Write an hourly Dataset to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per variable with its
+    """Write a result Dataset (hourly or a sweep) to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per variable with its
     unit in the header, e.g. ``facility_power [W]``)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -31,6 +31,9 @@ def write_hourly(ds: xr.Dataset, path: Path) -> Path:
     for name, v in out.data_vars.items():  # NetCDF3 has no booleans
         if v.dtype == bool:
             out[name] = v.astype("int8")
+    for name, c in out.coords.items():  # nor object strings: fixed-width text
+        if c.dtype == object:
+            out[name] = c.astype(str)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     os.close(fd)
     try:

@@ -1,0 +1,90 @@
+"""Sweeps: points equal single runs, schedulers agree exactly, bad keys and values are refused."""
+
+import numpy as np
+import pytest
+
+from facility import Q_, Scenario, ScenarioError, load_scenario, run
+from facility.cli import main
+from facility.sweep import parse_key_path, parse_vary, sweep
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def base():
+    return Scenario(name="sweep", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
+                    compute={"deployments": [{"system": "gb200-nvl72", "racks": 40}]})
+
+
+def test_a_sweep_point_equals_a_single_run(base):
+    ds = sweep(base, {"cooling.tcs_supply": ["30 degC", Q_(40, "degC")], "site.weather": ["tampa", "chicago"]})
+    assert ds.sizes == {"cooling.tcs_supply": 2, "site.weather": 2}
+    single = Scenario.from_dict({**base.model_dump(), "cooling": {**base.model_dump()["cooling"],
+                                                                   "tcs_supply": "40 degC"},
+                                 "site": {**base.model_dump()["site"], "weather": "chicago"}})
+    r = run(single)
+    point = ds.sel({"cooling.tcs_supply": 40.0, "site.weather": "chicago"})
+    assert float(point.pue_annual) == pytest.approx(r.annual["pue_annual"], rel=1e-12)
+    assert float(point.facility_power_design_mw) == pytest.approx(r.facility_power.m_as("MW"), rel=1e-12)
+    assert ds["cooling.tcs_supply"].attrs["units"] == "degC" and ds.pue_annual.attrs["units"] == "1"
+
+
+def test_counts_and_discrete_choices(base):
+    ds = sweep(base, {"compute.deployments[0].racks": [20, 40], "power.architecture": ["ac-480v", "dc-800v"]})
+    it = ds.it_power_mw.sel({"power.architecture": "ac-480v"}).values
+    assert it[1] == pytest.approx(2 * it[0])
+    ac, dc = (ds.facility_power_design_mw.sel({"power.architecture": a}).values for a in ("ac-480v", "dc-800v"))
+    assert np.all(dc < ac)
+
+
+def test_infeasible_points_are_kept_as_nan(base):
+    b = Scenario.from_dict({**base.model_dump(), "cooling": {**base.model_dump()["cooling"],
+                                                              "heat_rejection": "dry-cooler"}})
+    ds = sweep(b, {"cooling.tcs_supply": ["15 degC", "45 degC"]})
+    assert ds.feasible.values.tolist() == [False, True]
+    assert np.isnan(ds.pue_design.values[0]) and ds.pue_design.values[1] > 1
+
+
+@pytest.mark.slow
+def test_serial_threads_and_dask_agree_exactly(base):
+    v = {"cooling.tcs_supply": ["30 degC", "40 degC"], "site.weather": ["tampa", "chicago"]}
+    serial = sweep(base, v)
+    threads = sweep(base, v, scheduler="threads", workers=2, chunk_size=1)
+    dask = sweep(base, v, scheduler="dask", workers=2, chunk_size=1)
+    for other in (threads, dask):
+        for name in serial.data_vars:
+            np.testing.assert_array_equal(serial[name].values, other[name].values)
+
+
+@pytest.mark.parametrize("variations, key, fragment", [
+    ({"cooling.tcs_suply": ["30 degC"]}, "cooling.tcs_suply", "did you mean 'tcs_supply'"),
+    ({"compute.deployments[3].racks": [1]}, "compute.deployments[3].racks", "no key"),
+    ({"cooling.tcs_supply": ["30 m"]}, "cooling.tcs_supply", "dimension [length]"),
+    ({"cooling.tcs_supply": []}, "cooling.tcs_supply", "empty list"),
+    ({}, "sweep", "nothing to vary"),
+])
+def test_bad_sweeps_are_refused(base, variations, key, fragment):
+    with pytest.raises(ScenarioError) as info:
+        sweep(base, variations)
+    assert info.value.key == key or key in str(info.value)
+    assert fragment in str(info.value)
+
+
+def test_vary_syntax():
+    assert parse_vary("cooling.tcs_supply=20..45:5 degC")[1] == [f"{t} degC" for t in range(20, 46, 5)]
+    assert parse_vary("x=1,2.5,abc")[1] == [1, 2.5, "abc"]
+    assert parse_key_path("compute.deployments[0].accelerators") == ["compute", "deployments", 0, "accelerators"]
+    with pytest.raises(ScenarioError, match="empty range"):
+        parse_vary("cooling.tcs_supply=45..20:5 degC")
+
+
+def test_cli_sweep_writes_netcdf(tmp_path, capsys):
+    out = tmp_path / "s.nc"
+    code = main(["sweep", str(REPO / "scenarios" / "dojo-exapod.toml"), "--vary",
+                 "cooling.tcs_supply=30..40:10 degC", "--out", str(out), "--format", "json"])
+    assert code == 0 and out.is_file()
+    import json
+
+    import xarray as xr
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2 and xr.open_dataset(out).sizes["cooling.tcs_supply"] == 2
+    assert load_scenario(REPO / "scenarios" / "dojo-exapod.toml")  # the file itself is untouched
