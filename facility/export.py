@@ -18,8 +18,8 @@ __all__ = ["write_hourly"]
 
 
 def write_hourly(ds: xr.Dataset, path: Path) -> Path:
-    """Write a result Dataset (hourly or a sweep) to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per variable with its
-    unit in the header, e.g. ``facility_power [W]``)."""
+    """Write a result Dataset (hourly or a sweep) to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per
+    variable with its unit in the header, e.g. ``facility_power [W]``)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".nc", ".csv"):

@@ -279,7 +279,7 @@ def parse_vary(spec: str) -> tuple[str, list[Any]]:
         start, stop, step, unit = float(m[1]), float(m[2]), float(m[3]), m[4].strip()
         if step <= 0 or stop < start:
             raise ScenarioError(f"empty range in {spec!r}; expected start <= stop and a positive step", key=key)
-        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        n = math.floor((stop - start) / step + 1e-9) + 1
         nums = [start + i * step for i in range(n)]
         if not unit:  # plain numbers: counts stay whole numbers
             as_int = all(float(x).is_integer() for x in (start, stop, step))
