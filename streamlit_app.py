@@ -13,6 +13,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -257,6 +258,7 @@ def main() -> None:
         st.plotly_chart(fig, width="stretch")
     st.subheader("What-if against the scenario as loaded")
     st.dataframe(comparison(doc, base["doc"]), width="stretch", hide_index=True)
+    sweep_view(data)
     st.subheader("Downloads")
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("Scenario (TOML)", res["toml"], file_name="what-if.toml", key="dl_toml")
@@ -264,6 +266,63 @@ def main() -> None:
     csv = ds.to_dataframe().to_csv()
     c3.download_button("Hourly (CSV)", csv, file_name="hourly.csv", key="dl_csv")
     c4.download_button("Hourly (NetCDF)", netcdf_bytes(ds), file_name="hourly.nc", key="dl_nc")
+
+
+SWEEPABLE = {"cooling.tcs_supply": "Coolant supply temperature [°C]",
+             "compute.deployments[0].accelerators": "Accelerators (first deployment)",
+             "site.weather": "Site", "power.architecture": "Power architecture"}
+
+
+def sweep_values(key: str, slot: str, data: dict) -> list:
+    """Inputs for the values of one swept key (few points: the explorer runs them serially)."""
+    if key == "cooling.tcs_supply":
+        lo, hi = st.slider(f"Range ({slot})", 15.0, 50.0, (25.0, 45.0), 1.0, key=f"sw_range_{slot}")
+        n = st.number_input(f"Points ({slot})", 2, 8, 5, key=f"sw_n_{slot}")
+        return [f"{t:g} degC" for t in np.linspace(lo, hi, int(n))]
+    if key == "compute.deployments[0].accelerators":
+        lo, hi = st.slider(f"Range ({slot})", 1_000, 400_000, (50_000, 200_000), 1_000, key=f"sw_range_{slot}")
+        n = st.number_input(f"Points ({slot})", 2, 8, 4, key=f"sw_n_{slot}")
+        return [int(x) for x in np.linspace(lo, hi, int(n))]
+    if key == "site.weather":
+        return st.multiselect(f"Sites ({slot})", sorted(bundled_sites()), default=["chicago-il", "tampa-fl"],
+                              key=f"sw_sites_{slot}")
+    return st.multiselect(f"Architectures ({slot})", list(architectures()), default=["ac-480v", "dc-800v"],
+                          key=f"sw_arch_{slot}")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def run_sweep(data_json: str, variations_json: str):
+    from facility.sweep import sweep
+
+    scenario = Scenario.from_dict(json.loads(data_json), base=SCENARIO_DIR)
+    return sweep(scenario, json.loads(variations_json))
+
+
+def sweep_view(data: dict) -> None:
+    from facility.sweep import SWEEP_KPIS
+
+    with st.expander("Sweep: vary one or two inputs and compare a KPI"):
+        keys = list(SWEEPABLE)
+        k1 = st.selectbox("First input", keys, format_func=SWEEPABLE.get, key="sw_k1")
+        v1 = sweep_values(k1, "first", data)
+        k2 = st.selectbox("Second input (optional)", ["(none)", *[k for k in keys if k != k1]],
+                          format_func=lambda k: SWEEPABLE.get(k, k), key="sw_k2")
+        variations = {k1: v1}
+        if k2 != "(none)":
+            variations[k2] = sweep_values(k2, "second", data)
+        kpi = st.selectbox("KPI", list(SWEEP_KPIS), index=list(SWEEP_KPIS).index("pue_annual"), key="sw_kpi")
+        points = int(np.prod([len(v) for v in variations.values()]))
+        if st.button(f"Run the sweep ({points} design points)", key="sw_run", disabled=points == 0 or points > 64):
+            ds = run_sweep(json.dumps(data, sort_keys=True), json.dumps(variations))
+            unit = SWEEP_KPIS[kpi][0]
+            if len(variations) == 2:
+                fig = go.Figure(go.Heatmap(z=ds[kpi].values, x=[str(v) for v in ds[k2].values],
+                                           y=[str(v) for v in ds[k1].values], colorbar={"title": unit}))
+                fig.update_layout(xaxis_title=SWEEPABLE[k2], yaxis_title=SWEEPABLE[k1], title=kpi)
+            else:
+                fig = go.Figure(go.Scatter(x=[str(v) for v in ds[k1].values], y=ds[kpi].values, mode="lines+markers"))
+                fig.update_layout(xaxis_title=SWEEPABLE[k1], yaxis_title=f"{kpi} [{unit}]")
+            st.plotly_chart(fig, width="stretch")
 
 
 def netcdf_bytes(ds) -> bytes:

@@ -72,3 +72,11 @@ def test_invalid_input_and_infeasible_design_show_a_message_not_a_traceback():
     at.sidebar.slider(key="supply").set_value(15.0).run()
     assert not at.exception
     assert at.error and "Infeasible design" in at.error[0].value and "no chiller" in at.error[0].value
+
+
+def test_sweep_view_draws_a_heatmap():
+    at = _app()
+    at.selectbox(key="sw_k2").set_value("site.weather").run()
+    at.number_input(key="sw_n_first").set_value(2).run()
+    at.button(key="sw_run").click().run()
+    assert not at.exception and not at.error
