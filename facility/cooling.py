@@ -45,9 +45,9 @@ from models.thermal.heat_rejection import (
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
-           "DEFAULT_EQUIPMENT"]
+           "DEFAULT_EQUIPMENT", "chiller_name"]
 
-#: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see _chiller_name).
+#: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name).
 DEFAULT_EQUIPMENT = {"dry-cooler": "dry-cooler-1500kw", "adiabatic": "adiabatic-cooler-1500kw",
                      "cooling-tower": "cooling-tower-5000kw"}
 #: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
@@ -169,7 +169,8 @@ def _loop(name: str, coolant: str, heat: float, supply: float, delta_t: float, d
                       Q_(diameter, "m") if diameter else None)
 
 
-def _chiller_name(s: Scenario, economiser: str | None) -> str:
+def chiller_name(s: Scenario, economiser: str | None) -> str:
+    """The catalog chiller of a plant: the scenario's choice, else water-cooled with a tower, air-cooled otherwise."""
     if "chiller" in s.cooling.equipment:
         return s.cooling.equipment["chiller"]
     return "chiller-water-cooled" if economiser == "cooling-tower" else "chiller-air-cooled"
@@ -206,7 +207,7 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
     cop_v = None
     ch_water_cooled = False
     if q_ch > 0:
-        ch_name = _chiller_name(s, econ)
+        ch_name = chiller_name(s, econ)
         ch = cat[ch_name]
         ch_water_cooled = ch.condenser == "water"
         if ch_water_cooled and e is None:

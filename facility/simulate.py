@@ -29,7 +29,7 @@ from facility.cooling import (
     DEFAULT_EQUIPMENT,
     EVAP_APPROACH,
     WATER_DENSITY,
-    _chiller_name,
+    chiller_name,
 )
 from facility.errors import ScenarioError
 from facility.weather import HOURS, WeatherYear, load_weather
@@ -131,6 +131,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     water = np.zeros_like(q_liq)
     rejected = np.zeros_like(q_liq)
     chiller_on = {"liquid": np.zeros(q_liq.shape, dtype=bool), "air": np.zeros(q_liq.shape, dtype=bool)}
+    free_liquid = np.zeros_like(q_liq)
     for plant in design.plants:
         q_loop, p_pump, plant_str = heat_of[plant.loop]
         lp = loops[plant.loop]
@@ -156,7 +157,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         w_ch = np.zeros_like(q)
         water_cooled = False
         if plant.chiller_heat.m_as("W") > 0 or "chiller" in plant_str.split("+"):
-            ch = cat[_chiller_name(s, econ)]
+            ch = cat[chiller_name(s, econ)]
             water_cooled = ch.condenser == "water"
             t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
             cop = _cop(sup, t_cond, ch.get("second_law_efficiency"), ch.get("condenser_approach").m_as("K"))
@@ -166,6 +167,8 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
             a, b, cc = EIR_CURVE
             w_ch = np.where(n_run > 0, n_run * cap / cop * (a + b * plr + cc * plr * plr), 0.0)
         side = "liquid" if plant.loop == fw.name else "air"
+        if side == "liquid":
+            free_liquid = frac * np.ones_like(q)
         chiller_on[side] |= q_ch > 1e-6 * np.maximum(q, 1.0)
         device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
         pc = np.zeros_like(q)
@@ -187,7 +190,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     out.update(pump_power=p_tcs + p_fw + p_chw + p_cw, crah_fan_power=p_crah, heat_rejection_fan_power=fans,
                compressor_power=comp, water=water / WATER_DENSITY, heat_rejected=rejected,
                chiller_on=chiller_on["liquid"], chiller_on_air=chiller_on["air"],
-               heat_in=q_liq + q_air + p_tcs + p_fw + p_chw + p_crah + comp, free_cooling_fraction=None)
+               heat_in=q_liq + q_air + p_tcs + p_fw + p_chw + p_crah + comp, free_cooling_fraction=free_liquid)
     out["cooling_power"] = out["pump_power"] + p_crah + fans + comp
     return out
 
@@ -257,6 +260,8 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
             "pue": var(grid / np.maximum(it, 1e-9), "1", "hourly PUE"),
             "water": var(cool["water"], "m^3/s", "water drawn by heat rejection"),
             "chiller_on": var(cool["chiller_on"], "1", "a chiller runs on the liquid (facility water) loop"),
+            "free_cooling_fraction": var(cool["free_cooling_fraction"], "1",
+                                         "share of the liquid loop's heat carried by the economiser alone"),
             "chiller_on_air": var(cool["chiller_on_air"], "1", "a chiller runs on the air-side (chilled water) loop"),
             "heat_in": var(cool["heat_in"], "W", "heat entering the cooling system, work included"),
             "heat_rejected": var(cool["heat_rejected"], "W", "heat rejected outdoors"),

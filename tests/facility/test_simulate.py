@@ -186,3 +186,11 @@ def test_annual_kpis_of_a_constant_year():
     ds = simulate_year(r, np.full(8760, 0.5))
     k = annual_kpis(ds)
     assert k["it_energy_mwh"] == pytest.approx(0.5 * r.load.it_power.m_as("MW") * 8760)
+
+
+def test_economiser_share_and_chiller_hours_agree(default):
+    ds = default.hourly
+    frac, on = ds.free_cooling_fraction.values, ds.chiller_on.values.astype(bool)
+    assert np.all((frac < 1.0) == on)
+    assert np.all((frac >= 0) & (frac <= 1))
+    assert default.annual["free_cooling_hours"] == int(np.sum(frac == 1.0))
