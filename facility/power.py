@@ -24,6 +24,7 @@ chips and overhead IT + mechanical load + all losses.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,7 +204,12 @@ def _voltage(spec: StageSpec, mv: float, core: float) -> float:
         return mv
     if spec.voltage_out == "core":
         return core
-    return Q_(spec.voltage_out).m_as("V")
+    return _volts(spec.voltage_out)
+
+
+@functools.cache
+def _volts(text: str) -> float:
+    return Q_(text).m_as("V")
 
 
 def _stage_specs(scenario: Scenario) -> tuple[list[StageSpec], list[StageSpec], float]:

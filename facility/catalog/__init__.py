@@ -367,9 +367,9 @@ class Catalog:
                             key=f"{name}.liquid_fraction")
 
     def loss_coefficients(self, name: str) -> tuple[float, float, float]:
-        """Per-unit loss coefficients (a, b, c) of a converter, fitted to its efficiency points."""
+        """Per-unit loss coefficients (a, b, c) of a converter, fitted to its efficiency points (once per entry)."""
         pts = self.entries[name].get("efficiency_points")
-        return fit_loss_coefficients([p[0] for p in pts], [p[1] for p in pts])
+        return _fit(pts)
 
     def sources(self, name: str) -> dict[str, str]:
         return {k: v.source for k, v in self.entries[name].values.items()}
@@ -425,6 +425,11 @@ class Catalog:
             d["liquid_fraction"] = e.get("liquid_fraction")
         d["sources"] = self.sources(name)
         return d
+
+
+@cache
+def _fit(points: tuple[tuple[float, float], ...]) -> tuple[float, float, float]:
+    return fit_loss_coefficients([p[0] for p in points], [p[1] for p in points])
 
 
 @cache
