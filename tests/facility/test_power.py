@@ -158,3 +158,14 @@ def test_bad_power_input_is_refused_with_the_key(kwargs, key, fragment):
         _scenario(**kwargs)
     assert info.value.key == key, str(info.value)
     assert fragment in info.value.message
+
+
+def test_in_rack_batteries_save_the_double_conversion_loss():
+    ups = _design(_scenario("gb200-nvl72", ("racks", 200), arch="ac-480v"))
+    bbu = _design(_scenario("gb200-nvl72", ("racks", 200), arch="ac-480v-bbu"))
+    assert not any(st.id == "ups" for st in bbu.stages)
+    b = next(st for st in bbu.stages if st.id == "bbu")
+    assert b.efficiency > 0.998  # float losses only
+    assert bbu.grid_import < ups.grid_import
+    saved = (ups.grid_import - bbu.grid_import) / ups.grid_import
+    assert 0.02 < saved.m_as("") < 0.05  # roughly the UPS's 3.3 % double-conversion loss
