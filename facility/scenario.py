@@ -118,6 +118,14 @@ def _fraction(low: float, high: float):
     return BeforeValidator(check)
 
 
+def _one_of(options: tuple[str, ...]):
+    def check(value: Any) -> str:
+        if value not in options:
+            raise ValueError(f"got {value!r}; {did_you_mean(value, options)}expected one of {', '.join(options)}")
+        return value
+    return BeforeValidator(check)
+
+
 def _resolve(base: Path | None, file: str) -> Path:
     p = Path(file).expanduser()
     return p if p.is_absolute() or base is None else base / p
@@ -234,7 +242,8 @@ class StageOverride(_Strict):
 class Power(_Strict):
     """The power chain."""
 
-    architecture: str = Field("ac-480v", description="Power architecture: " + " | ".join(ARCHITECTURES))
+    architecture: Annotated[str, _one_of(ARCHITECTURES)] = Field(
+        "ac-480v", description="Power architecture: " + " | ".join(ARCHITECTURES))
     mv_voltage: Annotated[Any, _quantity("[electric_potential]", low=Q_(4, "kV"), high=Q_(69, "kV"),
                                          what="a medium voltage")] = Field(
         default_factory=lambda: Q_(34.5, "kV"),
@@ -242,14 +251,6 @@ class Power(_Strict):
                     "the common North American MV level for large campuses; 13.8 kV is the other).")
     stages: dict[str, StageOverride] = Field(default_factory=dict,
                                              description="Overrides of stages by id (see `facility architectures`).")
-
-    @field_validator("architecture")
-    @classmethod
-    def _arch(cls, v: str) -> str:
-        if v not in ARCHITECTURES:
-            hint = did_you_mean(v, ARCHITECTURES)
-            raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(ARCHITECTURES)}")
-        return v
 
 
 DeltaT = Annotated[Any, BeforeValidator(_delta)]
@@ -307,18 +308,13 @@ class Cooling(_Strict):
                                                   "{ chiller = \"chiller-water-cooled\" }.")
     heat_rejection_redundancy: Scheme = Field("N+1", description="Redundancy of coolers and towers.")
     chiller_redundancy: Scheme = Field("N+1", description="Chiller redundancy.")
-    design_basis: str = Field("ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) +
-                              " (ASHRAE from the site's .ddy file; weather-max: the hottest hours of the weather file).")
+    design_basis: Annotated[str, _one_of(DESIGN_BASES)] = Field(
+        "ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) + " (ASHRAE from the site's .ddy "
+        "file; weather-max: the hottest hours of the weather file).")
     house_load_fraction: Annotated[float, _fraction(0.0, 0.2)] = Field(
         0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
                           "Default 1 % (engineering assumption).")
 
-    @field_validator("design_basis")
-    @classmethod
-    def _basis(cls, v: str) -> str:
-        if v not in DESIGN_BASES:
-            raise ValueError(f"got {v!r}; expected one of {', '.join(DESIGN_BASES)}")
-        return v
 
     @field_validator("heat_rejection", "air_heat_rejection")
     @classmethod
@@ -343,7 +339,7 @@ PROFILES = ("constant", "training", "inference", "csv")
 class Load(_Strict):
     """The IT load over the year, as a fraction of the design IT power (every rack at its maximum)."""
 
-    profile: str = Field("constant", description="constant | training | inference | csv")
+    profile: Annotated[str, _one_of(PROFILES)] = Field("constant", description="constant | training | inference | csv")
     level: Annotated[float | None, BeforeValidator(lambda v: v if v is None else _fraction(0.0, 1.0).func(v))] = \
         Field(None, description="Mean fraction of design IT power. [-] Default: the plan's typical / design power.")
     checkpoint_interval: Annotated[Any, _quantity("[time]", low=Q_(1, "h"), high=Q_(8760, "h"),
@@ -357,14 +353,6 @@ class Load(_Strict):
         0.3, description="inference: half the peak-to-trough swing of the daily cycle, relative to level. [-]")
     peak_hour: Annotated[float, _fraction(0.0, 23.0)] = Field(15.0, description="inference: hour of the daily peak.")
     file: str | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
-
-    @field_validator("profile")
-    @classmethod
-    def _profile(cls, v: str) -> str:
-        if v not in PROFILES:
-            hint = did_you_mean(v, PROFILES)
-            raise ValueError(f"got {v!r}; {hint}expected one of {', '.join(PROFILES)}")
-        return v
 
     @model_validator(mode="after")
     def _csv_needs_file(self) -> Load:
