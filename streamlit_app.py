@@ -19,7 +19,7 @@ import streamlit as st
 
 import facility
 from facility import InfeasibleDesign, Scenario, ScenarioError
-from facility.architectures import architectures
+from facility.architectures import architecture_stages, architectures
 from facility.cli import SCENARIO_DIR
 from facility.export import write_hourly
 from facility.results import power_flows, to_json
@@ -114,12 +114,15 @@ def what_if(data: dict) -> dict:
     arch = d["power"].get("architecture", "ac-480v")
     d["power"]["architecture"] = st.sidebar.selectbox("Power architecture", archs, index=archs.index(arch),
                                                       key="architecture")
-    block = "ups" if d["power"]["architecture"] != "dc-800v" else "rectifier"
+    specs = {sp.id: sp for sp in architecture_stages(d["power"]["architecture"])[0]}
+    block = next((b for b in ("ups", "rectifier", "unit-substation") if b in specs), None)
     stages = d["power"].setdefault("stages", {})
-    current_red = stages.get(block, {}).get("redundancy", "4N/3")
-    red = st.sidebar.selectbox(f"Redundancy of the {block}", REDUNDANCY,
-                               index=REDUNDANCY.index(current_red) if current_red in REDUNDANCY else 5, key="red")
-    stages.setdefault(block, {})["redundancy"] = red
+    stages = d["power"]["stages"] = {k: v for k, v in stages.items() if k in specs}  # keep what this one has
+    if block is not None:
+        current_red = stages.get(block, {}).get("redundancy", specs[block].redundancy)
+        red = st.sidebar.selectbox(f"Redundancy of the {specs[block].name}", REDUNDANCY,
+                                   index=REDUNDANCY.index(current_red) if current_red in REDUNDANCY else 5, key="red")
+        stages.setdefault(block, {})["redundancy"] = red
     rack = next(e.name for e in cat.chain(dep["system"]) if e.kind == "rack") if dep["system"] in cat else None
     if rack is not None:
         lf0 = cat.liquid_fraction(rack)

@@ -80,3 +80,12 @@ def test_sweep_view_draws_a_heatmap():
     at.number_input(key="sw_n_first").set_value(2).run()
     at.button(key="sw_run").click().run()
     assert not at.exception and not at.error
+
+
+def test_every_architecture_can_be_chosen(app):
+    from facility.architectures import architectures
+
+    for arch in architectures():
+        app.sidebar.selectbox(key="architecture").set_value(arch).run()
+        assert not app.exception and not app.error, (arch, [e.value for e in app.error])
+    app.sidebar.selectbox(key="architecture").set_value("ac-480v").run()
