@@ -36,7 +36,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.sites import resolve_weather
-from facility.units import Q_, parse_delta_t, parse_quantity
+from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [
     "ARCHITECTURES",
@@ -596,8 +596,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, pint.Quantity):
-        unit = f"{value.units:~C}".replace("°C", "degC")
-        return f"{value.magnitude!r} {unit}".strip()
+        return quantity_text(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):

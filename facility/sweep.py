@@ -26,6 +26,7 @@ import xarray as xr
 
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
 from facility.scenario import Scenario, scenario_to_dict
+from facility.units import quantity_text, unit_text
 
 __all__ = ["sweep", "parse_key_path", "parse_vary", "SWEEP_KPIS"]
 
@@ -89,15 +90,10 @@ def _set(data: dict, path: list[str | int], value: Any, key: str) -> None:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, pint.Quantity):
-        return scenario_to_dict_value(value)
+        return quantity_text(value)
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def scenario_to_dict_value(q: pint.Quantity) -> str:
-    unit = f"{q.units:~C}".replace("°C", "degC")
-    return f"{q.magnitude!r} {unit}"
 
 
 def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
@@ -120,7 +116,7 @@ def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
         unit = qs[0].units
         try:
             mags = [q.m_as(unit) for q in qs]
-            return np.asarray(mags, dtype=float), {"units": f"{unit:~C}".replace("°C", "degC")}
+            return np.asarray(mags, dtype=float), {"units": unit_text(unit)}
         except pint.DimensionalityError:
             pass
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):

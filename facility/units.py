@@ -104,3 +104,13 @@ def parse_delta_t(value, low: float = 0.0, high: float = 60.0) -> pint.Quantity:
     if not low < k <= high:
         raise UnitParseError(f"got {value!r}; expected a temperature difference above {low:g} K and at most {high:g} K")
     return Q_(k, "K")
+
+
+def unit_text(units) -> str:
+    """A unit as scenario files write it: compact and ASCII (``kV``, ``m/s``, ``degC``)."""
+    return f"{units:~C}".replace("°C", "degC")
+
+
+def quantity_text(q: pint.Quantity) -> str:
+    """A Quantity as scenario files write it, exact on reading back: ``"34.5 kV"``, ``"32.0 degC"``."""
+    return f"{q.magnitude!r} {unit_text(q.units)}".strip()
