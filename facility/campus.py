@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pint
 
 from facility.cooling import CoolingDesign, design_cooling
@@ -54,17 +55,32 @@ class CampusResult:
 
 
 def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
-    """Size power and cooling for ``load`` and solve their coupling (see the module docstring)."""
+    """Size power and cooling for ``load`` and solve their coupling (see the module docstring).
+
+    The scenario and load may hold arrays of design points (a batch of a sweep, :mod:`facility.sweep`): every
+    point then iterates exactly as it would alone — a point whose coupling has converged keeps its value while
+    the others go on — so a point of a batch equals its single run to round-off.
+    """
     conditions = design_conditions(scenario.weather_path, scenario.cooling.design_basis, source=scenario.source)
     house = scenario.cooling.house_load_fraction * load.it_power.m_as("W")
     mech = house
+    active = np.ones(np.shape(house), dtype=bool)
     for i in range(1, _MAX_ITERATIONS + 1):  # noqa: B007  (the iteration count is reported)
         power = design_power_chain(scenario, load, Q_(mech, "W"))
         cooling = design_cooling(scenario, load, power, conditions)
         new = cooling.cooling_power.m_as("W") + house
-        if abs(new - mech) < _TOLERANCE_W:
+        step = np.abs(new - mech) >= _TOLERANCE_W
+        if np.ndim(new) == 0:
+            if not step:
+                break
+            mech = new
+            continue
+        final = np.where(active, new, mech)  # converged now: keep new; converged before: keep its value
+        active = active & step  # (a NaN point, infeasible, stops too)
+        mech = final
+        if not active.any():
+            new = final
             break
-        mech = new
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
     power = design_power_chain(scenario, load, Q_(new, "W"))

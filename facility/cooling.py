@@ -136,6 +136,8 @@ class CoolingDesign:
     airflow: pint.Quantity
     cdu_effectiveness: float | None = None
     cdu_ntu: float | None = None
+    #: For a batch of design points (arrays): which points are infeasible. One point raises instead.
+    infeasible: bool | np.ndarray = False
 
     @property
     def heat_in(self) -> pint.Quantity:
@@ -151,22 +153,38 @@ def _equip(kind: str, model: str, serves: str, load: float, capacity: float, sch
                             Q_(load, unit), r.loading_normal, r.loading_failed)
 
 
-def _loop(name: str, coolant: str, heat: float, supply: float, delta_t: float, dp_components: float,
+def _real(x):
+    """0-d results back to Python floats (one design point); arrays (a batch of points) stay arrays."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def _infeasible(mask, message, bad: list) -> None:
+    """One design point: raise ``InfeasibleDesign(message())`` if ``mask``; a batch: collect the mask in ``bad``."""
+    if np.ndim(mask) == 0:
+        if mask:
+            raise InfeasibleDesign(message())
+    else:
+        bad[0] = bad[0] | mask
+
+
+def _loop(name: str, coolant: str, heat, supply, delta_t, dp_components: float,
           pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
     props = properties(coolant, supply + delta_t / 2.0)
-    rho, cp, mu = float(props["density"]), float(props["cp"]), float(props["viscosity"])
-    m = heat / (cp * delta_t) if heat > 0 else 0.0
+    rho, cp, mu = _real(props["density"]), _real(props["cp"]), _real(props["viscosity"])
+    m = heat / (cp * delta_t)
     v = m / rho
-    dp = dp_components
+    dp = dp_components + 0.0 * v
     diameter = None
-    if with_pipe and v > 0:
-        diameter = math.sqrt(4.0 * v / (math.pi * velocity))
-        re = rho * velocity * diameter / mu
-        f = float(friction_factor_swamee_jain(re, PIPE_ROUGHNESS / diameter))
-        dp += f * pipe_length / diameter * rho * velocity**2 / 2.0
+    if with_pipe and np.any(v > 0):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diameter = _real(np.sqrt(4.0 * v / (math.pi * velocity)))
+            re = rho * velocity * diameter / mu
+            f = friction_factor_swamee_jain(re, PIPE_ROUGHNESS / diameter)
+            dp = dp + _real(np.where(v > 0, f * pipe_length / diameter * rho * velocity**2 / 2.0, 0.0))
+    dp = _real(np.where(v > 0, dp, 0.0))
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"), Q_(m, "kg/s"),
-                      Q_(v, "m^3/s"), Q_(dp if v > 0 else 0.0, "Pa"), Q_(v * dp / eta, "W"),
-                      Q_(diameter, "m") if diameter else None)
+                      Q_(v, "m^3/s"), Q_(dp, "Pa"), Q_(v * dp / eta, "W"),
+                      Q_(diameter, "m") if diameter is not None else None)
 
 
 def chiller_name(s: Scenario, economiser: str | None) -> str:
@@ -177,7 +195,7 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
 
 
 def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
-           equipment: list[CoolingEquipment]) -> PlantResult:
+           equipment: list[CoolingEquipment], bad: list) -> PlantResult:
     c, cat = s.cooling, s.hardware
     types = plant.split("+")
     econ = next((t for t in types if t != "chiller"), None)
@@ -192,21 +210,21 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
     if e is not None:
         wb_for = wb if econ == "cooling-tower" else cwb
         pad = e.get("pad_effectiveness") or 0.0
-        leaving = float(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
-        frac = float(np.clip((ret - max(leaving, sup)) / (ret - sup), 0.0, 1.0))
+        leaving = _real(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
+        frac = _real(np.clip((ret - np.maximum(leaving, sup)) / (ret - sup), 0.0, 1.0))
     q_econ = frac * q
     q_ch = q - q_econ
-    if q_ch > 1e-9 * max(q, 1.0) and not has_chiller:
-        what = f"{econ} reaches {leaving - 273.15:.1f} degC" if econ else "nothing"
-        raise InfeasibleDesign(
+    if not has_chiller:
+        what = f"{econ} reaches {{:.1f}} degC" if econ else "nothing"
+        _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
             f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
-            f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what}, {leaving - sup:.1f} K too warm, and "
-            f"the plant '{plant}' has no chiller; allow a chiller, raise the supply temperature or choose "
-            "a colder heat sink")
-    w = 0.0
+            f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what.format(leaving - 273.15)}, "
+            f"{leaving - sup:.1f} K too warm, and the plant '{plant}' has no chiller; allow a chiller, raise the "
+            "supply temperature or choose a colder heat sink"), bad)
+    w = 0.0 * q
     cop_v = None
     ch_water_cooled = False
-    if q_ch > 0:
+    if has_chiller and np.any(q_ch > 0):
         ch_name = chiller_name(s, econ)
         ch = cat[ch_name]
         ch_water_cooled = ch.condenser == "water"
@@ -215,31 +233,33 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
                                 "expected an air-cooled chiller or a plant with a tower", source=s.source,
                                 key="cooling.equipment.chiller")
         t_cond = (leaving + CONDENSER_RANGE) if ch_water_cooled else db
-        cop_v = float(chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
+        cop_v = _real(chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
                                   ch.get("condenser_approach").m_as("K")))
         w = q_ch / cop_v
         equipment.append(_equip("chiller", ch_name, loop.name, q_ch, ch.get("capacity").m_as("W"),
                                 c.chiller_redundancy))
     # heat through the economiser device at design, and the heat it must be sized for
     device_heat = q_econ + (q_ch + w if ch_water_cooled else 0.0)
-    fans = 0.0
-    water = 0.0
-    p_cw = 0.0
+    fans = 0.0 * q
+    water = 0.0 * q
+    p_cw = 0.0 * q
     if e is not None:
         size_heat = q + (w if ch_water_cooled else 0.0)
         cap = e.get("capacity").m_as("W")
         equipment.append(_equip(econ, e_name, loop.name, size_heat, cap, c.heat_rejection_redundancy))
-        if econ == "cooling-tower" and device_heat > 0:
+        if econ == "cooling-tower":  # no heat, no flow: all terms vanish
             circ = device_heat / (4186.0 * CONDENSER_RANGE)
             p_cw = circ / 1000.0 * CONDENSER_PRESSURE / c.pump_efficiency
-            device_heat += p_cw
+            device_heat = device_heat + p_cw
             evap, drift, blow = tower_water(device_heat, circ, e.get("latent_fraction"), e.get("drift_fraction"),
                                             e.get("cycles"))
-            water = float(evap + drift + blow)
-        elif econ == "adiabatic" and q_econ > 0:
-            t_air = float(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
-            water = float(adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH))
-        fans = float(fan_power(device_heat, size_heat, e.get("fan_power_ratio") * size_heat)) if device_heat else 0.0
+            water = _real(evap + drift + blow)
+        elif econ == "adiabatic":
+            t_air = _real(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
+            water = _real(np.where(q_econ > 0, adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH), 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fans = _real(np.where(device_heat > 0, fan_power(device_heat, size_heat,
+                                                             e.get("fan_power_ratio") * size_heat), 0.0))
     rejected = q + w + p_cw
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None, frac, Q_(q_econ, "W"),
                        Q_(q_ch, "W"), cop_v, Q_(w, "W"), Q_(fans, "W"), Q_(p_cw, "W"), Q_(rejected, "W"),
@@ -261,7 +281,7 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
         m = p / (cp * dt)  # the plate's share of the loop flow at the loop's rise
         r = plate.get("resistance").m_as("K/W") * (m / rho / plate.get("rated_flow").m_as("m^3/s") / (p / 1e3)) ** -0.6
         t_case = sup + p / (2.0 * m * cp) + p * r
-        worst = t_case if worst is None else max(worst, t_case)
+        worst = t_case if worst is None else np.maximum(worst, t_case)
     return worst, t_max
 
 
@@ -289,6 +309,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     c, cat = scenario.cooling, scenario.hardware
     eta = c.pump_efficiency
     equipment: list[CoolingEquipment] = []
+    bad: list = [False]  # infeasible points of a batch
     # ------------------------------------------------------------------ liquid path
     q_liq = load.heat_to_liquid.m_as("W")
     cdu = cat[c.cdu]
@@ -301,42 +322,44 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
+        loading = _real(np.divide(q_fw, n * cap, out=np.zeros_like(q_fw * n, dtype=float), where=np.asarray(n) > 0))
         equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
-                                          q_fw / (n * cap) if n else 0.0, q_fw / (n * cap) if n else 0.0))
-    elif q_liq > 0:
+                                          loading, loading))
+    elif np.any(q_liq > 0):
         equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu.get("capacity").m_as("W"),
                                 c.cdu_redundancy))
     fw_supply = c.tcs_supply.m_as("K") - cdu.get("approach").m_as("K")
-    if q_liq > 0 and fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9:
-        raise InfeasibleDesign(
-            f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
-            f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
-            f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)")
+    fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
+    _infeasible(fw_too_warm, lambda: (
+        f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
+        f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
+        f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)"), bad)
     fw = _loop("facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
                c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
     eps = ntu = None
-    if q_liq > 0:  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity rate
-        c_tcs = q_fw / c.tcs_delta_t.m_as("K")
+    if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
+        c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
         c_fw = q_fw / c.facility_delta_t.m_as("K")
-        c_min, c_max = min(c_tcs, c_fw), max(c_tcs, c_fw)
-        eps = q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply))
-        ntu = float(ntu_counterflow(eps, c_min / c_max))
-    case, case_max = _case_temperature(scenario, load) if q_liq > 0 else (None, None)
-    if case is not None and case > case_max:
-        raise InfeasibleDesign(
-            f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} degC "
-            f"by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; expected a "
-            f"colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better cold plate")
+        c_min, c_max = np.minimum(c_tcs, c_fw), np.maximum(c_tcs, c_fw)
+        eps = _real(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
+        ntu = _real(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
+    case, case_max = _case_temperature(scenario, load) if np.any(q_liq > 0) else (None, None)
+    if case is not None:
+        _infeasible(case > case_max, lambda: (
+            f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} "
+            f"degC by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; "
+            f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
+            "cold plate"), bad)
     # ------------------------------------------------------------------ air path
     rooms = sum(st.loss.m_as("W") for st in power.stages
                 if st.zone in ("it", "mechanical") and st.kind != "transformer")
     q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat[c.crah]
-    rho_air = float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    v_air = float(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
+    rho_air = _real(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
+    v_air = _real(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
     crah_fans = v_air * crah.get("fan_pressure").m_as("Pa") / crah.get("fan_efficiency")
     loops = [tcs, fw]
-    if q_air > 0:
+    if np.any(q_air > 0):
         equipment.append(_equip("crah", c.crah, "air side", q_air, crah.get("capacity").m_as("W"), c.crah_redundancy))
         chw_supply = c.air_supply.m_as("K") - crah.get("coil_approach").m_as("K")
         loops.append(_loop("chilled water (air side)", "water", q_air + crah_fans, chw_supply, c.chw_delta_t.m_as("K"),
@@ -345,8 +368,8 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     plant_of = {fw.name: c.heat_rejection}
     if len(loops) > 2:
         plant_of[loops[2].name] = c.air_heat_rejection
-    plants = tuple(_plant(scenario, lp, plant_of[lp.name], conditions, equipment) for lp in loops[1:]
-                   if lp.heat.m_as("W") > 0)
+    plants = tuple(_plant(scenario, lp, plant_of[lp.name], conditions, equipment, bad) for lp in loops[1:]
+                   if np.any(lp.heat.m_as("W") > 0))
     pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
     fans = sum(p.fan_power.m_as("W") for p in plants)
     comp = sum(p.compressor_power.m_as("W") for p in plants)
@@ -359,4 +382,4 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
-        cdu_effectiveness=eps, cdu_ntu=ntu)
+        cdu_effectiveness=eps, cdu_ntu=ntu, infeasible=bad[0])

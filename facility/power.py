@@ -156,19 +156,15 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
         rating = e.get("rating").m_as("VA")
         red = size_units(p_size / pf, rating, spec.redundancy)
         n = red.units_in_service
-        if n == 0:
-            return (0.0, 0.0, 0.0), red, rating, "VA", 0.0
         p0, pk = e.get("no_load_loss").m_as("W"), e.get("load_loss").m_as("W")
         # loss = n P0 + n Pk (P / (pf n S))^2 = n P0 + Pk P^2 / (pf^2 n S^2)
-        return (n * p0, 0.0, pk / (pf * pf * n * rating * rating)), red, rating, "VA", 0.0
+        return (n * p0, 0.0 * n, pk / (pf * pf * rating * rating) * _inv(n)), red, rating, "VA", 0.0 * n
     if e.kind == "converter":
         rating = e.get("rating").m_as("W")
         red = size_units(p_size, rating, spec.redundancy)
         n = red.units_in_service
-        if n == 0:
-            return (0.0, 0.0, 0.0), red, rating, "W", 0.0
         a, b, c = cat.loss_coefficients(spec.equipment)
-        return (n * rating * a, b, c / (n * rating)), red, rating, "W", 0.0
+        return (n * rating * a, b * (n > 0), c / rating * _inv(n)), red, rating, "W", 0.0 * n
     # conductor: circuits of a given ampacity; sections from the design current density
     ampacity = e.get("ampacity").m_as("A")
     k = _line_factor(spec.system, v_out, pf)
@@ -181,10 +177,34 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
     n_cond = 3 if spec.system == "ac3" else 2
     r_c = rho * length / area
     mass = red.units_installed * n_cond * area * length * density
-    if n == 0:
-        return (0.0, 0.0, 0.0), red, ampacity, "A", mass
     # loss = n_cond R_c I^2 / n, with I = P / k
-    return (0.0, 0.0, n_cond * r_c / (n * k * k)), red, ampacity, "A", mass
+    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * _inv(n)), red, ampacity, "A", mass
+
+
+def _inv(n):
+    """1 / n, and 0 where n is 0 (no units in service: no loss); scalars stay Python floats."""
+    if np.ndim(n) == 0:
+        return 1.0 / n if n else 0.0
+    n = np.asarray(n, dtype=float)
+    return np.divide(1.0, n, out=np.zeros_like(n), where=n > 0)
+
+
+def _ratio(num, den, default: float):
+    """num / den, and ``default`` where den is not positive."""
+    if np.ndim(num) == 0 and np.ndim(den) == 0:
+        return float(num / den) if den > 0 else default
+    num, den = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float))
+    return np.divide(num, den, out=np.full(num.shape, default), where=den > 0)
+
+
+def _real(x):
+    """A 0-d result back to a Python float (scalar designs keep plain numbers); arrays stay arrays."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def _col(x):
+    """Design values of a batch of points (shape (P,)) as a column (P, 1) against hours; scalars unchanged."""
+    return np.asarray(x)[..., None] if np.ndim(x) > 0 else x
 
 
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
@@ -258,18 +278,19 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
                rating_unit: str, mass: float, v_out: float, acc: tuple[int, float] | None) -> None:
         loss = p_in - p_out
         k = _line_factor(spec.system, v_out, pf)
-        current = p_out / k if k > 0 else 0.0
+        current = p_out / k if k > 0 else 0.0 * p_out
         n_on = red.units_in_service * groups
         # in-rack stages at N are single points of failure of their rack by design: no warning for those
-        if red.overload_on_failure and (spec.zone != "rack" or spec.redundancy != "N"):
+        if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
+            worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
             warnings.append(f"{spec.name}{f' [{dep}]' if dep else ''}: a single failure loads the surviving units "
-                            f"to {red.loading_failed:.0%} of rating ({spec.redundancy})")
+                            f"to {worst:.0%} of rating ({spec.redundancy})")
         results.append(StageResult(
             id=spec.id, name=spec.name, zone=spec.zone, deployment=dep, equipment=spec.equipment,
             kind=cat[spec.equipment].kind, system=spec.system, redundancy=spec.redundancy,
             voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(loss, "W"),
-            efficiency=p_out / p_in if p_in > 0 else 1.0, current=Q_(current, "A"),
-            current_per_unit=Q_(current / n_on if n_on else 0.0, "A"),
+            efficiency=_ratio(p_out, p_in, 1.0), current=Q_(current, "A"),
+            current_per_unit=Q_(current * _inv(n_on), "A"),
             current_per_accelerator=Q_(acc[1] / v_out, "A") if acc else None,
             units_required=red.units_required * groups, units_installed=red.units_installed * groups,
             units_in_service=n_on, unit_rating=Q_(rating, rating_unit), unit_rating_unit=rating_unit,
@@ -287,7 +308,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
         for spec in rack_stages:
             v_out = _voltage(spec, mv, v_core)
             abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
-            p_out = float(_inverse(p, abc))
+            p_out = _real(_inverse(p, abc))
             # the accelerator's own power (its TDP, measured at the module input) through this last stage
             core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
             record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
@@ -305,7 +326,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
         for spec in reversed(specs):
             v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
             abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_out, v_out, pf)
-            p_in = p_out + float(_loss(p_out, abc))
+            p_in = p_out + _real(_loss(p_out, abc))
             record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
             p_out = p_in
         return p_out
@@ -320,7 +341,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     trunk_results = results[::-1]
     results.clear()
 
-    trunk_ratio = grid / (it_branch_in + mech_in) if it_branch_in + mech_in > 0 else 1.0
+    trunk_ratio = _ratio(grid, it_branch_in + mech_in, 1.0)
     stages_out = tuple(trunk_results + it_results + rack_results + mech_results)
     in_rack = sum(r.loss.m_as("W") for r in rack_results)
     outside = sum(r.loss.m_as("W") for r in trunk_results + it_results + mech_results)
@@ -337,8 +358,8 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
 # ---------------------------------------------------------------------------------------------- arrays
 def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
-    design_it = design.it_power.m_as("W")
-    u = p_it / design_it if design_it > 0 else np.zeros_like(p_it)
+    # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
+    u = p_it * _col(_inv(design.it_power.m_as("W")))
     by_zone: dict[str, list[StageResult]] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
     for s in design.stages:
         by_zone[s.zone].append(s)
@@ -349,22 +370,22 @@ def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict
     for s in by_zone["rack"]:
         deployments.setdefault(s.deployment, []).append(s)
     for dep, stages in deployments.items():
-        groups = stages[0].groups
-        p = u * stages[0].power_in.m_as("W") / groups  # per rack
+        groups = _col(stages[0].groups)
+        p = u * _col(stages[0].power_in.m_as("W") * _inv(stages[0].groups))  # per rack
         for s in stages:
-            p_out = _inverse(p, s.loss_coefficients)
+            p_out = _inverse(p, tuple(_col(x) for x in s.loss_coefficients))
             loss = (p - p_out) * groups
             out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
             in_rack += loss
             p = p_out
         chips += p * groups
-    overhead = u * design.delivered_to_overhead_it.m_as("W")
+    overhead = u * _col(design.delivered_to_overhead_it.m_as("W"))
     electrical = np.zeros_like(p_it)
 
     def up(stages: list[StageResult], p: np.ndarray) -> np.ndarray:
         nonlocal electrical
         for s in reversed(stages):
-            loss = _loss(p, s.loss_coefficients) * np.ones_like(p)
+            loss = _loss(p, tuple(_col(x) for x in s.loss_coefficients)) * np.ones_like(p)
             out[f"loss:{s.id}"] = loss
             electrical = electrical + loss
             p = p + loss

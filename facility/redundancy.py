@@ -27,6 +27,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__ = ["RedundancyResult", "size_units", "parse_scheme", "SCHEME_HELP"]
 
 SCHEME_HELP = "N, N+1, N+2, 2N, 2(N+1), xN/y (e.g. 4N/3) or 'catcher y+1' (e.g. 'catcher 4+1')"
@@ -71,8 +73,11 @@ def parse_scheme(scheme: str) -> tuple[str, int, int]:
     raise ValueError(f"unknown redundancy scheme {scheme!r}; expected {SCHEME_HELP}")
 
 
-def size_units(load: float, rating: float, scheme: str) -> RedundancyResult:
+def size_units(load, rating, scheme: str) -> RedundancyResult:
     """Units and loadings for ``load`` on units of ``rating`` (same unit, e.g. W or VA) under ``scheme``.
+
+    ``load`` (and ``rating``) may be arrays of design points: the result's fields are then arrays of the same
+    shape (counts as int64), computed element by element with the same arithmetic as for one point.
 
     Parameters
     ----------
@@ -88,35 +93,59 @@ def size_units(load: float, rating: float, scheme: str) -> RedundancyResult:
     >>> r = size_units(3000.0, 1000.0, "4N/3")
     >>> (r.units_required, r.units_installed, r.loading_normal, r.loading_failed)
     (3, 4, 0.75, 1.0)
+    >>> size_units(np.array([0.0, 2500.0, 4000.0]), 1000.0, "N+1").units_installed
+    array([0, 4, 5])
     """
-    if rating <= 0:
+    load_a, rating_a = np.asarray(load, dtype=float), np.asarray(rating, dtype=float)
+    if np.any(rating_a <= 0):
         raise ValueError("unit rating must be positive")
-    if load < 0:
+    if np.any(load_a < 0):
         raise ValueError("load must not be negative")
     kind, x, y = parse_scheme(scheme)
-    n = math.ceil(load / rating * (1 - 1e-12)) if load > 0 else 0
-    if n == 0:
-        return RedundancyResult(scheme, 0, 0, 0, 0.0, 0.0, False)
-    if kind == "N":
-        installed = n
-        failed = load / ((n - 1) * rating) if n > 1 else math.inf
-    elif kind in ("N+1", "N+2"):
-        installed = n + (1 if kind == "N+1" else 2)
-        failed = load / ((installed - 1) * rating)
-    elif kind == "2N":
-        installed = 2 * n
-        failed = load / (n * rating)
-    elif kind == "2(N+1)":
-        installed = 2 * (n + 1)
-        failed = load / ((n + 1) * rating)
-    elif kind == "DR":
-        groups = math.ceil(n / y)
-        installed = groups * x
-        failed = load / groups / ((x - 1) * rating)
-    else:  # catcher: blocks of y active units share one catcher; the catcher idles in the normal state
-        groups = math.ceil(n / y)
-        installed = groups * (y + 1)
-        normal = load / (groups * y * rating)
-        return RedundancyResult(scheme, n, installed, groups * y, normal, normal, normal > 1 + 1e-9)
-    normal = load / (installed * rating)
-    return RedundancyResult(scheme, n, installed, installed, normal, failed, failed > 1 + 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = load_a / rating_a
+        # NaN loads (infeasible points of a sweep) count no units
+        n = np.where(load_a > 0, np.ceil(np.nan_to_num(ratio) * (1 - 1e-12)), 0.0)
+        if kind == "N":
+            installed = n
+            failed = np.where(n > 1, load_a / ((n - 1) * rating_a), math.inf)
+        elif kind in ("N+1", "N+2"):
+            installed = n + (1 if kind == "N+1" else 2)
+            failed = load_a / ((installed - 1) * rating_a)
+        elif kind == "2N":
+            installed = 2 * n
+            failed = load_a / (n * rating_a)
+        elif kind == "2(N+1)":
+            installed = 2 * (n + 1)
+            failed = load_a / ((n + 1) * rating_a)
+        elif kind == "DR":
+            groups = np.ceil(n / y)
+            installed = groups * x
+            failed = load_a / groups / ((x - 1) * rating_a)
+        else:  # catcher: blocks of y active units share one catcher; the catcher idles in the normal state
+            groups = np.ceil(n / y)
+            installed = groups * (y + 1)
+        in_service = groups * y if kind == "catcher" else installed
+        normal = load_a / (in_service * rating_a)
+        if kind == "catcher":
+            failed = normal
+    none = n == 0
+    installed = np.where(none, 0.0, installed)
+    in_service = np.where(none, 0.0, in_service)
+    normal = np.where(none, 0.0, normal)
+    failed = np.where(none, 0.0, failed)
+    overload = ~none & (failed > 1 + 1e-9)
+    return RedundancyResult(scheme, _count(n), _count(installed), _count(in_service), _real(normal), _real(failed),
+                            _flag(overload))
+
+
+def _count(x: np.ndarray):
+    return int(x) if np.ndim(x) == 0 else x.astype(np.int64)
+
+
+def _real(x: np.ndarray):
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def _flag(x: np.ndarray):
+    return bool(x) if np.ndim(x) == 0 else x

@@ -32,6 +32,7 @@ from facility.cooling import (
     chiller_name,
 )
 from facility.errors import ScenarioError
+from facility.power import _col, _inv, _real
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.heat_rejection import CP_AIR, H_FG
 
@@ -52,11 +53,11 @@ def load_profile(result: CampusResult) -> np.ndarray:
     """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
     s = result.scenario
     cfg = s.load
-    level = cfg.level if cfg.level is not None else float(
-        (result.load.it_power_typical / result.load.it_power).m_as(""))
+    level = cfg.level if cfg.level is not None else _col(_real(
+        (result.load.it_power_typical / result.load.it_power).m_as("")))
     h = np.arange(HOURS, dtype=float)
     if cfg.profile == "constant":
-        return np.full(HOURS, level)
+        return level * np.ones(HOURS)
     if cfg.profile == "training":
         every = max(1, round(cfg.checkpoint_interval.m_as("h")))
         dips = (np.arange(HOURS) % every) == every - 1
@@ -64,7 +65,7 @@ def load_profile(result: CampusResult) -> np.ndarray:
     if cfg.profile == "inference":
         return np.clip(level * (1.0 + cfg.daily_amplitude * np.cos(2 * np.pi * (h % 24 - cfg.peak_hour) / 24.0)),
                        0.0, 1.0)
-    return _csv_profile(s.load_file, result.load.it_power.m_as("W"), s.source)
+    return _csv_profile(s.load_file, _col(result.load.it_power.m_as("W")), s.source)
 
 
 def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
@@ -90,16 +91,18 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     frac = values if scale[col] is None else values * scale[col] / design_w
     if np.any(frac < 0) or np.any(frac > 1 + 1e-9):
         raise ScenarioError(f"{path.name}: the load must lie between 0 and the design IT power "
-                            f"({design_w / 1e6:.3f} MW); got {frac.min():.3f}..{frac.max():.3f} of it", source=source,
-                            key="load.file")
+                            f"({np.min(design_w) / 1e6:.3f} MW); got {frac.min():.3f}..{frac.max():.3f} of it",
+                            source=source, key="load.file")
     return np.clip(frac, 0.0, 1.0)
 
 
-def _cube(x: np.ndarray, design: float, p_design: float) -> np.ndarray:
-    return p_design * (x / design) ** 3 if design > 0 else np.zeros_like(x)
+def _cube(x: np.ndarray, design, p_design) -> np.ndarray:
+    """Affinity law: ``p_design (x / design)^3`` (0 where the design is 0); design values may be (P,) arrays."""
+    t = x * _col(_inv(design))
+    return _col(p_design) * (t * t * t)
 
 
-def _cop(t_chw: float, t_cond: np.ndarray, eta: float, cond_approach: float) -> np.ndarray:
+def _cop(t_chw, t_cond: np.ndarray, eta: float, cond_approach: float) -> np.ndarray:
     t_e = t_chw - EVAP_APPROACH
     lift = np.maximum(t_cond + cond_approach - t_e, 1.0)
     return np.minimum(eta * t_e / lift, COP_MAX)
@@ -118,7 +121,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     p_fw = _cube(q_fw, fw.heat.m_as("W"), fw.pump_power.m_as("W"))
     # air side
     q_air = q_air_it + rooms
-    air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")
+    air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")  # [W], scalar or (P,)
     p_crah = _cube(q_air, air_design, design.crah_fan_power.m_as("W"))
     heat_of = {fw.name: (q_fw, p_fw, c.heat_rejection)}
     p_chw = np.zeros_like(q_air)
@@ -139,7 +142,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         q_loop, p_pump, plant_str = heat_of[plant.loop]
         lp = loops[plant.loop]
         q = q_loop + p_pump
-        sup, ret = lp.supply.m_as("K"), lp.return_.m_as("K")
+        sup, ret = _col(lp.supply.m_as("K")), _col(lp.return_.m_as("K"))
         econ = plant.economiser
         frac = np.zeros_like(q)
         e = None
@@ -159,7 +162,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         q_ch = q - q_econ
         w_ch = np.zeros_like(q)
         water_cooled = False
-        if plant.chiller_heat.m_as("W") > 0 or "chiller" in plant_str.split("+"):
+        if np.any(plant.chiller_heat.m_as("W") > 0) or "chiller" in plant_str.split("+"):
             ch = cat[chiller_name(s, econ)]
             water_cooled = ch.condenser == "water"
             t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
@@ -186,7 +189,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
             elif econ == "adiabatic":
                 m_air = device / (CP_AIR * np.maximum(ret - COIL_AIR_APPROACH - pre, 1e-9))
                 water += np.where(pads, m_air * CP_AIR * np.maximum(db - pre, 0.0) / H_FG, 0.0)
-            fans += e.get("fan_power_ratio") * size * (device / size) ** 3
+            fans += _cube(device, size, e.get("fan_power_ratio") * size)
         comp += w_ch
         p_cw += pc
         rejected += q + w_ch + pc
@@ -196,6 +199,48 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
                heat_in=q_liq + q_air + p_tcs + p_fw + p_chw + p_crah + comp, free_cooling_fraction=free_liquid)
     out["cooling_power"] = out["pump_power"] + p_crah + fans + comp
     return out
+
+
+def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
+    """The hourly arrays of a sized campus: ``(u, it, weather, chain, cooling, house)``.
+
+    One design: arrays on the hours (H,). A batch of P design points (a sweep's chunk, every design value an
+    array of shape (P,)): arrays of shape (P, H), every point computed with the same operations as alone —
+    the coupling iterates each point until it converges and then keeps it — so a point equals its single run.
+    """
+    s = result.scenario
+    try:
+        w = load_weather(s.weather_path)
+    except ValueError as exc:
+        raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
+    power = result.power
+    it = u * _col(power.it_power.m_as("W"))
+    lf_liq = _col(_real(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
+    q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
+    house = _col(result.house_load.m_as("W")) * np.ones(HOURS)
+    if house.shape != it.shape:
+        house = np.broadcast_to(house, it.shape).copy()
+    rooms_ids = [(st.id, st.zone) for st in power.stages if st.zone in ("it", "mechanical") and st.kind != "transformer"]
+    mech = house + _col(result.cooling.cooling_power.m_as("W")) * u
+    active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _ in range(30):
+            chain = power.evaluate(it, mech)
+            rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
+            cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
+            new = cool["cooling_power"] + house
+            done = ~(np.max(np.abs(new - mech), axis=-1) >= _COUPLING_TOL_W)  # (NaN: an infeasible point, done)
+            mech = np.where(active[..., None], new, mech) if active.ndim else new
+            active = active & ~done
+            if not active.any():
+                break
+        chain = power.evaluate(it, mech)
+        rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
+        cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
+        mech = cool["cooling_power"] + house
+        chain = power.evaluate(it, mech)
+    return u, it, w, chain, cool, house
 
 
 def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> xr.Dataset:
@@ -214,32 +259,7 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
         Hourly variables on ``time`` (units in each variable's ``units`` attribute).
     """
     s = result.scenario
-    try:
-        w = load_weather(s.weather_path)
-    except ValueError as exc:
-        raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
-    u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
-    power = result.power
-    it = u * power.it_power.m_as("W")
-    lf_liq = result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")
-    q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
-    house = np.full(HOURS, result.house_load.m_as("W"))
-    rooms_ids = [(st.id, st.zone) for st in power.stages if st.zone in ("it", "mechanical") and st.kind != "transformer"]
-    mech = house + result.cooling.cooling_power.m_as("W") * u
-    for _ in range(30):
-        chain = power.evaluate(it, mech)
-        rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
-        cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
-        new = cool["cooling_power"] + house
-        done = np.max(np.abs(new - mech)) < _COUPLING_TOL_W
-        mech = new
-        if done:
-            break
-    chain = power.evaluate(it, mech)
-    rooms = sum((chain[f"loss:{sid}"] for sid, _ in rooms_ids), np.zeros(HOURS))
-    cool = _cooling_hour(result, w, q_liq, q_air_it, rooms)
-    mech = cool["cooling_power"] + house
-    chain = power.evaluate(it, mech)
+    u, it, w, chain, cool, house = _hourly(result, fraction)
     grid = chain["grid_import"]
 
     def var(values: Any, units: str, long_name: str) -> xr.Variable:
