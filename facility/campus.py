@@ -51,7 +51,8 @@ class CampusResult:
     def pue(self) -> float:
         """Design PUE: facility power over IT power at the rack inputs (The Green Grid, PUE: A Comprehensive
         Examination of the Metric, 2012)."""
-        return float((self.power.grid_import / self.power.it_power).m_as(""))
+        ratio = (self.power.grid_import / self.power.it_power).m_as("")
+        return float(ratio) if np.ndim(ratio) == 0 else ratio
 
 
 def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:

@@ -233,9 +233,12 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
                                 "expected an air-cooled chiller or a plant with a tower", source=s.source,
                                 key="cooling.equipment.chiller")
         t_cond = (leaving + CONDENSER_RANGE) if ch_water_cooled else db
-        cop_v = _real(chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
-                                  ch.get("condenser_approach").m_as("K")))
+        runs = q_ch > 0  # (points of a batch whose economiser covers it all: any positive lift, no power)
+        cop_v = _real(chiller_cop(np.where(runs, sup, t_cond), t_cond, ch.get("second_law_efficiency"),
+                                  EVAP_APPROACH, ch.get("condenser_approach").m_as("K")))
         w = q_ch / cop_v
+        if np.ndim(cop_v):
+            cop_v = np.where(runs, cop_v, math.nan)
         equipment.append(_equip("chiller", ch_name, loop.name, q_ch, ch.get("capacity").m_as("W"),
                                 c.chiller_redundancy))
     # heat through the economiser device at design, and the heat it must be sized for
@@ -272,7 +275,7 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
     t_max = plate.get("case_temperature_max").m_as("K")
     sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
     props = properties(c.tcs_coolant, sup + dt / 2.0)
-    rho, cp = float(props["density"]), float(props["cp"])
+    rho, cp = _real(props["density"]), _real(props["cp"])
     worst = None
     for d in load.deployments:
         if d.liquid_fraction <= 0:

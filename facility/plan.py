@@ -188,7 +188,7 @@ def it_load(scenario: Scenario) -> ItLoad:
         rack = next(e.name for e in scenario.hardware.chain(d.system) if e.kind == "rack")
         by_type[rack] = by_type.get(rack, 0) + d.racks
     for o in ovs:
-        if o.racks:
+        if np.any(o.racks):
             by_type[f"{o.name} (overhead)"] = o.racks
     compute_racks = sum(d.racks for d in deps)
     overhead_racks = sum(o.racks for o in ovs)

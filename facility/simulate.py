@@ -53,7 +53,7 @@ def load_profile(result: CampusResult) -> np.ndarray:
     """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
     s = result.scenario
     cfg = s.load
-    level = cfg.level if cfg.level is not None else _col(_real(
+    level = _col(cfg.level) if cfg.level is not None else _col(_real(
         (result.load.it_power_typical / result.load.it_power).m_as("")))
     h = np.arange(HOURS, dtype=float)
     if cfg.profile == "constant":
@@ -162,7 +162,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         q_ch = q - q_econ
         w_ch = np.zeros_like(q)
         water_cooled = False
-        if np.any(plant.chiller_heat.m_as("W") > 0) or "chiller" in plant_str.split("+"):
+        if "chiller" in plant_str.split("+"):  # (a feasible design needing chiller heat has a chiller)
             ch = cat[chiller_name(s, econ)]
             water_cooled = ch.condenser == "water"
             t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
@@ -182,7 +182,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
             size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
             if econ == "cooling-tower":
                 circ = device / (4186.0 * CONDENSER_RANGE)
-                pc = circ / 1000.0 * CONDENSER_PRESSURE / c.pump_efficiency
+                pc = circ / 1000.0 * CONDENSER_PRESSURE / _col(c.pump_efficiency)
                 device = device + pc
                 evap = e.get("latent_fraction") * device / H_FG
                 water += evap + e.get("drift_fraction") * circ + evap / (e.get("cycles") - 1.0)
@@ -215,12 +215,11 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
         raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
     power = result.power
-    it = u * _col(power.it_power.m_as("W"))
+    shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
+    it = u * _col(power.it_power.m_as("W")) * np.ones(shape)
     lf_liq = _col(_real(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
     q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
-    house = _col(result.house_load.m_as("W")) * np.ones(HOURS)
-    if house.shape != it.shape:
-        house = np.broadcast_to(house, it.shape).copy()
+    house = _col(result.house_load.m_as("W")) * np.ones(shape)
     rooms_ids = [(st.id, st.zone) for st in power.stages if st.zone in ("it", "mechanical") and st.kind != "transformer"]
     mech = house + _col(result.cooling.cooling_power.m_as("W")) * u
     active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
@@ -296,25 +295,37 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
     return ds
 
 
+def _annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Annual sums over the last axis (hours) of the hourly arrays: one design or a batch of points (P, H)."""
+    it_mwh = it.sum(axis=-1) / 1e6
+    fac = grid.sum(axis=-1) / 1e6
+    water_m3 = cool["water"].sum(axis=-1) * 3600.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pue = np.where(it_mwh > 0, fac / it_mwh, math.nan)
+        wue = np.where(it_mwh > 0, water_m3 * 1000.0 / (it_mwh * 1000.0), math.nan)
+    return {"it_energy_mwh": it_mwh, "annual_energy_mwh": fac, "pue_annual": pue,
+            "peak_grid_mw": grid.max(axis=-1) / 1e6, "wue_l_per_kwh": wue, "water_annual_m3": water_m3,
+            "chiller_hours": cool["chiller_on"].sum(axis=-1)}
+
+
 def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
     """Annual figures of an hourly Dataset (hourly steps: energy [MWh] = sum of power [W] / 1e6)."""
-    it = float(ds["it_power"].sum()) / 1e6
-    fac = float(ds["facility_power"].sum()) / 1e6
-    water_m3 = float(ds["water"].sum()) * 3600.0
+    cool = {k: ds[k].values for k in ("water", "chiller_on")}
+    a = _annual_arrays(ds["it_power"].values, ds["facility_power"].values, cool)
     peak = int(np.argmax(ds["facility_power"].values))
     return {
-        "it_energy_mwh": it,
-        "annual_energy_mwh": fac,
-        "cooling_energy_mwh": float(ds["cooling_power"].sum()) / 1e6,
-        "electrical_loss_mwh": float((ds["electrical_loss"] + ds["in_rack_loss"]).sum()) / 1e6,
-        "pue_annual": fac / it if it > 0 else math.nan,
-        "peak_grid_mw": float(ds["facility_power"][peak]) / 1e6,
+        "it_energy_mwh": float(a["it_energy_mwh"]),
+        "annual_energy_mwh": float(a["annual_energy_mwh"]),
+        "cooling_energy_mwh": float(ds["cooling_power"].values.sum()) / 1e6,
+        "electrical_loss_mwh": float((ds["electrical_loss"].values + ds["in_rack_loss"].values).sum()) / 1e6,
+        "pue_annual": float(a["pue_annual"]),
+        "peak_grid_mw": float(a["peak_grid_mw"]),
         "peak_grid_time": str(ds["time"].values[peak])[:13],
-        "wue_l_per_kwh": water_m3 * 1000.0 / (it * 1000.0) if it > 0 else math.nan,
-        "water_m3": water_m3,
-        "chiller_hours": int(ds["chiller_on"].sum()),
-        "chiller_hours_air": int(ds["chiller_on_air"].sum()),
-        "free_cooling_hours": int((~ds["chiller_on"].astype(bool)).sum()),
+        "wue_l_per_kwh": float(a["wue_l_per_kwh"]),
+        "water_m3": float(a["water_annual_m3"]),
+        "chiller_hours": int(a["chiller_hours"]),
+        "chiller_hours_air": int(ds["chiller_on_air"].values.sum()),
+        "free_cooling_hours": int((~ds["chiller_on"].values.astype(bool)).sum()),
     }
 
 

@@ -65,7 +65,8 @@ def parse_key_path(path: str) -> list[str | int]:
     return out
 
 
-def _set(data: dict, path: list[str | int], value: Any, key: str) -> None:
+def _set(data: dict, path: list[str | int], value: Any, key: str, known: Sequence[str] = ()) -> None:
+    """Set ``value`` at ``path`` in scenario data; ``known``: keys of that section left out because unset."""
     node: Any = data
     for i, p in enumerate(path[:-1]):
         try:
@@ -76,7 +77,8 @@ def _set(data: dict, path: list[str | int], value: Any, key: str) -> None:
             raise ScenarioError(f"no key {where!r} in the scenario; {did_you_mean(p, options)}"
                                 f"expected an existing key path", key=key) from None
     last = path[-1]
-    if isinstance(node, dict) and last not in node and not (last in _COUNTS and set(_COUNTS) & set(node)):
+    if (isinstance(node, dict) and last not in node and last not in known
+            and not (last in _COUNTS and set(_COUNTS) & set(node))):
         raise ScenarioError(f"no key {key!r} in the scenario; {did_you_mean(last, list(node))}expected one of "
                             f"{', '.join(map(str, node))}", key=key)
     if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
@@ -124,31 +126,73 @@ def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
     return np.asarray([str(v) for v in values], dtype=object), {}
 
 
-def _kpis(data: dict, source: str, base) -> dict[str, float]:
-    from facility.campus import design_campus
-    from facility.plan import it_load
-    from facility.simulate import annual_kpis, simulate_year
+#: Key paths broadcast through the models as arrays (a chunk of points is one vectorised computation); every
+#: other key (site, architecture, plant, catalog entries, ...) is mapped: one group of points per value.
+ARRAY_KEYS = re.compile(
+    r"cooling\.(tcs_supply|tcs_delta_t|facility_delta_t|tcs_pressure_drop|facility_pressure_drop|pipe_length"
+    r"|pipe_velocity|pump_efficiency|air_supply|chw_delta_t|house_load_fraction)"
+    r"|compute\.deployments\[\d+\]\.(accelerators|nodes|racks|pods|compute_target)"
+    r"|load\.level")
 
-    s = Scenario.from_dict(data, source=source, base=base)
-    try:
-        r = design_campus(s, it_load(s))
-    except InfeasibleDesign:
-        return {k: math.nan for k in SWEEP_KPIS} | {"feasible": 0.0}
-    a = annual_kpis(simulate_year(r))
+
+def _get(node: Any, path: list[str | int]) -> Any:
+    for p in path:
+        node = node[p] if isinstance(p, int) else getattr(node, p)
+    return node
+
+
+def _inject(node: Any, path: list[str | int], value: Any) -> Any:
+    """A copy of a validated scenario (section) with the value at ``path`` replaced by an array (not re-validated:
+    every value was validated alone before)."""
+    head = path[0]
+    if len(path) == 1:
+        update = {head: value}
+        if head in _COUNTS:  # a deployment takes one count
+            update |= {k: None for k in _COUNTS if k != head}
+        return node.model_copy(update=update)
+    if isinstance(head, int):
+        items = list(node)
+        items[head] = _inject(items[head], path[1:], value)
+        return items
+    return node.model_copy(update={head: _inject(getattr(node, head), path[1:], value)})
+
+
+def _design_kpis(r) -> dict[str, Any]:
     p = r.power
     return {
         "it_power_mw": p.it_power.m_as("MW"), "facility_power_design_mw": r.facility_power.m_as("MW"),
-        "pue_design": r.pue, "pue_annual": a["pue_annual"], "annual_energy_mwh": a["annual_energy_mwh"],
-        "it_energy_mwh": a["it_energy_mwh"], "peak_grid_mw": a["peak_grid_mw"], "wue_l_per_kwh": a["wue_l_per_kwh"],
-        "water_annual_m3": a["water_m3"], "chiller_hours": float(a["chiller_hours"]),
-        "cooling_power_mw": r.cooling.cooling_power.m_as("MW"), "electrical_loss_mw": p.electrical_loss.m_as("MW"),
-        "copper_mass_t": p.copper_mass.m_as("t"), "accelerators": float(r.load.accelerators),
-        "racks": float(r.load.racks), "feasible": 1.0,
+        "pue_design": r.pue, "cooling_power_mw": r.cooling.cooling_power.m_as("MW"),
+        "electrical_loss_mw": p.electrical_loss.m_as("MW"), "copper_mass_t": p.copper_mass.m_as("t"),
+        "accelerators": r.load.accelerators, "racks": r.load.racks,
     }
 
 
-def _run_chunk(chunk: list[dict], source: str, base) -> list[dict[str, float]]:
-    return [_kpis(d, source, base) for d in chunk]
+def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.ndarray, str | None]],
+              ) -> dict[str, np.ndarray]:
+    """One task: points of one group that differ only in array keys, as one batch (design values of shape (P,)).
+
+    With no array keys the task is one point, sized and run as a single scenario.
+    """
+    from facility.campus import design_campus
+    from facility.plan import it_load
+    from facility.simulate import _annual_arrays, _hourly
+    from facility.units import Q_
+
+    s = Scenario.from_dict(data, source=source, base=base)
+    n = len(next(iter(arrays.values()))[1]) if arrays else 1
+    for path, mags, unit in arrays.values():
+        s = _inject(s, path, Q_(mags, unit) if unit is not None else mags)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        try:
+            r = design_campus(s, it_load(s))
+        except InfeasibleDesign:  # one point (no array keys) that is infeasible
+            return {k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
+        _u, it, _w, chain, cool, _house = _hourly(r)
+        kpis = _design_kpis(r) | _annual_arrays(it, chain["grid_import"], cool)
+    bad = np.broadcast_to(np.asarray(r.cooling.infeasible, dtype=bool), (n,))
+    out = {k: np.where(bad, math.nan, np.broadcast_to(np.asarray(kpis[k], dtype=float), (n,))) for k in SWEEP_KPIS}
+    out["feasible"] = (~bad).astype(float)
+    return out
 
 
 def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, scheduler: str = "serial",
@@ -177,60 +221,104 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     """
     if not variations:
         raise ScenarioError("nothing to vary; expected at least one key path with values", key="sweep")
+    if chunk_size < 1:
+        raise ScenarioError(f"chunk_size {chunk_size}; expected at least 1 point per task", key="chunk_size")
     base_data = scenario_to_dict(scenario)
     keys = list(variations)
     paths = {k: parse_key_path(k) for k in keys}
-    values = {}
+    known = {k: _fields(scenario, paths[k]) for k in keys}
+    values: dict[str, list] = {}
+    parsed: dict[str, list] = {}
     for k in keys:
         vals = list(variations[k])
         if not vals:
             raise ScenarioError(f"empty list of values for {k!r}; expected at least one value", key=k)
         values[k] = vals
+        parsed[k] = []
         for v in vals:  # validate each value alone first: errors before anything runs
             d = copy.deepcopy(base_data)
-            _set(d, paths[k], _plain(v), k)
-            Scenario.from_dict(d, source=f"sweep {k}={v}", base=scenario._base)
-    points = []
-    for combo in itertools.product(*(values[k] for k in keys)):
+            _set(d, paths[k], _plain(v), k, known[k])
+            one = Scenario.from_dict(d, source=f"sweep {k}={v}", base=scenario._base)
+            if k.startswith("compute."):
+                from facility.plan import it_load
+
+                it_load(one)  # counts that the hall layout cannot hold fail here, not in a worker
+            parsed[k].append(_get(one, paths[k]))
+    array_keys = [k for k in keys if ARRAY_KEYS.fullmatch(k) and all(_numeric(v) for v in parsed[k])]
+    mapped_keys = [k for k in keys if k not in array_keys]
+    columns: dict[str, tuple[np.ndarray, str | None]] = {}  # array keys: magnitudes in one unit
+    for k in array_keys:
+        first = parsed[k][0]
+        if isinstance(first, pint.Quantity):
+            unit = str(first.units)
+            columns[k] = (np.asarray([q.m_as(unit) for q in parsed[k]], dtype=float), unit)
+        else:
+            columns[k] = (np.asarray(parsed[k]), None)
+    index = (np.stack([g.ravel() for g in np.meshgrid(*(np.arange(len(values[k])) for k in array_keys),
+                                                      indexing="ij")], axis=-1)
+             if array_keys else np.zeros((1, 0), dtype=int))
+    tasks = []
+    for combo in itertools.product(*(values[k] for k in mapped_keys)):
         d = copy.deepcopy(base_data)
-        for k, v in zip(keys, combo, strict=True):
-            _set(d, paths[k], _plain(v), k)
-        points.append(d)
-    chunks = [points[i:i + chunk_size] for i in range(0, len(points), chunk_size)]
-    results = _execute(chunks, scenario.source, scenario._base, scheduler, address, workers, progress, len(points))
-    shape = tuple(len(values[k]) for k in keys)
+        for k, v in zip(mapped_keys, combo, strict=True):
+            _set(d, paths[k], _plain(v), k, known[k])
+        for k in array_keys:  # the first value in the data (a deployment's count key); the arrays go in later
+            _set(d, paths[k], _plain(values[k][0]), k, known[k])
+        for i in range(0, len(index), chunk_size):
+            idx = index[i:i + chunk_size]
+            tasks.append((d, {k: (paths[k], columns[k][0][idx[:, j]], columns[k][1])
+                              for j, k in enumerate(array_keys)}))
+    shape = tuple(len(values[k]) for k in mapped_keys + array_keys)
+    total = int(np.prod(shape))
+    results = _execute(tasks, scenario.source, scenario._base, scheduler, address, workers, progress, total)
+    # (groups x points) -> mapped dims + array dims -> the order the keys were given in
+    order = [(mapped_keys + array_keys).index(k) for k in keys]
     coords = {}
     for k in keys:
         c, attrs = _coordinate(k, values[k])
         coords[k] = xr.Variable(k, c, attrs=attrs)
     data_vars = {}
     for name, (unit, long_name) in [*SWEEP_KPIS.items(), ("feasible", ("1", "the design is feasible"))]:
-        arr = np.asarray([r[name] for r in results], dtype=float).reshape(shape)
+        arr = np.concatenate([r[name] for r in results]).reshape(shape).transpose(order)
         if name == "feasible":
             arr = arr.astype(bool)
-        data_vars[name] = xr.Variable(keys, arr, attrs={"units": unit, "long_name": long_name})
-    return xr.Dataset(data_vars, coords=coords, attrs={"scenario": scenario.name, "points": len(points)})
+        data_vars[name] = xr.Variable(keys, np.ascontiguousarray(arr), attrs={"units": unit, "long_name": long_name})
+    return xr.Dataset(data_vars, coords=coords,
+                      attrs={"scenario": scenario.name, "points": total, "array_keys": ", ".join(array_keys),
+                             "mapped_keys": ", ".join(mapped_keys)})
 
 
-def _execute(chunks, source, base, scheduler, address, workers, progress, total) -> list[dict[str, float]]:
+def _fields(scenario: Scenario, path: list[str | int]) -> list[str]:
+    """The schema's keys of the section holding ``path`` (optional keys left unset are valid to sweep)."""
+    try:
+        return list(type(_get(scenario, path[:-1])).model_fields)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return []
+
+
+def _numeric(v: Any) -> bool:
+    return isinstance(v, pint.Quantity | int | float) and not isinstance(v, bool)
+
+
+def _execute(tasks, source, base, scheduler, address, workers, progress, total) -> list[dict[str, np.ndarray]]:
     done = 0
-    out: list[list[dict]] = [None] * len(chunks)  # type: ignore[list-item]
+    out: list[dict] = [None] * len(tasks)  # type: ignore[list-item]
 
-    def tick(i: int, res: list[dict]) -> None:
+    def tick(i: int, res: dict[str, np.ndarray]) -> None:
         nonlocal done
         out[i] = res
-        done += len(res)
+        done += len(res["feasible"])
         if progress:
             progress(done, total)
 
     if scheduler == "serial":
-        for i, ch in enumerate(chunks):
-            tick(i, _run_chunk(ch, source, base))
+        for i, (data, arrays) in enumerate(tasks):
+            tick(i, _run_task(data, source, base, arrays))
     elif scheduler == "threads":
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_chunk, ch, source, base): i for i, ch in enumerate(chunks)}
+            futures = {pool.submit(_run_task, data, source, base, arrays): i for i, (data, arrays) in enumerate(tasks)}
             for f in as_completed(futures):
                 tick(futures[f], f.result())
     elif scheduler == "dask":
@@ -243,7 +331,7 @@ def _execute(chunks, source, base, scheduler, address, workers, progress, total)
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
-            futures = [client.submit(_run_chunk, ch, source, base, pure=False) for ch in chunks]
+            futures = [client.submit(_run_task, data, source, base, arrays, pure=False) for data, arrays in tasks]
             index = {f.key: i for i, f in enumerate(futures)}
             for f in as_completed(futures):
                 tick(index[f.key], f.result())
@@ -253,7 +341,7 @@ def _execute(chunks, source, base, scheduler, address, workers, progress, total)
                 cluster.close()
     else:
         raise ScenarioError(f"unknown scheduler {scheduler!r}; expected serial, threads or dask", key="scheduler")
-    return [r for chunk in out for r in chunk]
+    return out
 
 
 def parse_vary(spec: str) -> tuple[str, list[Any]]:

@@ -1,10 +1,13 @@
 """Sweeps: points equal single runs, schedulers agree exactly, bad keys and values are refused."""
 
+import itertools
+
 import numpy as np
 import pytest
 
 from facility import Q_, Scenario, ScenarioError, load_scenario, run
 from facility.cli import main
+from facility.errors import InfeasibleDesign
 from facility.sweep import parse_key_path, parse_vary, sweep
 from tests.conftest import REPO
 
@@ -88,3 +91,79 @@ def test_cli_sweep_writes_netcdf(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 2 and xr.open_dataset(out).sizes["cooling.tcs_supply"] == 2
     assert load_scenario(REPO / "scenarios" / "dojo-exapod.toml")  # the file itself is untouched
+
+
+def _single(base: Scenario, settings: dict) -> dict[str, float]:
+    """KPIs of one scenario run on its own (not through the sweep)."""
+    from facility.campus import design_campus
+    from facility.plan import it_load
+    from facility.simulate import annual_kpis, simulate_year
+    from facility.sweep import _fields, _set, parse_key_path
+
+    data = base.model_dump()
+    for k, v in settings.items():
+        _set(data, parse_key_path(k), v, k, _fields(base, parse_key_path(k)))
+    s = Scenario.from_dict(data)
+    r = design_campus(s, it_load(s))
+    a = annual_kpis(simulate_year(r))
+    return {"facility_power_design_mw": r.facility_power.m_as("MW"), "pue_annual": a["pue_annual"],
+            "annual_energy_mwh": a["annual_energy_mwh"], "water_annual_m3": a["water_m3"],
+            "chiller_hours": a["chiller_hours"], "copper_mass_t": r.power.copper_mass.m_as("t"),
+            "racks": r.load.racks, "peak_grid_mw": a["peak_grid_mw"]}
+
+
+@pytest.mark.parametrize("key, values", [
+    ("cooling.tcs_supply", ["25 degC", "W40", "44.5 degC"]),
+    ("cooling.tcs_delta_t", ["6 K", "9 K", "12 K"]),
+    ("cooling.facility_delta_t", ["6 K", "9 K"]),
+    ("cooling.pump_efficiency", [0.5, 0.8]),
+    ("cooling.air_supply", ["18 degC", "27 degC"]),
+    ("cooling.chw_delta_t", ["5 K", "10 K"]),
+    ("cooling.house_load_fraction", [0.0, 0.05]),
+    ("cooling.pipe_length", ["100 m", "2 km"]),
+    ("cooling.pipe_velocity", ["1 m/s", "3 m/s"]),
+    ("cooling.tcs_pressure_drop", ["50 kPa", "300 kPa"]),
+    ("cooling.facility_pressure_drop", ["50 kPa", "300 kPa"]),
+    ("compute.deployments[0].racks", [1, 17, 250]),
+    ("compute.deployments[0].accelerators", [100, 7200]),
+    ("compute.deployments[0].compute_target", ["1 EFLOPS", "20 EFLOPS"]),
+    ("load.level", [0.3, 0.9]),
+])
+def test_array_keys_run_as_one_batch_and_equal_single_runs(base, key, values):
+    ds = sweep(base, {key: values})
+    assert ds.attrs["array_keys"] == key and ds.attrs["mapped_keys"] == ""  # one vectorised batch, no loop
+    for i, v in enumerate(values):
+        try:
+            want = _single(base, {key: v})
+        except InfeasibleDesign:  # e.g. a TCS rise below the facility-water rise
+            assert not ds.feasible.values[i] and np.isnan(ds.pue_annual.values[i])
+            continue
+        assert ds.feasible.values[i]
+        for name, value in want.items():
+            assert float(ds[name].values[i]) == pytest.approx(value, rel=1e-12, abs=1e-9), (key, v, name)
+
+
+@pytest.mark.parametrize("plant, architecture", [("cooling-tower+chiller", "ac-415v"), ("adiabatic+chiller", "dc-800v"),
+                                                 ("dry-cooler", "ac-480v-bbu")])
+def test_batches_over_plants_and_architectures_equal_single_runs(base, plant, architecture):
+    b = Scenario.from_dict({**base.model_dump(), "compute": {"deployments": [{"system": "gb200-nvl72", "racks": 40},
+                                                                             {"system": "h100-air-16", "racks": 8}],
+                                                             "overheads": ["network", "storage"]}})
+    v = {"cooling.tcs_supply": ["30 degC", "45 degC"], "compute.deployments[1].racks": [3, 30],
+         "cooling.pump_efficiency": [0.6, 0.8],
+         "cooling.heat_rejection": [plant], "power.architecture": [architecture]}
+    ds = sweep(b, v, chunk_size=3)
+    assert ds.attrs["mapped_keys"] == "cooling.heat_rejection, power.architecture"
+    for t, n, eta in itertools.product(*(v[k] for k in list(v)[:3])):
+        point = ds.sel({"cooling.tcs_supply": float(t.split()[0]), "compute.deployments[1].racks": n,
+                        "cooling.pump_efficiency": eta}).squeeze()
+        settings = {"cooling.tcs_supply": t, "compute.deployments[1].racks": n, "cooling.heat_rejection": plant,
+                    "power.architecture": architecture, "cooling.pump_efficiency": eta}
+        try:
+            want = _single(b, settings)
+        except InfeasibleDesign:
+            assert not bool(point.feasible), settings
+            continue
+        assert bool(point.feasible)
+        for name, value in want.items():
+            assert float(point[name]) == pytest.approx(value, rel=1e-12, abs=1e-9), (settings, name)
