@@ -208,8 +208,14 @@ def _col(x):
 
 
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
+    """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (terms whose coefficients are all zero skipped)."""
     a, b, c = abc
-    return a + b * p + c * p * p
+    loss = c * p * p
+    if np.any(b):
+        loss = loss + b * p
+    if np.any(a):
+        loss = loss + a
+    return loss
 
 
 def _inverse(p_in: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
@@ -246,7 +252,7 @@ def _stage_specs(scenario: Scenario) -> tuple[list[StageSpec], list[StageSpec], 
 
 
 def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
-                       ) -> PowerDesign:
+                       mechanical_sizing: pint.Quantity | None = None) -> PowerDesign:
     """Size the power chain of a scenario for its IT load (and a mechanical/house load) at design.
 
     Parameters
@@ -258,6 +264,10 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     mechanical_power
         Electric load of the cooling plant and house loads, fed through the mechanical branch. [W]
         Default 0 (the cooling chain supplies it once sized).
+    mechanical_sizing
+        Size the units of the mechanical branch and the trunk for at least this mechanical load [W] (losses
+        are still those at ``mechanical_power``). The campus coupling uses it where the fixed point would
+        otherwise cycle between two unit counts (:func:`facility.campus.design_campus`). Default: none.
 
     Returns
     -------
@@ -322,22 +332,25 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     it_total = load.it_power.m_as("W")
     overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
 
-    def walk_up(specs: list[StageSpec], p_out: float) -> float:
+    def walk_up(specs: list[StageSpec], p_out: float, p_size: float) -> tuple[float, float]:
+        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
         for spec in reversed(specs):
             v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_out, v_out, pf)
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
             p_in = p_out + _real(_loss(p_out, abc))
             record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
+            p_size = p_size + _real(_loss(p_size, abc))
             p_out = p_in
-        return p_out
+        return p_out, p_size
 
-    it_branch_in = walk_up(it_stages, it_total)
+    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
     it_results = results[::-1]
     results.clear()
-    mech_in = walk_up(mech_stages, p_mech)
+    mech_size = p_mech if mechanical_sizing is None else _real(np.maximum(p_mech, mechanical_sizing.m_as("W")))
+    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
     mech_results = results[::-1]
     results.clear()
-    grid = walk_up(trunk_stages, it_branch_in + mech_in)
+    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
     trunk_results = results[::-1]
     results.clear()
 
@@ -357,15 +370,37 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
 
 # ---------------------------------------------------------------------------------------------- arrays
 def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
-    u = p_it * _col(_inv(design.it_power.m_as("W")))
+    return _evaluate_mechanical(design, _evaluate_it(design, p_it), p_mech)
+
+
+def _by_zone(design: PowerDesign) -> dict[str, list[StageResult]]:
     by_zone: dict[str, list[StageResult]] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
     for s in design.stages:
         by_zone[s.zone].append(s)
+    return by_zone
+
+
+def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Walk stages upward from their output ``p``: (input power, the stages' losses), each loss in ``out``."""
+    total = 0.0
+    for s in reversed(stages):
+        loss = _loss(p, tuple(_col(x) for x in s.loss_coefficients))
+        out[f"loss:{s.id}"] = loss
+        total = total + loss
+        p = p + loss
+    return p, total
+
+
+def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]:
+    """The part of the chain that depends on the IT load alone: rack stages and the IT branch (the hourly
+    coupling evaluates it once and only the mechanical branch and the trunk again)."""
+    out: dict[str, np.ndarray] = {}
+    by_zone = _by_zone(design)
+    # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
+    u = p_it * _col(_inv(design.it_power.m_as("W")))
     # rack stages: per deployment, top-down from each deployment's rack input scaled by u
-    chips = np.zeros_like(p_it)
-    in_rack = np.zeros_like(p_it)
+    chips = 0.0
+    in_rack = 0.0
     deployments: dict[str | None, list[StageResult]] = {}
     for s in by_zone["rack"]:
         deployments.setdefault(s.deployment, []).append(s)
@@ -376,26 +411,26 @@ def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict
             p_out = _inverse(p, tuple(_col(x) for x in s.loss_coefficients))
             loss = (p - p_out) * groups
             out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
-            in_rack += loss
+            in_rack = in_rack + loss
             p = p_out
-        chips += p * groups
-    overhead = u * _col(design.delivered_to_overhead_it.m_as("W"))
-    electrical = np.zeros_like(p_it)
+        chips = chips + p * groups
+    it_in, electrical = _up(by_zone["it"], p_it, out)
+    zeros = np.zeros_like(p_it)
+    out.update(delivered_to_chips=chips + zeros, delivered_to_overhead_it=u * _col(
+        design.delivered_to_overhead_it.m_as("W")), in_rack_loss=in_rack + zeros, _it_in=it_in,
+        _electrical_it=electrical + zeros)
+    return out
 
-    def up(stages: list[StageResult], p: np.ndarray) -> np.ndarray:
-        nonlocal electrical
-        for s in reversed(stages):
-            loss = _loss(p, tuple(_col(x) for x in s.loss_coefficients)) * np.ones_like(p)
-            out[f"loss:{s.id}"] = loss
-            electrical = electrical + loss
-            p = p + loss
-        return p
 
-    it_in = up(by_zone["it"], p_it)
-    mech_in = up(by_zone["mechanical"], p_mech)
-    grid = up(by_zone["trunk"], it_in + mech_in)
+def _evaluate_mechanical(design: PowerDesign, it_part: dict[str, np.ndarray], p_mech: np.ndarray
+                         ) -> dict[str, np.ndarray]:
+    """The chain given its IT part (:func:`_evaluate_it`) and the mechanical load: mechanical branch, trunk."""
+    out = {k: v for k, v in it_part.items() if not k.startswith("_")}
+    by_zone = _by_zone(design)
+    it_in = it_part["_it_in"]
+    mech_in, mech_loss = _up(by_zone["mechanical"], p_mech, out)
+    grid, trunk_loss = _up(by_zone["trunk"], it_in + mech_in, out)
     ratio = np.divide(grid, it_in + mech_in, out=np.ones_like(grid), where=(it_in + mech_in) > 0)
-    out.update(grid_import=grid, grid_import_it=it_in * ratio, delivered_to_chips=chips,
-               delivered_to_overhead_it=overhead, in_rack_loss=in_rack, electrical_loss=electrical,
-               mechanical=p_mech)
+    out.update(grid_import=grid, grid_import_it=it_in * ratio,
+               electrical_loss=it_part["_electrical_it"] + mech_loss + trunk_loss, mechanical=p_mech)
     return out

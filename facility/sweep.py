@@ -24,6 +24,7 @@ import numpy as np
 import pint
 import xarray as xr
 
+from facility._memory import keep_freed_memory
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
 from facility.scenario import Scenario, scenario_to_dict
 from facility.units import quantity_text, unit_text
@@ -178,6 +179,7 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
     from facility.simulate import _annual_arrays, _hourly
     from facility.units import Q_
 
+    keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
     s = Scenario.from_dict(data, source=source, base=base)
     n = len(next(iter(arrays.values()))[1]) if arrays else 1
     for path, mags, unit in arrays.values():
