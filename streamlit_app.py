@@ -273,22 +273,30 @@ def main() -> None:
 
 SWEEPABLE = {"cooling.tcs_supply": "Coolant supply temperature [°C]",
              "compute.deployments[0].accelerators": "Accelerators (first deployment)",
-             "site.weather": "Site", "power.architecture": "Power architecture"}
+             "site.weather": "Site", "power.architecture": "Power architecture",
+             "cooling.heat_rejection": "Heat rejection (liquid loop)"}
+#: Most points of one sweep in the explorer: continuous keys run as vectorised batches (~3 ms per point and
+#: weather year on the CI machine, benchmarks/README.md), so 1,600 points answer in a few seconds.
+MAX_SWEEP_POINTS = 1600
 
 
 def sweep_values(key: str, slot: str, data: dict) -> list:
-    """Inputs for the values of one swept key (few points: the explorer runs them serially)."""
+    """Inputs for the values of one swept key."""
     if key == "cooling.tcs_supply":
         lo, hi = st.slider(f"Range ({slot})", 15.0, 50.0, (25.0, 45.0), 1.0, key=f"sw_range_{slot}")
-        n = st.number_input(f"Points ({slot})", 2, 8, 5, key=f"sw_n_{slot}")
+        n = st.number_input(f"Points ({slot})", 2, 40, 11, key=f"sw_n_{slot}")
         return [f"{t:g} degC" for t in np.linspace(lo, hi, int(n))]
     if key == "compute.deployments[0].accelerators":
         lo, hi = st.slider(f"Range ({slot})", 1_000, 400_000, (50_000, 200_000), 1_000, key=f"sw_range_{slot}")
-        n = st.number_input(f"Points ({slot})", 2, 8, 4, key=f"sw_n_{slot}")
+        n = st.number_input(f"Points ({slot})", 2, 40, 7, key=f"sw_n_{slot}")
         return [int(x) for x in np.linspace(lo, hi, int(n))]
     if key == "site.weather":
         return st.multiselect(f"Sites ({slot})", sorted(bundled_sites()), default=["chicago-il", "tampa-fl"],
                               key=f"sw_sites_{slot}")
+    if key == "cooling.heat_rejection":
+        return st.multiselect(f"Plants ({slot})", ["dry-cooler+chiller", "adiabatic+chiller",
+                                                   "cooling-tower+chiller", "dry-cooler", "chiller"],
+                              default=["dry-cooler+chiller", "cooling-tower+chiller"], key=f"sw_plants_{slot}")
     return st.multiselect(f"Architectures ({slot})", list(architectures()), default=["ac-480v", "dc-800v"],
                           key=f"sw_arch_{slot}")
 
@@ -315,7 +323,11 @@ def sweep_view(data: dict) -> None:
             variations[k2] = sweep_values(k2, "second", data)
         kpi = st.selectbox("KPI", list(SWEEP_KPIS), index=list(SWEEP_KPIS).index("pue_annual"), key="sw_kpi")
         points = int(np.prod([len(v) for v in variations.values()]))
-        if st.button(f"Run the sweep ({points} design points)", key="sw_run", disabled=points == 0 or points > 64):
+        if points > MAX_SWEEP_POINTS:
+            st.warning(f"{points:,} points; the explorer runs up to {MAX_SWEEP_POINTS:,} (use `facility sweep` "
+                       "for more, on dask if one machine is not enough)")
+        if st.button(f"Run the sweep ({points:,} design points)", key="sw_run",
+                     disabled=points == 0 or points > MAX_SWEEP_POINTS):
             ds = run_sweep(json.dumps(data, sort_keys=True), json.dumps(variations))
             unit = SWEEP_KPIS[kpi][0]
             if len(variations) == 2:

@@ -10,7 +10,8 @@ Commands
     The largest number of racks of one deployment that fits a grid envelope at design conditions.
 ``facility train SCENARIO --flops 3.8e25 --mfu 0.4``
     Duration, accelerator-hours and facility energy of a training run on the scenario's campus.
-``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc] [--scheduler serial|threads|dask]``
+``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc [--hourly [VARS]]]
+[--scheduler serial|threads|dask] [--chunk-size N]``
     Every combination of the varied keys, with the annual KPIs on those dimensions.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
@@ -74,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--vary", action="append", required=True, metavar="KEY=VALUES",
                    help='key=start..stop:step [unit] or key=a,b,c, e.g. "cooling.tcs_supply=20..45:5 degC"')
     w.add_argument("--out", help="write the Dataset: .nc (NetCDF) or .csv")
+    w.add_argument("--hourly", nargs="?", const="default", metavar="VAR,...",
+                   help="add hourly variables on a time dimension to --out (default: facility_power, it_power, "
+                        "cooling_power, pue, water; or a comma-separated list)")
+    w.add_argument("--chunk-size", type=int, default=50, help="design points per task (bounds memory)")
     w.add_argument("--scheduler", choices=("serial", "threads", "dask"), default="serial")
     w.add_argument("--address", help="address of a dask.distributed scheduler (with --scheduler dask)")
     w.add_argument("--workers", type=int, default=2, help="workers for threads or a local dask cluster")
@@ -212,7 +217,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from facility.export import write_hourly
-    from facility.sweep import parse_vary, sweep
+    from facility.sweep import SWEEP_KPIS, parse_vary, sweep
 
     if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
         raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
@@ -230,11 +235,16 @@ def _sweep(args: argparse.Namespace) -> int:
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
+    hourly: bool | list[str] = False
+    if args.hourly:
+        if not args.out:
+            raise ScenarioError("--hourly writes hourly variables to a file; expected --out sweep.nc", key="--hourly")
+        hourly = True if args.hourly == "default" else [v.strip() for v in args.hourly.split(",") if v.strip()]
     ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
-               progress=bar)
+               progress=bar, hourly=hourly, chunk_size=args.chunk_size)
     if args.out:
         write_hourly(ds, Path(args.out))
-    df = ds.to_dataframe().reset_index()
+    df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
     if args.format == "json":
         sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
     else:

@@ -28,8 +28,9 @@ from facility._memory import keep_freed_memory
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
 from facility.scenario import Scenario, scenario_to_dict
 from facility.units import quantity_text, unit_text
+from facility.weather import HOURS
 
-__all__ = ["sweep", "parse_key_path", "parse_vary", "SWEEP_KPIS"]
+__all__ = ["sweep", "parse_key_path", "parse_vary", "SWEEP_KPIS", "SWEEP_HOURLY", "DEFAULT_HOURLY", "ARRAY_KEYS"]
 
 #: KPIs of each point: name -> (units, long name)
 SWEEP_KPIS: dict[str, tuple[str, str]] = {
@@ -49,6 +50,21 @@ SWEEP_KPIS: dict[str, tuple[str, str]] = {
     "accelerators": ("1", "installed accelerators"),
     "racks": ("1", "IT racks"),
 }
+#: Hourly variables a sweep can return on a ``time`` dimension: name -> (units, long name); the same names
+#: and units as :func:`facility.simulate.simulate_year`.
+SWEEP_HOURLY: dict[str, tuple[str, str]] = {
+    "facility_power": ("W", "grid import"),
+    "it_power": ("W", "IT power at the rack inputs"),
+    "cooling_power": ("W", "cooling plant electric power"),
+    "compressor_power": ("W", "chiller compressors"),
+    "pump_power": ("W", "pumps"),
+    "electrical_loss": ("W", "electrical losses outside the racks"),
+    "pue": ("1", "hourly PUE"),
+    "water": ("m^3/s", "water drawn by heat rejection"),
+    "chiller_on": ("1", "a chiller runs on the liquid (facility water) loop"),
+}
+#: The hourly variables of ``hourly=True``.
+DEFAULT_HOURLY = ("facility_power", "it_power", "cooling_power", "pue", "water")
 _COUNTS = ("accelerators", "nodes", "racks", "pods", "compute_target")
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)((?:\[\d+\])*)")
 
@@ -169,7 +185,7 @@ def _design_kpis(r) -> dict[str, Any]:
 
 
 def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.ndarray, str | None]],
-              ) -> dict[str, np.ndarray]:
+              hourly: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """One task: points of one group that differ only in array keys, as one batch (design values of shape (P,)).
 
     With no array keys the task is one point, sized and run as a single scenario.
@@ -188,18 +204,25 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
         try:
             r = design_campus(s, it_load(s))
         except InfeasibleDesign:  # one point (no array keys) that is infeasible
-            return {k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
+            return ({k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
+                    | {k: np.full((n, HOURS), math.nan) for k in hourly})
         _u, it, _w, chain, cool, _house = _hourly(r)
         kpis = _design_kpis(r) | _annual_arrays(it, chain["grid_import"], cool)
+        grid = chain["grid_import"]
+        series = {"facility_power": lambda: grid, "it_power": lambda: it, "pue": lambda: grid / it,
+                  "electrical_loss": lambda: chain["electrical_loss"],
+                  "chiller_on": lambda: cool["chiller_on"].astype(float)}
+        hours = {k: series.get(k, lambda k=k: cool[k])() for k in hourly}
     bad = np.broadcast_to(np.asarray(r.cooling.infeasible, dtype=bool), (n,))
     out = {k: np.where(bad, math.nan, np.broadcast_to(np.asarray(kpis[k], dtype=float), (n,))) for k in SWEEP_KPIS}
+    out |= {k: np.where(bad[:, None], math.nan, np.broadcast_to(v, (n, HOURS))) for k, v in hours.items()}
     out["feasible"] = (~bad).astype(float)
     return out
 
 
 def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, scheduler: str = "serial",
           address: str | None = None, workers: int = 2, chunk_size: int = 50,
-          progress: Callable[[int, int], None] | None = None) -> xr.Dataset:
+          progress: Callable[[int, int], None] | None = None, hourly: bool | Sequence[str] = False) -> xr.Dataset:
     """Run every combination of ``variations`` (key path -> values) and return the KPIs on those dimensions.
 
     Parameters
@@ -215,12 +238,32 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
         Points per task (memory is bounded by chunks, not by the size of the sweep).
     progress
         Called with ``(points done, points in all)`` as chunks finish.
+    hourly
+        Also return hourly variables on a ``time`` dimension: ``True`` for :data:`DEFAULT_HOURLY`, or names
+        from :data:`SWEEP_HOURLY`. Memory: 70 kB per variable and point (8,760 float64), kept for the whole
+        sweep (the KPIs alone stay bounded by ``chunk_size``).
 
     Returns
     -------
     xarray.Dataset
-        One variable per KPI (``units`` attribute) plus ``feasible``, on the swept dimensions in the given order.
+        One variable per KPI (``units`` attribute) plus ``feasible``, on the swept dimensions in the given order;
+        the hourly variables on those dimensions and ``time``. Attributes ``array_keys`` (broadcast as arrays)
+        and ``mapped_keys`` (one group of points per value) say how the points ran.
+
+    Examples
+    --------
+    >>> from facility import load_scenario
+    >>> ds = sweep(load_scenario("scenarios/dojo-exapod.toml"), {"cooling.tcs_supply": ["30 degC", "40 degC"]})
+    >>> ds.pue_annual.dims, ds.attrs["array_keys"]
+    (('cooling.tcs_supply',), 'cooling.tcs_supply')
     """
+    if hourly is True:
+        hourly = DEFAULT_HOURLY
+    hourly = tuple(hourly or ())
+    for name in hourly:
+        if name not in SWEEP_HOURLY:
+            raise ScenarioError(f"no hourly variable {name!r}; {did_you_mean(name, list(SWEEP_HOURLY))}expected one "
+                                f"of {', '.join(SWEEP_HOURLY)}", key="hourly")
     if not variations:
         raise ScenarioError("nothing to vary; expected at least one key path with values", key="sweep")
     if chunk_size < 1:
@@ -269,7 +312,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
         for i in range(0, len(index), chunk_size):
             idx = index[i:i + chunk_size]
             tasks.append((d, {k: (paths[k], columns[k][0][idx[:, j]], columns[k][1])
-                              for j, k in enumerate(array_keys)}))
+                              for j, k in enumerate(array_keys)}, hourly))
     shape = tuple(len(values[k]) for k in mapped_keys + array_keys)
     total = int(np.prod(shape))
     results = _execute(tasks, scenario.source, scenario._base, scheduler, address, workers, progress, total)
@@ -285,6 +328,14 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
         if name == "feasible":
             arr = arr.astype(bool)
         data_vars[name] = xr.Variable(keys, np.ascontiguousarray(arr), attrs={"units": unit, "long_name": long_name})
+    for name in hourly:
+        unit, long_name = SWEEP_HOURLY[name]
+        arr = np.concatenate([r[name] for r in results]).reshape(*shape, HOURS).transpose(*order, len(shape))
+        data_vars[name] = xr.Variable([*keys, "time"], np.ascontiguousarray(arr),
+                                      attrs={"units": unit, "long_name": long_name})
+    if hourly:  # every weather year is read onto the same hours (facility.weather: 2001, local standard time)
+        coords["time"] = xr.Variable("time", np.datetime64("2001-01-01T00", "ns") + np.arange(HOURS)
+                                     * np.timedelta64(1, "h"), attrs={"long_name": "hour of the weather year"})
     return xr.Dataset(data_vars, coords=coords,
                       attrs={"scenario": scenario.name, "points": total, "array_keys": ", ".join(array_keys),
                              "mapped_keys": ", ".join(mapped_keys)})
@@ -314,13 +365,13 @@ def _execute(tasks, source, base, scheduler, address, workers, progress, total) 
             progress(done, total)
 
     if scheduler == "serial":
-        for i, (data, arrays) in enumerate(tasks):
-            tick(i, _run_task(data, source, base, arrays))
+        for i, task in enumerate(tasks):
+            tick(i, _run_task(*task[:1], source, base, *task[1:]))
     elif scheduler == "threads":
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_task, data, source, base, arrays): i for i, (data, arrays) in enumerate(tasks)}
+            futures = {pool.submit(_run_task, t[0], source, base, *t[1:]): i for i, t in enumerate(tasks)}
             for f in as_completed(futures):
                 tick(futures[f], f.result())
     elif scheduler == "dask":
@@ -333,7 +384,7 @@ def _execute(tasks, source, base, scheduler, address, workers, progress, total) 
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
-            futures = [client.submit(_run_task, data, source, base, arrays, pure=False) for data, arrays in tasks]
+            futures = [client.submit(_run_task, t[0], source, base, *t[1:], pure=False) for t in tasks]
             index = {f.key: i for i, f in enumerate(futures)}
             for f in as_completed(futures):
                 tick(index[f.key], f.result())

@@ -80,6 +80,18 @@ def test_sweep_view_draws_a_heatmap():
     at.number_input(key="sw_n_first").set_value(2).run()
     at.button(key="sw_run").click().run()
     assert not at.exception and not at.error
+    charts = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any('"heatmap"' in spec and "pue_annual" in spec for spec in charts)
+
+
+def test_sweep_view_over_plants_and_a_wide_range():
+    at = _app()
+    at.selectbox(key="sw_k1").set_value("cooling.heat_rejection").run()
+    at.selectbox(key="sw_k2").set_value("cooling.tcs_supply").run()
+    at.number_input(key="sw_n_second").set_value(40).run()
+    at.button(key="sw_run").click().run()  # 2 plants x 40 temperatures, two vectorised batches
+    assert not at.exception and not at.error
+    assert any('"heatmap"' in c.proto.spec for c in at.get("plotly_chart"))
 
 
 def test_every_architecture_can_be_chosen(app):

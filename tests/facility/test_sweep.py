@@ -167,3 +167,49 @@ def test_batches_over_plants_and_architectures_equal_single_runs(base, plant, ar
         assert bool(point.feasible)
         for name, value in want.items():
             assert float(point[name]) == pytest.approx(value, rel=1e-12, abs=1e-9), (settings, name)
+
+
+def test_hourly_output_on_a_time_dimension_equals_the_single_runs_year(base):
+    from facility.campus import design_campus
+    from facility.plan import it_load
+    from facility.simulate import simulate_year
+
+    ds = sweep(base, {"site.weather": ["tampa", "chicago"], "cooling.tcs_supply": ["25 degC", "40 degC"]},
+               hourly=["facility_power", "pue", "chiller_on"])
+    assert ds.facility_power.dims == ("site.weather", "cooling.tcs_supply", "time") and ds.sizes["time"] == 8760
+    assert ds.facility_power.attrs["units"] == "W" and str(ds.time.values[0])[:13] == "2001-01-01T00"
+    # the hourly facility power sums to the annual energy of the same point
+    np.testing.assert_allclose(ds.facility_power.sum("time").values / 1e6, ds.annual_energy_mwh.values, rtol=1e-12)
+    s = Scenario.from_dict({**base.model_dump(), "site": {**base.model_dump()["site"], "weather": "tampa"},
+                            "cooling": {**base.model_dump()["cooling"], "tcs_supply": "25 degC"}})
+    year = simulate_year(design_campus(s, it_load(s)))
+    point = ds.sel({"site.weather": "tampa", "cooling.tcs_supply": 25.0})
+    np.testing.assert_allclose(point.facility_power.values, year.facility_power.values, rtol=1e-12)
+    np.testing.assert_allclose(point.pue.values, year.pue.values, rtol=1e-12)
+    assert int(point.chiller_on.sum()) == int(year.chiller_on.sum()) == int(point.chiller_hours)
+    with pytest.raises(ScenarioError, match="did you mean 'pue'"):
+        sweep(base, {"cooling.tcs_supply": ["30 degC"]}, hourly=["peu"])
+
+
+def test_cli_sweep_writes_hourly_variables(tmp_path, capsys):
+    import xarray as xr
+
+    out = tmp_path / "h.nc"
+    code = main(["sweep", str(REPO / "scenarios" / "dojo-exapod.toml"), "--vary", "cooling.tcs_supply=30..40:10 degC",
+                 "--out", str(out), "--hourly", "facility_power,water", "--chunk-size", "1"])
+    assert code == 0
+    ds = xr.open_dataset(out)
+    assert ds.facility_power.dims == ("cooling.tcs_supply", "time") and "water" in ds and "pue" not in ds
+    assert main(["sweep", str(REPO / "scenarios" / "dojo-exapod.toml"), "--vary", "cooling.tcs_supply=30 degC",
+                 "--hourly"]) == 2  # hourly needs a file
+    assert "expected --out" in capsys.readouterr().err
+
+
+def test_the_allocator_keeps_freed_blocks_on_glibc():
+    import platform
+
+    from facility._memory import keep_freed_memory
+
+    ok = keep_freed_memory()
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert ok
