@@ -2,13 +2,20 @@
 
 A sweep varies keys of the scenario by their own paths (``cooling.tcs_supply``, ``site.weather``,
 ``power.architecture``, ``compute.deployments[0].accelerators``), with values as written in a scenario file
-(``"35 degC"``) or as Quantities. Every point is a full campus: sized at design (unit counts change with the
-values, so each point is sized on its own) and run through its weather year (vectorised over the 8,760 hours).
-Points run serially, on threads, or on dask — a ``LocalCluster`` or an existing ``dask.distributed`` scheduler —
-in chunks; the results are the same to the bit whichever way they run (the same code on the same inputs).
+(``"35 degC"``) or as Quantities. Every point is a full campus: sized at design and run through its weather year.
+
+* Array keys (:data:`ARRAY_KEYS`: coolant temperatures and rises, pressure drops, pumps, counts, load level) are
+  broadcast: the scenario of a chunk holds arrays of values, and the design (:func:`facility.campus.design_campus`)
+  and the hourly model run once on arrays of points (points x 8,760 hours) — no Python loop over the points.
+  Each point's coupling iterates as it would alone, so a point equals its single run to round-off.
+* Every other key is mapped: one group of points per value (a site, an architecture, a plant).
+
+Chunks of points are the tasks; they run serially, on threads, or on dask — a ``LocalCluster`` or an existing
+``dask.distributed`` scheduler — and the results are the same to the bit whichever way they run (the same code
+on the same chunks). Memory is bounded by the chunk size.
 
 An infeasible point (``InfeasibleDesign``) is kept as NaN with ``feasible = False``; bad keys or values raise
-``ScenarioError`` before anything runs.
+``ScenarioError`` before anything runs (each value is validated alone first).
 """
 
 from __future__ import annotations
@@ -247,7 +254,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     -------
     xarray.Dataset
         One variable per KPI (``units`` attribute) plus ``feasible``, on the swept dimensions in the given order;
-        the hourly variables on those dimensions and ``time``. Attributes ``array_keys`` (broadcast as arrays)
+        the hourly variables on ``time`` and those dimensions. Attributes ``array_keys`` (broadcast as arrays)
         and ``mapped_keys`` (one group of points per value) say how the points ran.
 
     Examples
@@ -330,8 +337,8 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
         data_vars[name] = xr.Variable(keys, np.ascontiguousarray(arr), attrs={"units": unit, "long_name": long_name})
     for name in hourly:
         unit, long_name = SWEEP_HOURLY[name]
-        arr = np.concatenate([r[name] for r in results]).reshape(*shape, HOURS).transpose(*order, len(shape))
-        data_vars[name] = xr.Variable([*keys, "time"], np.ascontiguousarray(arr),
+        arr = np.concatenate([r[name] for r in results]).reshape(*shape, HOURS).transpose(len(shape), *order)
+        data_vars[name] = xr.Variable(["time", *keys], np.ascontiguousarray(arr),  # time first (DESIGN.md)
                                       attrs={"units": unit, "long_name": long_name})
     if hourly:  # every weather year is read onto the same hours (facility.weather: 2001, local standard time)
         coords["time"] = xr.Variable("time", np.datetime64("2001-01-01T00", "ns") + np.arange(HOURS)

@@ -176,7 +176,7 @@ def test_hourly_output_on_a_time_dimension_equals_the_single_runs_year(base):
 
     ds = sweep(base, {"site.weather": ["tampa", "chicago"], "cooling.tcs_supply": ["25 degC", "40 degC"]},
                hourly=["facility_power", "pue", "chiller_on"])
-    assert ds.facility_power.dims == ("site.weather", "cooling.tcs_supply", "time") and ds.sizes["time"] == 8760
+    assert ds.facility_power.dims == ("time", "site.weather", "cooling.tcs_supply") and ds.sizes["time"] == 8760
     assert ds.facility_power.attrs["units"] == "W" and str(ds.time.values[0])[:13] == "2001-01-01T00"
     # the hourly facility power sums to the annual energy of the same point
     np.testing.assert_allclose(ds.facility_power.sum("time").values / 1e6, ds.annual_energy_mwh.values, rtol=1e-12)
@@ -199,7 +199,7 @@ def test_cli_sweep_writes_hourly_variables(tmp_path, capsys):
                  "--out", str(out), "--hourly", "facility_power,water", "--chunk-size", "1"])
     assert code == 0
     ds = xr.open_dataset(out)
-    assert ds.facility_power.dims == ("cooling.tcs_supply", "time") and "water" in ds and "pue" not in ds
+    assert ds.facility_power.dims == ("time", "cooling.tcs_supply") and "water" in ds and "pue" not in ds
     assert main(["sweep", str(REPO / "scenarios" / "dojo-exapod.toml"), "--vary", "cooling.tcs_supply=30 degC",
                  "--hourly"]) == 2  # hourly needs a file
     assert "expected --out" in capsys.readouterr().err
