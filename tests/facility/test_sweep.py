@@ -50,10 +50,14 @@ def test_infeasible_points_are_kept_as_nan(base):
 @pytest.mark.slow
 def test_serial_threads_and_dask_agree_exactly(base):
     v = {"cooling.tcs_supply": ["30 degC", "40 degC"], "site.weather": ["tampa", "chicago"]}
+    from dask.distributed import LocalCluster
+
     serial = sweep(base, v)
     threads = sweep(base, v, scheduler="threads", workers=2, chunk_size=1)
-    dask = sweep(base, v, scheduler="dask", workers=2, chunk_size=1)
-    for other in (threads, dask):
+    dask = sweep(base, v, scheduler="dask", workers=2, chunk_size=1)  # a LocalCluster of its own
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = sweep(base, v, scheduler="dask", address=cluster.scheduler_address)  # an existing scheduler
+    for other in (threads, dask, remote):
         for name in serial.data_vars:
             np.testing.assert_array_equal(serial[name].values, other[name].values)
 
