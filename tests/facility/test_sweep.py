@@ -42,9 +42,14 @@ def test_counts_and_discrete_choices(base):
 def test_infeasible_points_are_kept_as_nan(base):
     b = Scenario.from_dict({**base.model_dump(), "cooling": {**base.model_dump()["cooling"],
                                                               "heat_rejection": "dry-cooler"}})
-    ds = sweep(b, {"cooling.tcs_supply": ["15 degC", "45 degC"]})
+    ds = sweep(b, {"cooling.tcs_supply": ["15 degC", "45 degC"]})  # one batch: the infeasible point is masked
     assert ds.feasible.values.tolist() == [False, True]
     assert np.isnan(ds.pue_design.values[0]) and ds.pue_design.values[1] > 1
+    # mapped keys only: each point runs alone and the infeasible one raises inside its task
+    ds = sweep(base, {"cooling.heat_rejection": ["dry-cooler", "dry-cooler+chiller"],
+                      "cooling.design_basis": ["ashrae-0.4%"]}, hourly=["pue"])
+    assert ds.feasible.values.ravel().tolist() == [False, True] and ds.attrs["array_keys"] == ""
+    assert np.isnan(ds.pue.values[:, 0]).all() and np.isfinite(ds.pue.values[:, 1]).all()
 
 
 @pytest.mark.slow
