@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from facility.redundancy import size_units
@@ -43,3 +44,19 @@ def test_no_load_needs_no_units():
 def test_unknown_schemes_are_refused(scheme):
     with pytest.raises(ValueError, match=r"scheme|redundant|catcher"):
         size_units(1e6, 1e6, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["N", "N+1", "N+2", "2N", "2(N+1)", "4N/3", "3N/2", "catcher 4+1"])
+def test_the_array_path_equals_the_scalar_path(scheme):
+    """Sweeps size arrays of design points; one design takes the scalar path: both must agree exactly."""
+    rng = np.random.default_rng(7)
+    loads = np.concatenate([[0.0, 1e6, 2e6, 3e6 - 1e-3, 0.5e6], rng.uniform(0, 2e7, 200)])
+    batch = size_units(loads, 1e6, scheme)
+    for i, load in enumerate(loads):
+        one = size_units(float(load), 1e6, scheme)
+        assert (one.units_required, one.units_installed, one.units_in_service, one.overload_on_failure) == (
+            batch.units_required[i], batch.units_installed[i], batch.units_in_service[i],
+            batch.overload_on_failure[i]), (scheme, load)
+        assert one.loading_normal == batch.loading_normal[i]
+        assert one.loading_failed == batch.loading_failed[i] or (math.isinf(one.loading_failed)
+                                                                and math.isinf(batch.loading_failed[i]))
