@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import pint
 
+from facility.batch import as_float
 from facility.cooling import CoolingDesign, design_cooling
 from facility.design_conditions import design_conditions
 from facility.plan import ItLoad, it_load
-from facility.power import PowerDesign, _real, design_power_chain
+from facility.power import PowerDesign, design_power_chain
 from facility.scenario import Scenario
 from facility.units import Q_
 
@@ -79,7 +80,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
-            floor = Q_(_real(size if floor is None else np.maximum(floor.m_as("W"), size)), "W")
+            floor = Q_(as_float(size if floor is None else np.maximum(floor.m_as("W"), size)), "W")
         if np.ndim(new) == 0:
             if not step:
                 break

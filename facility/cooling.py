@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pint
 
+from facility.batch import as_float
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad
@@ -153,11 +154,6 @@ def _equip(kind: str, model: str, serves: str, load: float, capacity: float, sch
                             Q_(load, unit), r.loading_normal, r.loading_failed)
 
 
-def _real(x):
-    """0-d results back to Python floats (one design point); arrays (a batch of points) stay arrays."""
-    return float(x) if np.ndim(x) == 0 else x
-
-
 def _infeasible(mask, message, bad: list) -> None:
     """One design point: raise ``InfeasibleDesign(message())`` if ``mask``; a batch: collect the mask in ``bad``."""
     if np.ndim(mask) == 0:
@@ -170,18 +166,18 @@ def _infeasible(mask, message, bad: list) -> None:
 def _loop(name: str, coolant: str, heat, supply, delta_t, dp_components: float,
           pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
     props = properties(coolant, supply + delta_t / 2.0)
-    rho, cp, mu = _real(props["density"]), _real(props["cp"]), _real(props["viscosity"])
+    rho, cp, mu = as_float(props["density"]), as_float(props["cp"]), as_float(props["viscosity"])
     m = heat / (cp * delta_t)
     v = m / rho
     dp = dp_components + 0.0 * v
     diameter = None
     if with_pipe and np.any(v > 0):
         with np.errstate(divide="ignore", invalid="ignore"):
-            diameter = _real(np.sqrt(4.0 * v / (math.pi * velocity)))
+            diameter = as_float(np.sqrt(4.0 * v / (math.pi * velocity)))
             re = rho * velocity * diameter / mu
             f = friction_factor_swamee_jain(re, PIPE_ROUGHNESS / diameter)
-            dp = dp + _real(np.where(v > 0, f * pipe_length / diameter * rho * velocity**2 / 2.0, 0.0))
-    dp = _real(np.where(v > 0, dp, 0.0))
+            dp = dp + as_float(np.where(v > 0, f * pipe_length / diameter * rho * velocity**2 / 2.0, 0.0))
+    dp = as_float(np.where(v > 0, dp, 0.0))
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"), Q_(m, "kg/s"),
                       Q_(v, "m^3/s"), Q_(dp, "Pa"), Q_(v * dp / eta, "W"),
                       Q_(diameter, "m") if diameter is not None else None)
@@ -210,8 +206,8 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
     if e is not None:
         wb_for = wb if econ == "cooling-tower" else cwb
         pad = e.get("pad_effectiveness") or 0.0
-        leaving = _real(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
-        frac = _real(np.clip((ret - np.maximum(leaving, sup)) / (ret - sup), 0.0, 1.0))
+        leaving = as_float(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
+        frac = as_float(np.clip((ret - np.maximum(leaving, sup)) / (ret - sup), 0.0, 1.0))
     q_econ = frac * q
     q_ch = q - q_econ
     if not has_chiller:
@@ -234,7 +230,7 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
                                 key="cooling.equipment.chiller")
         t_cond = (leaving + CONDENSER_RANGE) if ch_water_cooled else db
         runs = q_ch > 0  # (points of a batch whose economiser covers it all: any positive lift, no power)
-        cop_v = _real(chiller_cop(np.where(runs, sup, t_cond), t_cond, ch.get("second_law_efficiency"),
+        cop_v = as_float(chiller_cop(np.where(runs, sup, t_cond), t_cond, ch.get("second_law_efficiency"),
                                   EVAP_APPROACH, ch.get("condenser_approach").m_as("K")))
         w = q_ch / cop_v
         if np.ndim(cop_v):
@@ -256,12 +252,12 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
             device_heat = device_heat + p_cw
             evap, drift, blow = tower_water(device_heat, circ, e.get("latent_fraction"), e.get("drift_fraction"),
                                             e.get("cycles"))
-            water = _real(evap + drift + blow)
+            water = as_float(evap + drift + blow)
         elif econ == "adiabatic":
-            t_air = _real(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
-            water = _real(np.where(q_econ > 0, adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH), 0.0))
+            t_air = as_float(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
+            water = as_float(np.where(q_econ > 0, adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH), 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):
-            fans = _real(np.where(device_heat > 0, fan_power(device_heat, size_heat,
+            fans = as_float(np.where(device_heat > 0, fan_power(device_heat, size_heat,
                                                              e.get("fan_power_ratio") * size_heat), 0.0))
     rejected = q + w + p_cw
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None, frac, Q_(q_econ, "W"),
@@ -275,7 +271,7 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
     t_max = plate.get("case_temperature_max").m_as("K")
     sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
     props = properties(c.tcs_coolant, sup + dt / 2.0)
-    rho, cp = _real(props["density"]), _real(props["cp"])
+    rho, cp = as_float(props["density"]), as_float(props["cp"])
     worst = None
     for d in load.deployments:
         if d.liquid_fraction <= 0:
@@ -325,7 +321,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
-        loading = _real(np.divide(q_fw, n * cap, out=np.zeros_like(q_fw * n, dtype=float), where=np.asarray(n) > 0))
+        loading = as_float(np.divide(q_fw, n * cap, out=np.zeros_like(q_fw * n, dtype=float), where=np.asarray(n) > 0))
         equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
                                           loading, loading))
     elif np.any(q_liq > 0):
@@ -344,8 +340,8 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
         c_fw = q_fw / c.facility_delta_t.m_as("K")
         c_min, c_max = np.minimum(c_tcs, c_fw), np.maximum(c_tcs, c_fw)
-        eps = _real(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
-        ntu = _real(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
+        eps = as_float(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
+        ntu = as_float(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
     case, case_max = _case_temperature(scenario, load) if np.any(q_liq > 0) else (None, None)
     if case is not None:
         _infeasible(case > case_max, lambda: (
@@ -358,8 +354,8 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
                 if st.zone in ("it", "mechanical") and st.kind != "transformer")
     q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat[c.crah]
-    rho_air = _real(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    v_air = _real(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
+    rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
+    v_air = as_float(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
     crah_fans = v_air * crah.get("fan_pressure").m_as("Pa") / crah.get("fan_efficiency")
     loops = [tcs, fw]
     if np.any(q_air > 0):

@@ -17,12 +17,12 @@ Counting rules (stated so a planner can check them by hand):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pint
 
+from facility.batch import whole
 from facility.errors import ScenarioError
 from facility.scenario import Deployment, Scenario
 from facility.units import Q_
@@ -98,11 +98,6 @@ class ItLoad:
     rack_density: pint.Quantity
 
 
-def _ceil(x):
-    """Whole units: ``math.ceil`` of one value, or of every design point of a batch (int64 arrays)."""
-    return math.ceil(x) if np.ndim(x) == 0 else np.ceil(x).astype(np.int64)
-
-
 def _deployment(s: Scenario, i: int, d: Deployment) -> DeploymentLoad:
     cat = s.hardware
     unit = d.system
@@ -112,17 +107,17 @@ def _deployment(s: Scenario, i: int, d: Deployment) -> DeploymentLoad:
     acc = cat.accelerator(unit)
     if d.accelerators is not None:
         requested = d.accelerators
-        units = _ceil(requested / acc_per_unit)
+        units = whole(requested / acc_per_unit)
     elif d.compute_target is not None:
         per = acc.get("bf16_dense").m_as("FLOPS")
         ratio = d.compute_target.m_as("FLOPS") / per
-        requested = _ceil(ratio * (1 - _EXACT))
-        units = _ceil(requested / acc_per_unit)
+        requested = whole(ratio * (1 - _EXACT))
+        units = whole(requested / acc_per_unit)
     elif d.nodes is not None:
-        units = _ceil(d.nodes / nodes_per_unit)
+        units = whole(d.nodes / nodes_per_unit)
         requested = d.nodes * (acc_per_unit // nodes_per_unit)
     elif d.racks is not None:
-        units = _ceil(d.racks / racks_per_unit)
+        units = whole(d.racks / racks_per_unit)
         requested = d.racks * (acc_per_unit // racks_per_unit)
     else:
         units = d.pods
@@ -157,7 +152,7 @@ def _overhead(s: Scenario, name: str, accelerators: int) -> OverheadLoad:
     p_max = accelerators * e.get("power_per_accelerator_max").m_as("W")
     p_typ = accelerators * e.get("power_per_accelerator_typical").m_as("W")
     lf = e.get("liquid_fraction")
-    return OverheadLoad(name=name, racks=_ceil(p_max / e.get("rack_power_max").m_as("W") * (1 - _EXACT)),
+    return OverheadLoad(name=name, racks=whole(p_max / e.get("rack_power_max").m_as("W") * (1 - _EXACT)),
                         it_power=Q_(p_max, "W"), it_power_typical=Q_(p_typ, "W"), liquid_fraction=lf,
                         heat_to_liquid=Q_(lf * p_max, "W"), heat_to_air=Q_(p_max - lf * p_max, "W"))
 
@@ -205,10 +200,10 @@ def it_load(scenario: Scenario) -> ItLoad:
             raise ScenarioError(f"{halls} halls for {racks} racks leaves halls empty; expected at most {racks}",
                                 source=scenario.source, key="compute.halls.count")
     elif halls_cfg.racks_per_hall is not None:
-        halls = _ceil(racks / halls_cfg.racks_per_hall)
+        halls = whole(racks / halls_cfg.racks_per_hall)
     else:
-        halls = _ceil(it / halls_cfg.it_capacity.m_as("W") * (1 - _EXACT))
-    racks_per_hall = _ceil(racks / halls)
+        halls = whole(it / halls_cfg.it_capacity.m_as("W") * (1 - _EXACT))
+    racks_per_hall = whole(racks / halls)
     return ItLoad(
         deployments=deps,
         overheads=ovs,

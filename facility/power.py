@@ -33,6 +33,7 @@ import numpy as np
 import pint
 
 from facility.architectures import StageSpec, architecture_stages
+from facility.batch import as_float, column, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.plan import ItLoad
 from facility.redundancy import size_units
@@ -158,13 +159,13 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
         n = red.units_in_service
         p0, pk = e.get("no_load_loss").m_as("W"), e.get("load_loss").m_as("W")
         # loss = n P0 + n Pk (P / (pf n S))^2 = n P0 + Pk P^2 / (pf^2 n S^2)
-        return (n * p0, 0.0 * n, pk / (pf * pf * rating * rating) * _inv(n)), red, rating, "VA", 0.0 * n
+        return (n * p0, 0.0 * n, pk / (pf * pf * rating * rating) * inverse_or_zero(n)), red, rating, "VA", 0.0 * n
     if e.kind == "converter":
         rating = e.get("rating").m_as("W")
         red = size_units(p_size, rating, spec.redundancy)
         n = red.units_in_service
         a, b, c = cat.loss_coefficients(spec.equipment)
-        return (n * rating * a, b * (n > 0), c / rating * _inv(n)), red, rating, "W", 0.0 * n
+        return (n * rating * a, b * (n > 0), c / rating * inverse_or_zero(n)), red, rating, "W", 0.0 * n
     # conductor: circuits of a given ampacity; sections from the design current density
     ampacity = e.get("ampacity").m_as("A")
     k = _line_factor(spec.system, v_out, pf)
@@ -178,33 +179,7 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
     r_c = rho * length / area
     mass = red.units_installed * n_cond * area * length * density
     # loss = n_cond R_c I^2 / n, with I = P / k
-    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * _inv(n)), red, ampacity, "A", mass
-
-
-def _inv(n):
-    """1 / n, and 0 where n is 0 (no units in service: no loss); scalars stay Python floats."""
-    if np.ndim(n) == 0:
-        return 1.0 / n if n else 0.0
-    n = np.asarray(n, dtype=float)
-    return np.divide(1.0, n, out=np.zeros_like(n), where=n > 0)
-
-
-def _ratio(num, den, default: float):
-    """num / den, and ``default`` where den is not positive."""
-    if np.ndim(num) == 0 and np.ndim(den) == 0:
-        return float(num / den) if den > 0 else default
-    num, den = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float))
-    return np.divide(num, den, out=np.full(num.shape, default), where=den > 0)
-
-
-def _real(x):
-    """A 0-d result back to a Python float (scalar designs keep plain numbers); arrays stay arrays."""
-    return float(x) if np.ndim(x) == 0 else x
-
-
-def _col(x):
-    """Design values of a batch of points (shape (P,)) as a column (P, 1) against hours; scalars unchanged."""
-    return np.asarray(x)[..., None] if np.ndim(x) > 0 else x
+    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * inverse_or_zero(n)), red, ampacity, "A", mass
 
 
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
@@ -299,8 +274,8 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
             id=spec.id, name=spec.name, zone=spec.zone, deployment=dep, equipment=spec.equipment,
             kind=cat[spec.equipment].kind, system=spec.system, redundancy=spec.redundancy,
             voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(loss, "W"),
-            efficiency=_ratio(p_out, p_in, 1.0), current=Q_(current, "A"),
-            current_per_unit=Q_(current * _inv(n_on), "A"),
+            efficiency=ratio_or(p_out, p_in, 1.0), current=Q_(current, "A"),
+            current_per_unit=Q_(current * inverse_or_zero(n_on), "A"),
             current_per_accelerator=Q_(acc[1] / v_out, "A") if acc else None,
             units_required=red.units_required * groups, units_installed=red.units_installed * groups,
             units_in_service=n_on, unit_rating=Q_(rating, rating_unit), unit_rating_unit=rating_unit,
@@ -318,7 +293,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
         for spec in rack_stages:
             v_out = _voltage(spec, mv, v_core)
             abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
-            p_out = _real(_inverse(p, abc))
+            p_out = as_float(_inverse(p, abc))
             # the accelerator's own power (its TDP, measured at the module input) through this last stage
             core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
             record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
@@ -337,16 +312,16 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
         for spec in reversed(specs):
             v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
             abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
-            p_in = p_out + _real(_loss(p_out, abc))
+            p_in = p_out + as_float(_loss(p_out, abc))
             record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
-            p_size = p_size + _real(_loss(p_size, abc))
+            p_size = p_size + as_float(_loss(p_size, abc))
             p_out = p_in
         return p_out, p_size
 
     it_branch_in, _ = walk_up(it_stages, it_total, it_total)
     it_results = results[::-1]
     results.clear()
-    mech_size = p_mech if mechanical_sizing is None else _real(np.maximum(p_mech, mechanical_sizing.m_as("W")))
+    mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing.m_as("W")))
     mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
     mech_results = results[::-1]
     results.clear()
@@ -354,7 +329,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     trunk_results = results[::-1]
     results.clear()
 
-    trunk_ratio = _ratio(grid, it_branch_in + mech_in, 1.0)
+    trunk_ratio = ratio_or(grid, it_branch_in + mech_in, 1.0)
     stages_out = tuple(trunk_results + it_results + rack_results + mech_results)
     in_rack = sum(r.loss.m_as("W") for r in rack_results)
     outside = sum(r.loss.m_as("W") for r in trunk_results + it_results + mech_results)
@@ -384,7 +359,7 @@ def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) ->
     """Walk stages upward from their output ``p``: (input power, the stages' losses), each loss in ``out``."""
     total = 0.0
     for s in reversed(stages):
-        loss = _loss(p, tuple(_col(x) for x in s.loss_coefficients))
+        loss = _loss(p, tuple(column(x) for x in s.loss_coefficients))
         out[f"loss:{s.id}"] = loss
         total = total + loss
         p = p + loss
@@ -397,7 +372,7 @@ def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]
     out: dict[str, np.ndarray] = {}
     by_zone = _by_zone(design)
     # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
-    u = p_it * _col(_inv(design.it_power.m_as("W")))
+    u = p_it * column(inverse_or_zero(design.it_power.m_as("W")))
     # rack stages: per deployment, top-down from each deployment's rack input scaled by u
     chips = 0.0
     in_rack = 0.0
@@ -405,10 +380,10 @@ def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]
     for s in by_zone["rack"]:
         deployments.setdefault(s.deployment, []).append(s)
     for dep, stages in deployments.items():
-        groups = _col(stages[0].groups)
-        p = u * _col(stages[0].power_in.m_as("W") * _inv(stages[0].groups))  # per rack
+        groups = column(stages[0].groups)
+        p = u * column(stages[0].power_in.m_as("W") * inverse_or_zero(stages[0].groups))  # per rack
         for s in stages:
-            p_out = _inverse(p, tuple(_col(x) for x in s.loss_coefficients))
+            p_out = _inverse(p, tuple(column(x) for x in s.loss_coefficients))
             loss = (p - p_out) * groups
             out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
             in_rack = in_rack + loss
@@ -416,7 +391,7 @@ def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]
         chips = chips + p * groups
     it_in, electrical = _up(by_zone["it"], p_it, out)
     zeros = np.zeros_like(p_it)
-    out.update(delivered_to_chips=chips + zeros, delivered_to_overhead_it=u * _col(
+    out.update(delivered_to_chips=chips + zeros, delivered_to_overhead_it=u * column(
         design.delivered_to_overhead_it.m_as("W")), in_rack_loss=in_rack + zeros, _it_in=it_in,
         _electrical_it=electrical + zeros)
     return out

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facility.batch import as_float
+
 __all__ = ["RedundancyResult", "size_units", "parse_scheme", "SCHEME_HELP"]
 
 SCHEME_HELP = "N, N+1, N+2, 2N, 2(N+1), xN/y (e.g. 4N/3) or 'catcher y+1' (e.g. 'catcher 4+1')"
@@ -137,7 +139,7 @@ def size_units(load, rating, scheme: str) -> RedundancyResult:
     normal = np.where(none, 0.0, normal)
     failed = np.where(none, 0.0, failed)
     overload = ~none & (failed > 1 + 1e-9)
-    return RedundancyResult(scheme, _count(n), _count(installed), _count(in_service), _real(normal), _real(failed),
+    return RedundancyResult(scheme, _count(n), _count(installed), _count(in_service), as_float(normal), as_float(failed),
                             _flag(overload))
 
 
@@ -178,10 +180,6 @@ def _size_one(load: float, rating: float, scheme: str) -> RedundancyResult:
 
 def _count(x: np.ndarray):
     return int(x) if np.ndim(x) == 0 else x.astype(np.int64)
-
-
-def _real(x: np.ndarray):
-    return float(x) if np.ndim(x) == 0 else x
 
 
 def _flag(x: np.ndarray):

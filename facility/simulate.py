@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from facility.batch import as_float, column, inverse_or_zero
 from facility.campus import CampusResult
 from facility.cooling import (
     COIL_AIR_APPROACH,
@@ -32,7 +33,7 @@ from facility.cooling import (
     chiller_name,
 )
 from facility.errors import ScenarioError
-from facility.power import _col, _evaluate_it, _evaluate_mechanical, _inv, _real, _up
+from facility.power import _evaluate_it, _evaluate_mechanical, _up
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.heat_rejection import CP_AIR, H_FG
 
@@ -60,7 +61,7 @@ def load_profile(result: CampusResult) -> np.ndarray:
     """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
     s = result.scenario
     cfg = s.load
-    level = _col(cfg.level) if cfg.level is not None else _col(_real(
+    level = column(cfg.level) if cfg.level is not None else column(as_float(
         (result.load.it_power_typical / result.load.it_power).m_as("")))
     h = np.arange(HOURS, dtype=float)
     if cfg.profile == "constant":
@@ -72,7 +73,7 @@ def load_profile(result: CampusResult) -> np.ndarray:
     if cfg.profile == "inference":
         return np.clip(level * (1.0 + cfg.daily_amplitude * np.cos(2 * np.pi * (h % 24 - cfg.peak_hour) / 24.0)),
                        0.0, 1.0)
-    return _csv_profile(s.load_file, _col(result.load.it_power.m_as("W")), s.source)
+    return _csv_profile(s.load_file, column(result.load.it_power.m_as("W")), s.source)
 
 
 def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
@@ -105,8 +106,8 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
 
 def _cube(x: np.ndarray, design, p_design) -> np.ndarray:
     """Affinity law: ``p_design (x / design)^3`` (0 where the design is 0); design values may be (P,) arrays."""
-    t = x * _col(_inv(design))
-    return _col(p_design) * (t * t * t)
+    t = x * column(inverse_or_zero(design))
+    return column(p_design) * (t * t * t)
 
 
 def _cop(t_chw, t_cond: np.ndarray, eta: float, cond_approach: float) -> np.ndarray:
@@ -125,7 +126,7 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
     design = result.cooling
     lp = next(x for x in design.loops if x.name == plant.loop)
     plant_str = c.heat_rejection if lp is design.loops[1] else c.air_heat_rejection
-    sup, ret = _col(lp.supply.m_as("K")), _col(lp.return_.m_as("K"))
+    sup, ret = column(lp.supply.m_as("K")), column(lp.return_.m_as("K"))
     db, wb = w.dry_bulb, w.wet_bulb
     econ = plant.economiser
     frac = 0.0
@@ -165,7 +166,7 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
         size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
         if econ == "cooling-tower":
             circ = device / (4186.0 * CONDENSER_RANGE)
-            pc = circ * _col(CONDENSER_PRESSURE / 1000.0 / np.asarray(c.pump_efficiency))
+            pc = circ * column(CONDENSER_PRESSURE / 1000.0 / np.asarray(c.pump_efficiency))
             device = device + pc
             evap = e.get("latent_fraction") * device / H_FG
             water = evap + e.get("drift_fraction") * circ + evap / (e.get("cycles") - 1.0)
@@ -250,13 +251,13 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
     power = result.power
     shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
-    it = u * _col(power.it_power.m_as("W")) * np.ones(shape)
-    lf_liq = _col(_real(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
+    it = u * column(power.it_power.m_as("W")) * np.ones(shape)
+    lf_liq = column(as_float(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
     q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
-    house = _col(result.house_load.m_as("W")) * np.ones(shape)
+    house = column(result.house_load.m_as("W")) * np.ones(shape)
     rooms_it = [st.id for st in power.stages if st.zone == "it" and st.kind != "transformer"]
     rooms_mech = [st.id for st in power.stages if st.zone == "mechanical" and st.kind != "transformer"]
-    mech = house + _col(result.cooling.cooling_power.m_as("W")) * u
+    mech = house + column(result.cooling.cooling_power.m_as("W")) * u
     active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once
