@@ -43,6 +43,9 @@ def write_hourly(ds: xr.Dataset, path: Path) -> Path:
             df = out.to_dataframe()
             df.columns = [f"{c} [{out[c].attrs.get('units', '')}]" for c in df.columns]
             df.to_csv(tmp)
+        umask = os.umask(0)  # mkstemp makes 0600: give the file the permissions a plain open() would
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

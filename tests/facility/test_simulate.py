@@ -2,6 +2,7 @@
 weather files and exports."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -169,6 +170,9 @@ def test_exports_round_trip_and_never_leave_half_files(default, tmp_path):
     with pytest.raises(ScenarioError):
         write_hourly(default.hourly, tmp_path / "missing-folder" / "y.nc")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["y.csv", "y.nc"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (nc.stat().st_mode & 0o777) == 0o666 & ~umask  # as open() would make it, not mkstemp's 0600
 
 
 def test_cli_hourly_and_annual_json(tmp_path, capsys):
