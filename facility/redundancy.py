@@ -110,29 +110,9 @@ def size_units(load, rating, scheme: str) -> RedundancyResult:
         ratio = load_a / rating_a
         # NaN loads (infeasible points of a sweep) count no units
         n = np.where(load_a > 0, np.ceil(np.nan_to_num(ratio) * (1 - 1e-12)), 0.0)
-        if kind == "N":
-            installed = n
-            failed = np.where(n > 1, load_a / ((n - 1) * rating_a), math.inf)
-        elif kind in ("N+1", "N+2"):
-            installed = n + (1 if kind == "N+1" else 2)
-            failed = load_a / ((installed - 1) * rating_a)
-        elif kind == "2N":
-            installed = 2 * n
-            failed = load_a / (n * rating_a)
-        elif kind == "2(N+1)":
-            installed = 2 * (n + 1)
-            failed = load_a / ((n + 1) * rating_a)
-        elif kind == "DR":
-            groups = np.ceil(n / y)
-            installed = groups * x
-            failed = load_a / groups / ((x - 1) * rating_a)
-        else:  # catcher: blocks of y active units share one catcher; the catcher idles in the normal state
-            groups = np.ceil(n / y)
-            installed = groups * (y + 1)
-        in_service = groups * y if kind == "catcher" else installed
+        installed, in_service, surviving = _counts(kind, x, y, n, np.ceil)
         normal = load_a / (in_service * rating_a)
-        if kind == "catcher":
-            failed = normal
+        failed = np.where(surviving > 0, load_a / (surviving * rating_a), math.inf)
     none = n == 0
     installed = np.where(none, 0.0, installed)
     in_service = np.where(none, 0.0, in_service)
@@ -153,29 +133,29 @@ def _size_one(load: float, rating: float, scheme: str) -> RedundancyResult:
     n = math.ceil(load / rating * (1 - 1e-12)) if load > 0 else 0
     if n == 0:
         return RedundancyResult(scheme, 0, 0, 0, 0.0, 0.0, False)
+    installed, in_service, surviving = _counts(kind, x, y, n, math.ceil)
+    normal = load / (in_service * rating)
+    failed = load / (surviving * rating) if surviving > 0 else math.inf
+    return RedundancyResult(scheme, n, installed, in_service, normal, failed, failed > 1 + 1e-9)
+
+
+def _counts(kind: str, x: int, y: int, n, ceil):
+    """(installed, in service, in service after the worst single failure) for ``n`` units required (a number or
+    an array; ``ceil`` is ``math.ceil`` or ``np.ceil`` to match), per the module table."""
     if kind == "N":
-        installed = n
-        failed = load / ((n - 1) * rating) if n > 1 else math.inf
-    elif kind in ("N+1", "N+2"):
+        return n, n, n - 1
+    if kind in ("N+1", "N+2"):
         installed = n + (1 if kind == "N+1" else 2)
-        failed = load / ((installed - 1) * rating)
-    elif kind == "2N":
-        installed = 2 * n
-        failed = load / (n * rating)
-    elif kind == "2(N+1)":
-        installed = 2 * (n + 1)
-        failed = load / ((n + 1) * rating)
-    elif kind == "DR":
-        groups = math.ceil(n / y)
-        installed = groups * x
-        failed = load / groups / ((x - 1) * rating)
-    else:  # catcher: blocks of y active units share one catcher; the catcher idles in the normal state
-        groups = math.ceil(n / y)
-        installed = groups * (y + 1)
-        normal = load / (groups * y * rating)
-        return RedundancyResult(scheme, n, installed, groups * y, normal, normal, normal > 1 + 1e-9)
-    normal = load / (installed * rating)
-    return RedundancyResult(scheme, n, installed, installed, normal, failed, failed > 1 + 1e-9)
+        return installed, installed, installed - 1
+    if kind == "2N":
+        return 2 * n, 2 * n, n  # a whole side lost
+    if kind == "2(N+1)":
+        return 2 * (n + 1), 2 * (n + 1), n + 1
+    groups = ceil(n / y)
+    if kind == "DR":
+        return groups * x, groups * x, groups * (x - 1)
+    # catcher: blocks of y active units share one catcher, which idles and takes over a failed unit
+    return groups * (y + 1), groups * y, groups * y
 
 
 def _count(x: np.ndarray):
