@@ -35,6 +35,8 @@ from facility.cooling import (
 from facility.errors import ScenarioError
 from facility.power import _evaluate_it, _evaluate_mechanical, _up
 from facility.weather import HOURS, WeatherYear, load_weather
+from models.thermal.chiller import cop as chiller_cop
+from models.thermal.chiller import part_load_power
 from models.thermal.heat_rejection import CP_AIR, H_FG
 
 __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
@@ -42,8 +44,9 @@ __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
 #: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
 #: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
 EIR_CURVE = (0.2, 0.3, 0.5)
-#: Chiller COP bounds of the hourly model (see models.thermal.chiller: cap at small lift).
-COP_MAX = 12.0
+#: Floor of the chiller lift in the hourly model [K] (models.thermal.chiller.cop ``min_lift``): hours the
+#: economiser covers have no lift to speak of and no chiller load; the floor only keeps the COP finite there.
+MIN_LIFT = 1.0
 #: Stop the hourly power/cooling fixed point when the mechanical load moves by less than this [W]. Energy closes
 #: exactly whatever it is (the final power chain is evaluated at the final cooling load); it bounds only the
 #: mismatch of the electrical-room heat the cooling saw (~0.7 % of it, i.e. < 1 W at 100 W).
@@ -110,12 +113,6 @@ def _cube(x: np.ndarray, design, p_design) -> np.ndarray:
     return column(p_design) * (t * t * t)
 
 
-def _cop(t_chw, t_cond: np.ndarray, eta: float, cond_approach: float) -> np.ndarray:
-    t_e = t_chw - EVAP_APPROACH
-    lift = np.maximum(t_cond + cond_approach - t_e, 1.0)
-    return np.minimum(eta * t_e / lift, COP_MAX)
-
-
 def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> dict[str, Any]:
     """One heat-rejection plant over the hours: ``q`` [W] the heat entering it (pump work included).
 
@@ -151,12 +148,12 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
         ch = cat[chiller_name(s, econ)]
         water_cooled = ch.condenser == "water"
         t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
-        cop = _cop(sup, t_cond, ch.get("second_law_efficiency"), ch.get("condenser_approach").m_as("K"))
+        cop = chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
+                          ch.get("condenser_approach").m_as("K"), min_lift=MIN_LIFT)
         cap = ch.get("capacity").m_as("W")
-        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)
-        plr = np.divide(q_ch, n_run * cap, out=np.zeros_like(q_ch), where=n_run > 0)
-        a, b, cc = EIR_CURVE
-        w_ch = np.where(n_run > 0, n_run * cap / cop * (a + plr * (b + cc * plr)), 0.0)
+        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
+        each = np.divide(q_ch, n_run, out=np.zeros_like(q_ch), where=n_run > 0)
+        w_ch = n_run * part_load_power(each, cap, cop, EIR_CURVE)
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
     pc = 0.0

@@ -23,18 +23,21 @@ import numpy as np
 __all__ = ["cop", "part_load_power"]
 
 
-def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0, cop_max=12.0):
+def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0, cop_max=12.0, min_lift=None):
     """Chiller COP [-] at chilled-water supply ``t_chw_supply`` [K] and condenser fluid temperature [K].
 
     ``t_cond_fluid`` is the condenser water leaving temperature (water-cooled) or the entering air (air-cooled);
     ``eta_ii`` the second-law efficiency [-]; approaches of evaporator and condenser [K]; ``cop_max`` the cap at
-    small lifts [-].
-    Raises ValueError where the lift is not positive (no compression needed: use the economiser).
+    small lifts [-]; ``min_lift`` [K]: ``None`` raises ValueError where the lift is not positive (no compression
+    needed: use the economiser), a number floors the lift at it instead (hour-by-hour operation, where hours the
+    economiser covers give the chiller no load; any floor below ~15 K leaves the capped COP unchanged).
     """
     t_e = np.asarray(t_chw_supply, dtype=float) - evap_approach
     t_c = np.asarray(t_cond_fluid, dtype=float) + cond_approach
     lift = t_c - t_e
-    if np.any(lift <= 0):
+    if min_lift is not None:
+        lift = np.maximum(lift, min_lift)
+    elif np.any(lift <= 0):
         raise ValueError("no positive lift: the condenser is colder than the evaporator")
     return np.minimum(eta_ii * t_e / lift, cop_max)
 
