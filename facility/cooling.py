@@ -46,7 +46,7 @@ from models.thermal.heat_rejection import (
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
-           "DEFAULT_EQUIPMENT", "chiller_name"]
+           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water"]
 
 #: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name).
 DEFAULT_EQUIPMENT = {"dry-cooler": "dry-cooler-1500kw", "adiabatic": "adiabatic-cooler-1500kw",
@@ -55,6 +55,10 @@ DEFAULT_EQUIPMENT = {"dry-cooler": "dry-cooler-1500kw", "adiabatic": "adiabatic-
 CONDENSER_RANGE = 5.56
 #: Condenser-water loop pressure rise [Pa]: engineering assumption (tower static lift, condenser, piping).
 CONDENSER_PRESSURE = 150e3
+#: Condenser water: specific heat [J/(kg K)] and density [kg/m3], the conventional round figures (IAPWS-95 at
+#: 30 degC: 4,180 J/(kg K) and 996 kg/m3; the difference is below the accuracy of the pressure budget above).
+CONDENSER_WATER_CP = 4186.0
+CONDENSER_WATER_DENSITY = 1000.0
 #: Evaporator approach of chillers [K]: engineering assumption (refrigerant 2 K below chilled-water supply).
 EVAP_APPROACH = 2.0
 #: Air leaving an adiabatic cooler's coil approaches the entering fluid within this [K]: engineering assumption.
@@ -183,6 +187,16 @@ def _loop(name: str, coolant: str, heat, supply, delta_t, dp_components: float,
                       Q_(diameter, "m") if diameter is not None else None)
 
 
+def condenser_water(heat, pump_efficiency):
+    r"""Condenser-water flow [kg/s] and its pump power [W] to carry ``heat`` [W] to a tower over the
+    :data:`CONDENSER_RANGE`, against :data:`CONDENSER_PRESSURE`; ``pump_efficiency`` wire to water [-].
+
+    .. math:: \\dot m = Q / (c_p\\,\\Delta T), \\qquad P = \\dot m / \rho \\cdot \\Delta p / \\eta
+    """
+    circ = heat / (CONDENSER_WATER_CP * CONDENSER_RANGE)
+    return circ, circ / CONDENSER_WATER_DENSITY * CONDENSER_PRESSURE / pump_efficiency
+
+
 def chiller_name(s: Scenario, economiser: str | None) -> str:
     """The catalog chiller of a plant: the scenario's choice, else water-cooled with a tower, air-cooled otherwise."""
     if "chiller" in s.cooling.equipment:
@@ -247,8 +261,7 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
         cap = e.get("capacity").m_as("W")
         equipment.append(_equip(econ, e_name, loop.name, size_heat, cap, c.heat_rejection_redundancy))
         if econ == "cooling-tower":  # no heat, no flow: all terms vanish
-            circ = device_heat / (4186.0 * CONDENSER_RANGE)
-            p_cw = circ / 1000.0 * CONDENSER_PRESSURE / c.pump_efficiency
+            circ, p_cw = condenser_water(device_heat, c.pump_efficiency)
             device_heat = device_heat + p_cw
             evap, drift, blow = tower_water(device_heat, circ, e.get("latent_fraction"), e.get("drift_fraction"),
                                             e.get("cycles"))

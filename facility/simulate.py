@@ -25,12 +25,12 @@ from facility.batch import as_float, column, inverse_or_zero
 from facility.campus import CampusResult
 from facility.cooling import (
     COIL_AIR_APPROACH,
-    CONDENSER_PRESSURE,
     CONDENSER_RANGE,
     DEFAULT_EQUIPMENT,
     EVAP_APPROACH,
     WATER_DENSITY,
     chiller_name,
+    condenser_water,
 )
 from facility.errors import ScenarioError
 from facility.power import _evaluate_it, _evaluate_mechanical, _up
@@ -162,8 +162,7 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
     if e is not None:
         size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
         if econ == "cooling-tower":
-            circ = device / (4186.0 * CONDENSER_RANGE)
-            pc = circ * column(CONDENSER_PRESSURE / 1000.0 / np.asarray(c.pump_efficiency))
+            circ, pc = condenser_water(device, column(c.pump_efficiency))
             device = device + pc
             evap = e.get("latent_fraction") * device / H_FG
             water = evap + e.get("drift_fraction") * circ + evap / (e.get("cycles") - 1.0)
