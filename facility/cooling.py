@@ -39,6 +39,7 @@ from models.thermal.heat_exchanger import ntu_counterflow
 from models.thermal.heat_rejection import (
     adiabatic_air_temperature,
     adiabatic_water,
+    economiser_share,
     fan_power,
     leaving_temperature,
     tower_water,
@@ -221,7 +222,7 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
         wb_for = wb if econ == "cooling-tower" else cwb
         pad = e.get("pad_effectiveness") or 0.0
         leaving = as_float(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
-        frac = as_float(np.clip((ret - np.maximum(leaving, sup)) / (ret - sup), 0.0, 1.0))
+        frac = as_float(economiser_share(leaving, sup, ret))
     q_econ = frac * q
     q_ch = q - q_econ
     if not has_chiller:

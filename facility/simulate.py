@@ -37,7 +37,13 @@ from facility.power import _evaluate_it, _evaluate_mechanical, _up
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.chiller import cop as chiller_cop
 from models.thermal.chiller import part_load_power
-from models.thermal.heat_rejection import CP_AIR, H_FG
+from models.thermal.heat_rejection import (
+    CP_AIR,
+    H_FG,
+    adiabatic_air_temperature,
+    economiser_share,
+    leaving_temperature,
+)
 
 __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
 
@@ -131,15 +137,13 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
     if econ:
         e = cat[c.equipment.get(econ, DEFAULT_EQUIPMENT[econ])]
         approach = e.get("approach").m_as("K")
-        if econ == "dry-cooler":
-            leaving = db + approach
-        elif econ == "cooling-tower":
-            leaving = wb + approach
-        else:  # adiabatic: pads only when dry operation cannot reach the supply
-            pre = db - e.get("pad_effectiveness") * (db - wb)
+        if econ == "adiabatic":  # pads only when dry operation cannot reach the supply
+            pre = adiabatic_air_temperature(db, wb, e.get("pad_effectiveness"))
             pads = db + approach > sup
             leaving = np.where(pads, pre, db) + approach
-        frac = np.clip((ret - np.maximum(leaving, sup)) * (1.0 / (ret - sup)), 0.0, 1.0)
+        else:
+            leaving = leaving_temperature(econ, db, wb, approach)
+        frac = economiser_share(leaving, sup, ret)
     q_econ = frac * q
     q_ch = q - q_econ
     w_ch = 0.0

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["H_FG", "CP_AIR", "leaving_temperature", "fan_power", "adiabatic_air_temperature",
+__all__ = ["H_FG", "CP_AIR", "leaving_temperature", "economiser_share", "fan_power", "adiabatic_air_temperature",
            "adiabatic_water", "tower_water"]
 
 #: Latent heat of vaporisation of water at ~25 degC [J/kg] (IAPWS-IF97: 2442 kJ/kg at 25 degC).
@@ -41,6 +41,19 @@ def leaving_temperature(kind: str, t_db, t_wb, approach, pad_effectiveness=0.85)
     if kind == "cooling-tower":
         return np.asarray(t_wb, dtype=float) + approach
     raise ValueError(f"unknown heat-rejection device {kind!r}")
+
+
+def economiser_share(t_leaving, t_supply, t_return):
+    r"""Share [-] of a loop's heat an economiser carries ahead of a series trim chiller.
+
+    The return ``t_return`` [K] is cooled toward the device's leaving temperature ``t_leaving`` [K] but not below
+    the supply ``t_supply`` [K]: :math:`(T_{ret} - \max(T_{leave}, T_{sup})) / (T_{ret} - T_{sup})`, clipped to
+    0..1 (ASHRAE Handbook — HVAC Applications 2019, Ch. 20, water-side economiser in series with the chiller).
+
+    >>> float(economiser_share(300.0, 295.0, 305.0)), float(economiser_share(310.0, 295.0, 305.0))
+    (0.5, 0.0)
+    """
+    return np.clip((t_return - np.maximum(t_leaving, t_supply)) / (t_return - t_supply), 0.0, 1.0)
 
 
 def fan_power(heat, heat_design, fan_power_design):
