@@ -38,11 +38,11 @@ from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.chiller import cop as chiller_cop
 from models.thermal.chiller import part_load_power
 from models.thermal.heat_rejection import (
-    CP_AIR,
-    H_FG,
     adiabatic_air_temperature,
+    adiabatic_water,
     economiser_share,
     leaving_temperature,
+    tower_water,
 )
 
 __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
@@ -168,11 +168,11 @@ def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> d
         if econ == "cooling-tower":
             circ, pc = condenser_water(device, column(c.pump_efficiency))
             device = device + pc
-            evap = e.get("latent_fraction") * device / H_FG
-            water = evap + e.get("drift_fraction") * circ + evap / (e.get("cycles") - 1.0)
+            evap, drift, blowdown = tower_water(device, circ, e.get("latent_fraction"), e.get("drift_fraction"),
+                                                e.get("cycles"))
+            water = evap + drift + blowdown
         elif econ == "adiabatic":
-            m_air = device / (CP_AIR * np.maximum(ret - COIL_AIR_APPROACH - pre, 1e-9))
-            water = np.where(pads, m_air * CP_AIR * np.maximum(db - pre, 0.0) / H_FG, 0.0)
+            water = np.where(pads, adiabatic_water(device, db, pre, ret - COIL_AIR_APPROACH), 0.0)
         fans = _cube(device, size, e.get("fan_power_ratio") * size)
     return {"comp": w_ch, "fans": fans, "p_cw": pc, "water": water, "rejected": q + w_ch + pc,
             "chiller_on": chiller_on, "frac": frac}
