@@ -327,7 +327,11 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     order = [(mapped_keys + array_keys).index(k) for k in keys]
     coords = {}
     for k in keys:
-        c, attrs = _coordinate(k, values[k])
+        if k in columns:  # the validated values (an ASHRAE class such as "W40" is 40 degC here)
+            first = parsed[k][0]
+            c, attrs = columns[k][0], {"units": unit_text(first.units) if isinstance(first, pint.Quantity) else "1"}
+        else:
+            c, attrs = _coordinate(k, values[k])
         coords[k] = xr.Variable(k, c, attrs=attrs)
     data_vars = {}
     for name, (unit, long_name) in [*SWEEP_KPIS.items(), ("feasible", ("1", "the design is feasible"))]:
