@@ -208,6 +208,14 @@ def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms:
     return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "plant": plant_out}
 
 
+def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
+    """Electric power of one side (liquid or air): its loop pumps / fans plus its plant's compressors, fans and
+    condenser pumps."""
+    p = sum((side[k] for k in pumps_and_fans[1:]), side[pumps_and_fans[0]])
+    plant = side["plant"]
+    return p + plant["comp"] + plant["fans"] + plant["p_cw"] if plant else p
+
+
 def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
                   rooms: np.ndarray, liquid: dict | None = None) -> dict[str, np.ndarray]:
     """The cooling plant of every hour (``liquid``: the liquid side already computed by :func:`_liquid_hour`)."""
@@ -232,7 +240,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         "chiller_on_air": air["plant"]["chiller_on"] | off if air["plant"] else off,
         "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp,
         "free_cooling_fraction": liq["plant"]["frac"] + zeros if liq["plant"] else zeros,
-        "cooling_power": pumps + air["p_crah"] + fans + comp,
+        "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
 
 
@@ -266,19 +274,14 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
         rooms_fixed = sum((it_part[f"loss:{sid}"] for sid in rooms_it), np.zeros(mech.shape))
 
         mech_stages = [st for st in power.stages if st.zone == "mechanical"]
-        lp = liquid["plant"] or {}
-        liquid_power = sum((lp.get(k, 0.0) for k in ("comp", "fans", "p_cw")), liquid["p_tcs"] + liquid["p_fw"])
+        liquid_power = _side_power(liquid, "p_tcs", "p_fw")
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
             losses: dict[str, np.ndarray] = {}
             _up(mech_stages, mech, losses)
             rooms = sum((losses[f"loss:{sid}"] for sid in rooms_mech), rooms_fixed)
-            air = _air_hour(result, w, q_air_it, rooms)
-            p = liquid_power + air["p_crah"] + air["p_chw"]
-            for k in ("comp", "fans", "p_cw") if air["plant"] else ():
-                p = p + air["plant"][k]
-            return p
+            return liquid_power + _side_power(_air_hour(result, w, q_air_it, rooms), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
             new = cooling_power(mech) + house
