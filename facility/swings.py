@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from facility.errors import ScenarioError, did_you_mean
 from facility.units import Q_, parse_quantity
@@ -314,7 +314,7 @@ SWINGS_KEYS: dict[str, str] = {
     "dominant_frequency_hz": "frequency of the largest spectral peak [Hz]",
     "ride_through_load_lost_mw": "load the grid loses in the fault ride-through event [MW]",
     "compliant": "ramp, band and step inside their limits, no mitigation [bool]",
-    "floor_fraction": "GPU power floor that alone brings the trace inside the limits / power_max [-]",
+    "floor_fraction": "GPU power floor that, with the GPU ramp limits, brings the trace inside the limits / power_max [-]",
     "smoothing_energy_mwh_per_year": "energy the GPU floor and ramp limits burn, per year of this trace [MWh]",
     "smoothing_throttled_mwh_per_year": "energy the GPU ramp-up limit withholds from compute, per year [MWh]",
     "rack_storage_kwh_per_rack": "usable energy of the rack-level storage, per compute rack [kWh]",
@@ -341,6 +341,7 @@ class _Layer:
     storage_power: np.ndarray | None = None
     storage_energy: np.ndarray | None = None
     it_power: np.ndarray | None = None
+    capacity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -403,6 +404,8 @@ class SwingsResult:
             if lay.storage_power is not None:
                 data[f"{lay.name}_power"] = var(lay.storage_power, "W", "storage power, + discharging")
                 data[f"{lay.name}_energy"] = var(lay.storage_energy, "J", "stored energy")
+                soc = lay.storage_energy / lay.capacity if lay.capacity else np.zeros_like(lay.storage_energy)
+                data[f"{lay.name}_soc"] = var(soc, "1", "state of charge: stored energy / energy rating")
         ds = xr.Dataset(data, coords={"time": ("time", self.time, {"units": "s"}),
                                       "frequency": ("frequency", self.frequency, {"units": "Hz"})})
         ds.attrs.update({"scenario": self.scenario, "resolution_s": self.dt})
@@ -541,6 +544,14 @@ class _Chain:
         heat, mech = self.heat_and_mech(it)
         return heat, mech, self.power.evaluate(it, mech)
 
+    def slope(self, lo: float, hi: float) -> float:
+        """The steepest grid W per IT W of the chain between IT powers ``lo`` and ``hi`` [W]. [-]"""
+        self.grid(np.array([lo]))
+        levels, g0, _, _ = self._table
+        d = np.diff(g0) / np.diff(levels)
+        inside = (levels[1:] >= lo) & (levels[:-1] <= hi)
+        return float(np.max(d[inside])) if inside.any() else float(np.max(d))
+
     def grid(self, it: np.ndarray) -> np.ndarray:
         """Grid import for IT power ``it`` [W], tabulated (the sizing searches call it many times)."""
         _heat, mech = self.heat_and_mech(it)
@@ -576,11 +587,11 @@ def _bisect(ok, lo: float, hi: float, steps: int) -> float:
 
 
 def _moving_average(x: np.ndarray, k: int) -> np.ndarray:
-    """Causal moving average over ``k`` samples (fewer at the start)."""
-    cs = np.concatenate(([0.0], np.cumsum(x)))
-    i = np.arange(1, x.size + 1)
-    lo = np.maximum(i - k, 0)
-    return (cs[i] - cs[lo]) / (i - lo)
+    """Causal moving average over ``k`` samples, the first ``k`` samples repeated before the start (the campus
+    was in the same regime before the trace)."""
+    k = min(k, x.size)
+    cs = np.concatenate(([0.0], np.cumsum(np.concatenate((x[:k], x)))))
+    return (cs[k + 1:] - cs[1:-k]) / k
 
 
 def _smallest_storage(complies) -> float:
@@ -593,6 +604,12 @@ def _smallest_storage(complies) -> float:
         if complies(w):
             return w
     return _WINDOWS[-1]
+
+
+def _storage_loss(b: np.ndarray, eta_rt: float) -> np.ndarray:
+    """Loss power of storage giving ``b`` [W] (+ discharging) at round-trip ``eta_rt``, split evenly. [W]"""
+    eta = math.sqrt(eta_rt)
+    return np.maximum(b, 0.0) * (1.0 / eta - 1.0) + np.maximum(-b, 0.0) * (1.0 - eta)
 
 
 def _storage_smoothing(load: np.ndarray, dt: float, ramp: float, window: float, eta_rt: float
@@ -610,8 +627,7 @@ def _storage_smoothing(load: np.ndarray, dt: float, ramp: float, window: float, 
     makeup = 0.0
     for _ in range(2):
         b = load - rate_limit(mean + makeup, dt, ramp)
-        loss = np.maximum(b, 0.0) * (1.0 / eta - 1.0) + np.maximum(-b, 0.0) * (1.0 - eta)
-        makeup = float(np.mean(loss))
+        makeup = float(np.mean(_storage_loss(b, eta_rt)))
     return b, state_of_charge(b, dt, 0.0, eta, eta)
 
 
@@ -644,10 +660,10 @@ def simulate_swings(result, config: Swings | None = None, *, seconds=None, resol
             cfg = cfg.model_copy(update={"seconds": Swings.model_validate({"seconds": seconds}).seconds})
         if resolution is not None:
             cfg = cfg.model_copy(update={"resolution": Swings.model_validate({"resolution": resolution}).resolution})
-    except Exception as exc:  # pydantic's ValidationError: the override is bad input
-        key = "--seconds" if seconds is not None else "--resolution"
-        msg = str(exc).split("\n")[-1].strip().removeprefix("Value error, ")
-        raise ScenarioError(msg.split(" [type=")[0], source=source, key=key) from None
+    except ValidationError as exc:  # the override is bad input
+        err = exc.errors(include_url=False)[0]
+        key = "--seconds" if err["loc"] and err["loc"][0] == "seconds" else "--resolution"
+        raise ScenarioError(str(err["msg"]).removeprefix("Value error, "), source=source, key=key) from None
     dt = float(cfg.resolution.m_as("s"))
     n = round(float(cfg.seconds.m_as("s")) / dt)
     lim = _limits_si(cfg)
@@ -703,23 +719,35 @@ def _mitigate(cfg: Swings, chain: _Chain, fleet: _Fleet, share: np.ndarray, it: 
     from models.electrical.storage import rate_limit
 
     ramp = lim["ramp_w_per_s"]
-    slope = float(np.polyfit(it[:: max(1, it.size // 4096)], grid[:: max(1, it.size // 4096)], 1)[0]) \
-        if np.ptp(it) > 0 else 1.0
-    margin = 0.98  # aim 2 % inside the ramp limit: losses and the cooling load add a little to the IT ramps
+    slope = chain.slope(float(np.min(it)), float(np.max(it)))  # grid W per IT W, steepest over the trace
+    margin = 0.995  # aim just inside the ramp limit
 
     def ok(g: np.ndarray) -> bool:
         return _complies(g, dt, lim)
 
+    def fit_ramp(grid_of, r0: float) -> float:
+        """The ramp ``r`` (from ``r0`` down) at which ``grid_of(r)`` meets the ramp and step limits: the
+        cooling load and the chain's losses add a little to the ramps of what is limited."""
+        r = r0
+        for _ in range(4):
+            c = compliance(grid_of(r), dt, lim, spectrum=False)
+            worst = max(c["max_ramp"] / lim["ramp_w_per_s"], c["step"] / lim["step_w"])
+            if worst <= 1.0:
+                break
+            r *= margin / worst
+        return r
+
     layers: list[_Layer] = []
     # --- 1. GPU power floor with ramp limits (NVML power smoothing [3]): burns energy, throttles ramp-ups
-    r_acc = margin * ramp / max(slope, 1e-9) / fleet.p_acc_max  # share per second
+    lowest = float(np.min(share))
+    r_acc = fit_ramp(lambda r: chain.grid(fleet.p_fixed + fleet.p_acc_max * rate_limit(share, dt, r)),
+                     margin * ramp / slope / fleet.p_acc_max)  # share per second
 
     def smoothed(floor: float) -> np.ndarray:
         return rate_limit(np.maximum(share, floor), dt, r_acc)
 
     top = float(np.max(share))
-    phi = _bisect(lambda x: ok(chain.grid(fleet.p_fixed + fleet.p_acc_max * smoothed(x))), float(np.min(share)),
-                  top, _STEPS)
+    phi = _bisect(lambda x: ok(chain.grid(fleet.p_fixed + fleet.p_acc_max * smoothed(x))), lowest, top, _STEPS)
     s1 = smoothed(phi)
     it1 = fleet.p_fixed + fleet.p_acc_max * s1
     g1 = chain.exact(it1)[2]["grid_import"]
@@ -732,16 +760,17 @@ def _mitigate(cfg: Swings, chain: _Chain, fleet: _Fleet, share: np.ndarray, it: 
 
     # --- 2. storage in the racks' power shelves [3]: the rack input held to a slow, ramp-limited mean
     eta_r = cfg.storage.rack_round_trip
-    r_it = margin * ramp / max(slope, 1e-9)
 
-    def rack(w: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        b, e = _storage_smoothing(it, dt, r_it, w, eta_r)
+    def rack(w: float, r: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        b, e = _storage_smoothing(it, dt, r, w, eta_r)
         return b, e, it - b
 
-    w2 = _smallest_storage(lambda w: ok(chain.grid(rack(w)[2])))
-    b2, e2, it2 = rack(w2)
+    r_it = fit_ramp(lambda r: chain.grid(rack(_WINDOWS[3], r)[2]), margin * ramp / slope)
+
+    w2 = _smallest_storage(lambda w: ok(chain.grid(rack(w, r_it)[2])))
+    b2, e2, it2 = rack(w2, r_it)
     g2 = chain.exact(it2)[2]["grid_import"]
-    loss2 = float(np.mean(it2 - it))  # the supply makes up the storage losses
+    loss2 = float(np.mean(_storage_loss(b2, eta_r)))
     racks = max(fleet.compute_racks, 1)
     layers.append(_Layer("rack_storage", g2, {
         "rack_storage_kwh_per_rack": round(float(np.ptp(e2)) / 3.6e6 / racks, 6),
@@ -749,13 +778,13 @@ def _mitigate(cfg: Swings, chain: _Chain, fleet: _Fleet, share: np.ndarray, it: 
         "rack_storage_loss_mwh_per_year": round(loss2 * _YEAR_S / 3.6e9, 3),
         "rack_storage_peak_reduction": round(1.0 - float(np.max(g2)) / float(np.max(grid)), 6),
         "window_s": w2, "compliant": ok(g2)},
-        storage_power=b2, storage_energy=e2 - float(np.min(e2)), it_power=it2))
+        storage_power=b2, storage_energy=e2 - float(np.min(e2)), it_power=it2, capacity=float(np.ptp(e2))))
 
     # --- 3. site battery at the point of interconnection: the grid import held the same way
     st = cfg.storage
 
     def bess(w: float) -> tuple[np.ndarray, np.ndarray]:
-        return _storage_smoothing(grid, dt, margin * ramp, w, st.bess_round_trip)
+        return _storage_smoothing(grid, dt, margin * ramp, w, st.bess_round_trip)  # on the grid side: exact ramps
 
     w3 = _smallest_storage(lambda w: ok(grid - bess(w)[0]))
     b3, e3 = bess(w3)
@@ -770,9 +799,9 @@ def _mitigate(cfg: Swings, chain: _Chain, fleet: _Fleet, share: np.ndarray, it: 
         "bess_power_mw": round(p_rating / 1e6, 6), "bess_energy_mwh": round(capacity / 3.6e9, 6),
         "bess_inverter_mva": round(p_rating / st.bess_power_factor / 1e6, 6),
         "bess_cycles_per_day": round(discharged / usable, 4) if usable > 0 else 0.0,
-        "bess_loss_mwh_per_year": round(float(np.mean(g3 - grid)) * _YEAR_S / 3.6e9, 3),
+        "bess_loss_mwh_per_year": round(float(np.mean(_storage_loss(b3, st.bess_round_trip))) * _YEAR_S / 3.6e9, 3),
         "window_s": w3, "compliant": ok(g3)},
-        storage_power=b3, storage_energy=energy))
+        storage_power=b3, storage_energy=energy, capacity=capacity))
     return layers
 
 
