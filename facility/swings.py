@@ -142,14 +142,15 @@ class Job(_Strict):
         description="Spread of phase switches across ranks. [s] Default 20 ms (engineering assumption: "
                     "collective launch skew).")
     phase: TimeOrZero = Field(default_factory=lambda: Q_(0, "s"), description="Start of the first step. [s]")
-    checkpoint_interval: Time | None = Field(
+    checkpoint_interval: Time = Field(
         default_factory=lambda: Q_(30, "min"),
         description="Time between checkpoints (the whole job waits). [s] Default 30 min (engineering "
-                    "assumption); none = no checkpoints.")
+                    "assumption).")
     checkpoint_duration: TimeOrZero = Field(
         default_factory=lambda: Q_(20, "s"),
-        description="Time the job waits for a checkpoint write. [s] Default 20 s (engineering assumption: "
-                    "asynchronous checkpointing leaves a short blocking copy; [2] saw checkpoint bursts).")
+        description="Time the job waits for a checkpoint write; \"0 s\": no checkpoints. [s] Default 20 s "
+                    "(engineering assumption: asynchronous checkpointing leaves a short blocking copy; [2] saw "
+                    "checkpoint bursts).")
     failure_rate: Annotated[Any, _q("1 / [time]", "failure rate", si="1/h", allow_zero=True)] = Field(
         default_factory=lambda: Q_(419 / (54 * 24 * 16384), "1/h"),
         description="Interruptions per accelerator-hour; the job stops on any. [1/h] Default 1.97e-5/h: 419 "

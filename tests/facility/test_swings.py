@@ -71,7 +71,7 @@ def test_a_llama3_size_job_swings_tens_of_megawatts():
     # data center "on the order of tens of megawatts".
     s = _scenario(accelerators=16384)
     cfg = Swings.model_validate({"seconds": "2 min", "jobs": [{"start": "20 s", "failure_rate": "0 / h",
-                                                              "checkpoint_interval": None}]})
+                                                              "checkpoint_duration": "0 s"}]})
     f = simulate_swings(facility.run(s, year=False), cfg, mitigation=False).figures
     assert 10.0 <= f["swing_mw"] <= 30.0
     assert f["it_swing_mw"] == pytest.approx(16384 * 700 * 0.9 / 1e6, rel=0.01)  # idle 10 % to TDP
@@ -79,7 +79,7 @@ def test_a_llama3_size_job_swings_tens_of_megawatts():
 
 def test_the_swing_energy_sits_at_the_step_frequency_inside_the_critical_band(campus):
     # arXiv 2508.14318: production swings at ~0.2 Hz to a few Hz, inside the 0.1-20 Hz band
-    cfg = Swings.model_validate({"seconds": "5 min", "jobs": [{"step_time": "2 s", "checkpoint_interval": None,
+    cfg = Swings.model_validate({"seconds": "5 min", "jobs": [{"step_time": "2 s", "checkpoint_duration": "0 s",
                                                               "failure_rate": "0 / h"}]})
     f = simulate_swings(campus, cfg, mitigation=False).figures
     assert f["dominant_frequency_hz"] == pytest.approx(0.5, abs=0.02)
@@ -96,7 +96,7 @@ def test_rack_storage_cuts_peak_demand_by_up_to_30_percent_as_published_for_gb30
     # reduces peak grid demand by up to 30 %. A job alternating full power and a deep communication trough:
     s = _scenario(system="gb300-nvl72", accelerators=72000)
     cfg = Swings.model_validate({"seconds": "5 min", "jobs": [{"compute_share": 0.5, "communication_level": 0.2,
-                                                              "checkpoint_interval": None, "failure_rate": "0 / h"}]})
+                                                              "checkpoint_duration": "0 s", "failure_rate": "0 / h"}]})
     sw = simulate_swings(facility.run(s, year=False), cfg)
     f = sw.figures
     assert 0.2 <= f["rack_storage_peak_reduction"] <= 0.30
@@ -134,7 +134,7 @@ def test_the_sized_battery_fits_its_power_and_energy_ratings(swings):
 
 def test_no_swing_needs_no_storage(campus):
     cfg = Swings.model_validate({"seconds": "2 min", "jobs": [{"compute_level": 0.8, "communication_level": 0.8,
-                                                              "checkpoint_interval": None, "failure_rate": "0 / h"}]})
+                                                              "checkpoint_duration": "0 s", "failure_rate": "0 / h"}]})
     sw = simulate_swings(campus, cfg)
     f = sw.figures
     assert f["compliant"] and f["swing_mw"] < 0.01
@@ -152,9 +152,9 @@ def test_a_replayed_trace_is_scaled_to_the_fleet(campus, tmp_path):
 
 def test_two_jobs_share_the_campus_and_the_rest_idles(campus):
     cfg = Swings.model_validate({"seconds": "1 min", "idle_level": 0.1, "jobs": [
-        {"share": 0.5, "compute_level": 1.0, "communication_level": 1.0, "checkpoint_interval": None,
+        {"share": 0.5, "compute_level": 1.0, "communication_level": 1.0, "checkpoint_duration": "0 s",
          "failure_rate": "0 / h"},
-        {"share": 0.25, "compute_level": 0.6, "communication_level": 0.6, "checkpoint_interval": None,
+        {"share": 0.25, "compute_level": 0.6, "communication_level": 0.6, "checkpoint_duration": "0 s",
          "failure_rate": "0 / h"}]})
     sw = simulate_swings(campus, cfg, mitigation=False)
     assert np.allclose(sw.accelerator_share, 0.5 * 1.0 + 0.25 * 0.6 + 0.25 * 0.1)
