@@ -56,7 +56,7 @@ from facility.errors import ScenarioError, did_you_mean
 from facility.units import Q_, parse_quantity
 
 __all__ = ["SWINGS_KEYS", "Job", "Limits", "StorageSettings", "Swings", "SwingsResult", "Trace", "check_expect",
-           "simulate_swings"]
+           "compliance", "simulate_swings"]
 
 _HOUR = 3600.0
 #: Averaging windows a storage layer may follow [s]: from a few training steps to half an hour.

@@ -10,7 +10,7 @@ import xarray as xr
 import facility
 from facility.cli import main
 from facility.errors import ScenarioError
-from facility.swings import SWINGS_KEYS, Swings, simulate_swings
+from facility.swings import SWINGS_KEYS, Swings, compliance, simulate_swings
 from models.electrical.storage import dispatch_with_limits
 from tests.conftest import MINIMAL, REPO
 
@@ -236,3 +236,18 @@ def test_a_dip_within_the_supplies_hold_up_loses_no_load(campus):
     # the racks transfer to their UPS: the grid loses the IT branch at its peak, more than the racks' own power
     # and less than the whole campus (the cooling plant rides through) (NERC 2024 incident review)
     assert sw.it_power.max() / 1e6 < drops["ride_through_load_lost_mw"] < drops["grid_peak_mw"] - 20.0
+
+
+def test_band_rms_of_a_sine_is_its_amplitude_over_root_two_and_ramps_are_its_slope():
+    dt = 0.01
+    t = np.arange(0, 600.0, dt)
+    p = 100e6 + 10e6 * np.sin(2 * np.pi * 0.5 * t) + 4e6 * np.sin(2 * np.pi * 0.02 * t)  # 0.02 Hz: outside
+    lim = {"ramp_windows_s": [0.01], "step_window_s": 0.1, "band_hz": (0.1, 20.0), "ramp_w_per_s": 1e6,
+           "step_w": 10e6, "band_rms_w": 1e6}
+    m = compliance(p, dt, lim)
+    assert m["band_rms"] == pytest.approx(10e6 / math.sqrt(2), rel=0.01)
+    # energy share: amplitudes squared (2 %: the Hann window leaks part of the 0.02 Hz line into the DC bin)
+    assert m["band_fraction"] == pytest.approx(100 / (100 + 16), rel=0.02)
+    assert m["dominant"] == pytest.approx(0.5, abs=0.01)
+    slope = 10e6 * 2 * np.pi * 0.5 + 4e6 * 2 * np.pi * 0.02
+    assert m["max_ramp"] == pytest.approx(slope, rel=0.01) and not m["ok"]
