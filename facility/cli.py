@@ -13,6 +13,9 @@ Commands
 ``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc [--hourly [VARS]]]
 [--scheduler serial|threads|dask] [--chunk-size N]``
     Every combination of the varied keys, with the annual KPIs on those dimensions.
+``facility swings SCENARIO [--seconds N] [--resolution "10 ms"] [--out trace.nc] [--format table|json]``
+    Sub-second training swings through the chain, grid compliance and the mitigation layers (exit 1 when a
+    ``[swings.expect]`` band is missed; bands are not checked on a trace overridden by --seconds/--resolution).
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -83,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--address", help="address of a dask.distributed scheduler (with --scheduler dask)")
     w.add_argument("--workers", type=int, default=2, help="workers for threads or a local dask cluster")
     w.add_argument("--format", choices=("table", "json"), default="table")
+    g = sub.add_parser("swings", help="sub-second training swings, grid compliance and their mitigation")
+    g.add_argument("scenario", help="scenario TOML file (its [swings] section, or the defaults)")
+    g.add_argument("--seconds", help='length of the trace: seconds or a duration, e.g. 600 or "10 min"')
+    g.add_argument("--resolution", help='sample step, 1-100 ms, e.g. "10 ms"')
+    g.add_argument("--out", help="write the trace: .nc (NetCDF, with the spectra) or .csv")
+    g.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
@@ -254,6 +263,42 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _swings(args: argparse.Namespace) -> int:
+    from facility.export import write_hourly
+    from facility.swings import SWINGS_KEYS, Swings, check_expect, simulate_swings
+
+    if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
+    seconds = args.seconds
+    if seconds is not None:
+        try:
+            seconds = f"{float(seconds)!r} s"
+        except ValueError:
+            pass
+    scenario = load_scenario(args.scenario)
+    result = simulate_swings(run(scenario, year=False), seconds=seconds, resolution=args.resolution)
+    if args.out:
+        ds = result.dataset()
+        write_hourly(ds.drop_dims("frequency") if args.out.lower().endswith(".csv") else ds, Path(args.out))
+    doc = result.to_json()
+    # the bands describe the scenario's own trace: a shorter or coarser one is reported, not checked
+    rows = [] if (args.seconds or args.resolution) else check_expect(scenario.swings or Swings(), doc)
+    doc["expect"] = rows
+    if args.format == "json":
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        width = max(len(k) for k in SWINGS_KEYS)
+        for key, desc in SWINGS_KEYS.items():
+            if key in doc:
+                v = doc[key]
+                text = f"{v:,.6g}" if isinstance(v, float) else str(v)
+                sys.stdout.write(f"{key.ljust(width)}  {text:>14}  {desc}\n")
+        for r in rows:
+            sys.stdout.write(f"expect {r['quantity']} in [{r['band'][0]:g}, {r['band'][1]:g}]: "
+                             f"{r['value']} {'pass' if r['ok'] else 'FAIL'}\n")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
 def _app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -315,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
-                "app": _app, "sweep": _sweep}[args.command](args)
+                "app": _app, "sweep": _sweep, "swings": _swings}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

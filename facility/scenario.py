@@ -36,6 +36,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.sites import resolve_weather
+from facility.swings import Swings
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [
@@ -391,6 +392,7 @@ class Scenario(_Strict):
         default_factory=dict, description="Overrides of catalog entries (or new entries) by name.")
     expect: dict[str, Band] = Field(default_factory=dict,
                                     description="Bands [low, high] that results must fall in (facility check).")
+    swings: Swings | None = Field(None, description="Sub-second training swings and grid limits (facility swings).")
 
     _source: str = PrivateAttr(default="<Scenario(...)>")
     _base: Path | None = PrivateAttr(default=None)
