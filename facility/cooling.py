@@ -32,42 +32,35 @@ from facility.power import PowerDesign
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
+from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
-from models.thermal.chiller import cop as chiller_cop
 from models.thermal.coolant import properties
 from models.thermal.heat_exchanger import ntu_counterflow
-from models.thermal.heat_rejection import (
-    adiabatic_air_temperature,
-    adiabatic_water,
-    economiser_share,
-    fan_power,
-    leaving_temperature,
-    tower_water,
+from models.thermal.heat_rejection import COIL_AIR_APPROACH
+from models.thermal.plant import (
+    CONDENSER_PRESSURE,
+    CONDENSER_RANGE,
+    CONDENSER_WATER_CP,
+    CONDENSER_WATER_DENSITY,
+    EVAP_APPROACH,
+    PIPE_ROUGHNESS,
+    WATER_DENSITY,
+    LoopSpec,
+    PlantSpec,
+    condenser_water,
+    operate_loop,
+    operate_plant,
 )
-from models.thermal.hydraulics import friction_factor_swamee_jain
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water"]
 
-#: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name).
-DEFAULT_EQUIPMENT = {"dry-cooler": "dry-cooler-1500kw", "adiabatic": "adiabatic-cooler-1500kw",
-                     "cooling-tower": "cooling-tower-5000kw"}
-#: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
-CONDENSER_RANGE = 5.56
-#: Condenser-water loop pressure rise [Pa]: engineering assumption (tower static lift, condenser, piping).
-CONDENSER_PRESSURE = 150e3
-#: Condenser water: specific heat [J/(kg K)] and density [kg/m3], the conventional round figures (IAPWS-95 at
-#: 30 degC: 4,180 J/(kg K) and 996 kg/m3; the difference is below the accuracy of the pressure budget above).
-CONDENSER_WATER_CP = 4186.0
-CONDENSER_WATER_DENSITY = 1000.0
-#: Evaporator approach of chillers [K]: engineering assumption (refrigerant 2 K below chilled-water supply).
-EVAP_APPROACH = 2.0
-#: Air leaving an adiabatic cooler's coil approaches the entering fluid within this [K]: engineering assumption.
-COIL_AIR_APPROACH = 2.0
-#: Density of make-up water [kg/m3] to report water as a volume (IAPWS-95: 997 kg/m3 at 25 degC).
-WATER_DENSITY = 997.0
-#: Absolute roughness of commercial steel pipe [m] (Moody; fluids.roughness 'Steel, commercial' 45 um).
-PIPE_ROUGHNESS = 45e-6
+#: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name), from
+#: the component registry (models.registry).
+DEFAULT_EQUIPMENT = {k: m.default_equipment for k, m in HEAT_REJECTION.items()}
+#: (Constants of the plant and loop physics live with it in models.thermal.plant; re-exported here.)
+_REEXPORTED = (CONDENSER_RANGE, CONDENSER_PRESSURE, CONDENSER_WATER_CP, CONDENSER_WATER_DENSITY, EVAP_APPROACH,
+               COIL_AIR_APPROACH, WATER_DENSITY, PIPE_ROUGHNESS)
 
 
 @dataclass(frozen=True)
@@ -84,6 +77,10 @@ class LoopResult:
     pressure_drop: pint.Quantity
     pump_power: pint.Quantity
     pipe_diameter: pint.Quantity | None
+    #: Short name of the loop: ``tcs`` (technology loop), ``fw`` (facility water), ``chw`` (chilled water).
+    key: str = ""
+    #: The sized loop in SI numbers, operated at any heat by :func:`models.thermal.plant.operate_loop`.
+    spec: LoopSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +99,10 @@ class PlantResult:
     condenser_pump_power: pint.Quantity
     heat_rejected: pint.Quantity
     water: pint.Quantity
+    #: Short name of the loop served (``fw`` or ``chw``).
+    loop_key: str = ""
+    #: The sized plant in SI numbers, operated at any weather by :func:`models.thermal.plant.operate_plant`.
+    spec: PlantSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,29 @@ class CoolingDesign:
     #: For a batch of design points (arrays): which points are infeasible. One point raises instead.
     infeasible: bool | np.ndarray = False
 
+    def loop(self, key: str) -> LoopResult | None:
+        """The loop named ``key`` (``tcs``, ``fw`` or ``chw``), or None if the design has none."""
+        return next((lp for lp in self.loops if lp.key == key), None)
+
+    def plant(self, key: str) -> PlantResult | None:
+        """The plant serving the loop named ``key`` (``fw`` or ``chw``), or None."""
+        return next((p for p in self.plants if p.loop_key == key), None)
+
+    @property
+    def tcs(self) -> LoopResult:
+        """The technology cooling loop."""
+        return self.loop("tcs")
+
+    @property
+    def fw(self) -> LoopResult:
+        """The facility-water loop."""
+        return self.loop("fw")
+
+    @property
+    def chw(self) -> LoopResult | None:
+        """The air side's chilled-water loop (None without heat to air)."""
+        return self.loop("chw")
+
     @property
     def heat_in(self) -> pint.Quantity:
         """Heat that enters the cooling system, work included: IT and room heat + pumps + CRAH fans + compressors."""
@@ -168,63 +192,65 @@ def _infeasible(mask, message, bad: list) -> None:
         bad[0] = bad[0] | mask
 
 
-def _loop(name: str, coolant: str, heat, supply, delta_t, dp_components: float,
+def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
           pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
+    """Size a loop (coolant at its mean temperature, pipe for ``velocity`` at the design flow) and operate it at
+    its design heat with :func:`models.thermal.plant.operate_loop`."""
     props = properties(coolant, supply + delta_t / 2.0)
     rho, cp, mu = as_float(props["density"]), as_float(props["cp"]), as_float(props["viscosity"])
-    m = heat / (cp * delta_t)
-    v = m / rho
-    dp = dp_components + 0.0 * v
+    v = heat / (cp * delta_t) / rho
     diameter = None
     if with_pipe and np.any(v > 0):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            diameter = as_float(np.sqrt(4.0 * v / (math.pi * velocity)))
-            re = rho * velocity * diameter / mu
-            f = friction_factor_swamee_jain(re, PIPE_ROUGHNESS / diameter)
-            dp = dp + as_float(np.where(v > 0, f * pipe_length / diameter * rho * velocity**2 / 2.0, 0.0))
-    dp = as_float(np.where(v > 0, dp, 0.0))
-    return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"), Q_(m, "kg/s"),
-                      Q_(v, "m^3/s"), Q_(dp, "Pa"), Q_(v * dp / eta, "W"),
-                      Q_(diameter, "m") if diameter is not None else None)
-
-
-def condenser_water(heat, pump_efficiency):
-    r"""Condenser-water flow [kg/s] and its pump power [W] to carry ``heat`` [W] to a tower over the
-    :data:`CONDENSER_RANGE`, against :data:`CONDENSER_PRESSURE`; ``pump_efficiency`` wire to water [-].
-
-    .. math:: \\dot m = Q / (c_p\\,\\Delta T), \\qquad P = \\dot m / \rho \\cdot \\Delta p / \\eta
-    """
-    circ = heat / (CONDENSER_WATER_CP * CONDENSER_RANGE)
-    return circ, circ / CONDENSER_WATER_DENSITY * CONDENSER_PRESSURE / pump_efficiency
+        diameter = as_float(np.sqrt(4.0 * v / (math.pi * velocity)))
+    spec = LoopSpec(rho=rho, cp=cp, mu=mu, delta_t=delta_t, dp_components=dp_components, flow_design=v,
+                    diameter=diameter, pipe_length=pipe_length, pump_efficiency=eta)
+    op = operate_loop(spec, heat)
+    return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
+                      Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
+                      Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
+                      Q_(diameter, "m") if diameter is not None else None, key, spec)
 
 
 def chiller_name(s: Scenario, economiser: str | None) -> str:
-    """The catalog chiller of a plant: the scenario's choice, else water-cooled with a tower, air-cooled otherwise."""
+    """The catalog chiller of a plant: the scenario's choice, else water-cooled with a device that circulates
+    condenser water (a tower: registry attribute ``condenser_water``), air-cooled otherwise."""
     if "chiller" in s.cooling.equipment:
         return s.cooling.equipment["chiller"]
-    return "chiller-water-cooled" if economiser == "cooling-tower" else "chiller-air-cooled"
+    wet = economiser is not None and heat_rejection_model(economiser).condenser_water
+    return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
+def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
            equipment: list[CoolingEquipment], bad: list) -> PlantResult:
+    """Size the plant ``plant`` (economiser and trim) of a loop at the design weather: its equipment is compiled
+    to a :class:`~models.thermal.plant.PlantSpec` and operated there by :func:`~models.thermal.plant.operate_plant`,
+    the function the year uses for every hour."""
     c, cat = s.cooling, s.hardware
-    types = plant.split("+")
-    econ = next((t for t in types if t != "chiller"), None)
-    has_chiller = "chiller" in types
+    econ, has_chiller = plant.economiser, plant.trim == "chiller"
     q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
     sup, ret = loop.supply.m_as("K"), loop.return_.m_as("K")
     db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
-    e_name = c.equipment.get(econ, DEFAULT_EQUIPMENT.get(econ, "")) if econ else ""
-    e = cat[e_name] if econ else None
-    leaving = None
-    frac = 0.0
-    if e is not None:
-        wb_for = wb if econ == "cooling-tower" else cwb
-        pad = e.get("pad_effectiveness") or 0.0
-        leaving = as_float(leaving_temperature(econ, db, wb_for, e.get("approach").m_as("K"), pad))
-        frac = as_float(economiser_share(leaving, sup, ret))
-    q_econ = frac * q
-    q_ch = q - q_econ
+    dev = heat_rejection_model(econ) if econ else None
+    e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
+    e = cat[e_name] if dev else None
+    params = {f: _si(e.get(f)) for f in dev.fields} if dev else {}
+    ch = None
+    if has_chiller:
+        ch_name = chiller_name(s, econ)
+        ch = cat[ch_name]
+        if ch.condenser == "water" and dev is None:
+            raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
+                                "expected an air-cooled chiller or a plant with a tower", source=s.source,
+                                key="cooling.equipment.chiller")
+    spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
+                     water_cooled=bool(ch is not None and ch.condenser == "water"),
+                     eta_ii=ch.get("second_law_efficiency") if ch else None,
+                     condenser_approach=ch.get("condenser_approach").m_as("K") if ch else None,
+                     chiller_capacity=ch.get("capacity").m_as("W") if ch else None, pump_efficiency=c.pump_efficiency)
+    wet_bulb = wb if dev is not None and dev.design_wet_bulb == "extreme" else cwb
+    op = operate_plant(spec, db, wet_bulb, sup, ret, q)
+    leaving = as_float(op.leaving) if dev is not None else None
+    q_ch = as_float(op.chiller_heat)
     if not has_chiller:
         what = f"{econ} reaches {{:.1f}} degC" if econ else "nothing"
         _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
@@ -232,51 +258,25 @@ def _plant(s: Scenario, loop: LoopResult, plant: str, cond: DesignConditions,
             f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what.format(leaving - 273.15)}, "
             f"{leaving - sup:.1f} K too warm, and the plant '{plant}' has no chiller; allow a chiller, raise the "
             "supply temperature or choose a colder heat sink"), bad)
-    w = 0.0 * q
     cop_v = None
-    ch_water_cooled = False
-    if has_chiller and np.any(q_ch > 0):
-        ch_name = chiller_name(s, econ)
-        ch = cat[ch_name]
-        ch_water_cooled = ch.condenser == "water"
-        if ch_water_cooled and e is None:
-            raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
-                                "expected an air-cooled chiller or a plant with a tower", source=s.source,
-                                key="cooling.equipment.chiller")
-        t_cond = (leaving + CONDENSER_RANGE) if ch_water_cooled else db
-        runs = q_ch > 0  # (points of a batch whose economiser covers it all: any positive lift, no power)
-        cop_v = as_float(chiller_cop(np.where(runs, sup, t_cond), t_cond, ch.get("second_law_efficiency"),
-                                  EVAP_APPROACH, ch.get("condenser_approach").m_as("K")))
-        w = q_ch / cop_v
-        if np.ndim(cop_v):
-            cop_v = np.where(runs, cop_v, math.nan)
-        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, ch.get("capacity").m_as("W"),
-                                c.chiller_redundancy))
-    # heat through the economiser device at design, and the heat it must be sized for
-    device_heat = q_econ + (q_ch + w if ch_water_cooled else 0.0)
-    fans = 0.0 * q
-    water = 0.0 * q
-    p_cw = 0.0 * q
-    if e is not None:
-        size_heat = q + (w if ch_water_cooled else 0.0)
-        cap = e.get("capacity").m_as("W")
-        equipment.append(_equip(econ, e_name, loop.name, size_heat, cap, c.heat_rejection_redundancy))
-        if econ == "cooling-tower":  # no heat, no flow: all terms vanish
-            circ, p_cw = condenser_water(device_heat, c.pump_efficiency)
-            device_heat = device_heat + p_cw
-            evap, drift, blow = tower_water(device_heat, circ, e.get("latent_fraction"), e.get("drift_fraction"),
-                                            e.get("cycles"))
-            water = as_float(evap + drift + blow)
-        elif econ == "adiabatic":
-            t_air = as_float(adiabatic_air_temperature(db, cwb, e.get("pad_effectiveness")))
-            water = as_float(np.where(q_econ > 0, adiabatic_water(device_heat, db, t_air, ret - COIL_AIR_APPROACH), 0.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fans = as_float(np.where(device_heat > 0, fan_power(device_heat, size_heat,
-                                                             e.get("fan_power_ratio") * size_heat), 0.0))
-    rejected = q + w + p_cw
-    return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None, frac, Q_(q_econ, "W"),
-                       Q_(q_ch, "W"), cop_v, Q_(w, "W"), Q_(fans, "W"), Q_(p_cw, "W"), Q_(rejected, "W"),
-                       Q_(water / WATER_DENSITY, "m^3/s"))
+    runs = q_ch > 0
+    if has_chiller and np.any(runs):
+        cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy))
+    size = as_float(op.device_size)
+    if dev is not None:
+        equipment.append(_equip(econ, e_name, loop.name, size, params["capacity"], c.heat_rejection_redundancy))
+    spec = PlantSpec(**{**spec.__dict__, "device_size": size})
+    return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None,
+                       as_float(op.economiser_share), Q_(as_float(op.economiser_heat), "W"), Q_(q_ch, "W"), cop_v,
+                       Q_(as_float(op.compressor_power), "W"), Q_(as_float(op.fan_power), "W"),
+                       Q_(as_float(op.condenser_pump_power), "W"), Q_(as_float(op.heat_rejected), "W"),
+                       Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec)
+
+
+def _si(v):
+    """A catalog value in SI numbers (temperature differences in K, fractions as they are)."""
+    return v.to_base_units().m if isinstance(v, pint.Quantity) else v
 
 
 def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
@@ -327,7 +327,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     q_liq = load.heat_to_liquid.m_as("W")
     cdu = cat[c.cdu]
     cdu_dp = cdu.get("pressure_drop").m_as("Pa")
-    tcs = _loop("technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
+    tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
                 c.tcs_pressure_drop.m_as("Pa") + cdu_dp, 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
@@ -347,7 +347,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
         f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)"), bad)
-    fw = _loop("facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
+    fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
                c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
     eps = ntu = None
     if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
@@ -364,8 +364,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
             f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
             "cold plate"), bad)
     # ------------------------------------------------------------------ air path
-    rooms = sum(st.loss.m_as("W") for st in power.stages
-                if st.zone in ("it", "mechanical") and st.kind != "transformer")
+    rooms = sum(st.loss.m_as("W") for st in power.stages if st.zone in ("it", "mechanical") and st.indoors)
     q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat[c.crah]
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
@@ -375,13 +374,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     if np.any(q_air > 0):
         equipment.append(_equip("crah", c.crah, "air side", q_air, crah.get("capacity").m_as("W"), c.crah_redundancy))
         chw_supply = c.air_supply.m_as("K") - crah.get("coil_approach").m_as("K")
-        loops.append(_loop("chilled water (air side)", "water", q_air + crah_fans, chw_supply, c.chw_delta_t.m_as("K"),
-                           c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"),
-                           eta, True))
-    plant_of = {fw.name: c.heat_rejection}
-    if len(loops) > 2:
-        plant_of[loops[2].name] = c.air_heat_rejection
-    plants = tuple(_plant(scenario, lp, plant_of[lp.name], conditions, equipment, bad) for lp in loops[1:]
+        loops.append(_loop("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
+                           c.chw_delta_t.m_as("K"), c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"),
+                           c.pipe_velocity.m_as("m/s"), eta, True))
+    plant_of = {"fw": c.heat_rejection, "chw": c.air_heat_rejection}
+    plants = tuple(_plant(scenario, lp, plant_of[lp.key], conditions, equipment, bad) for lp in loops[1:]
                    if np.any(lp.heat.m_as("W") > 0))
     pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
     fans = sum(p.fan_power.m_as("W") for p in plants)

@@ -39,9 +39,12 @@ from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
-from models.electrical.conductor import MATERIALS
+from models.electrical.converter import stage_loss, stage_output
+from models.registry import stage_model
 
-__all__ = ["StageResult", "PowerDesign", "design_power_chain"]
+_stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
+
+__all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState"]
 
 _SQRT3 = math.sqrt(3.0)
 _EQUIPMENT_KIND = ("transformer", "converter", "conductor")
@@ -83,6 +86,11 @@ class StageResult:
     copper_mass: pint.Quantity
     groups: int
     loss_coefficients: tuple[float, float, float]
+
+    @property
+    def indoors(self) -> bool:
+        """Its losses heat an electrical room (the kind's registry attribute; transformers stand outdoors)."""
+        return stage_model(self.kind).indoors
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,37 @@ class PowerDesign:
         else:
             p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
                                 else mechanical_power, dtype=float) * np.ones_like(p_it)
-        return _evaluate(self, p_it, p_mech)
+        return self.evaluate_chain(p_it, p_mech).as_dict()
+
+    def evaluate_chain(self, it_power: Any, mechanical_power: Any = None) -> ChainState:
+        """As :meth:`evaluate`, returning a :class:`ChainState` (SI arrays, watts)."""
+        p_it = np.asarray(it_power.m_as("W") if isinstance(it_power, pint.Quantity) else it_power, dtype=float)
+        if mechanical_power is None:
+            p_mech = np.zeros_like(p_it)
+        else:
+            p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
+                                else mechanical_power, dtype=float) * np.ones_like(p_it)
+        return _evaluate_mechanical(self, _evaluate_it(self, p_it), p_mech)
+
+    def evaluate_it(self, it_power: np.ndarray) -> ItSide:
+        """The rack stages and the IT branch at arrays of IT power [W] (they do not depend on the mechanical
+        load: the hourly coupling evaluates them once). A batch of designs meets hours (P, H) as columns."""
+        return _evaluate_it(self, np.asarray(it_power, dtype=float))
+
+    def evaluate_mechanical(self, it: ItSide, mechanical_power: np.ndarray) -> ChainState:
+        """The whole chain from its IT side (:meth:`evaluate_it`) and the mechanical load [W]."""
+        return _evaluate_mechanical(self, it, np.asarray(mechanical_power, dtype=float))
+
+    def mechanical_branch_losses(self, mechanical_power: np.ndarray) -> dict[str, np.ndarray]:
+        """The losses [W] of the mechanical branch's stages (by stage id) at a mechanical load [W]."""
+        out: dict[str, np.ndarray] = {}
+        _up([s for s in self.stages if s.zone == "mechanical"], mechanical_power, out)
+        return out
+
+    def indoor_stage_keys(self, *zones: str) -> list[str]:
+        """Keys of the stages of ``zones`` whose losses heat an electrical room (their kind's registry attribute
+        ``indoors``; transformers stand outdoors)."""
+        return [s.id for s in self.stages if s.zone in zones and s.indoors]
 
 
 # ---------------------------------------------------------------------------------------------- kernels
@@ -146,57 +184,51 @@ def _line_factor(system: str, voltage: float, pf: float) -> float:
     return _SQRT3 * voltage * pf if system == "ac3" else voltage
 
 
+def _stage_params(cat: Catalog, name: str, model) -> dict[str, Any]:
+    """The catalog entry of a stage as the SI numbers its registered model reads (``loss_per_unit``: the per-unit
+    loss coefficients fitted to the entry's efficiency points)."""
+    e = cat[name]
+    p: dict[str, Any] = {}
+    for f in model.fields:
+        if f == "loss_per_unit":
+            p[f] = cat.loss_coefficients(name)
+        elif f == "material":
+            p[f] = e.material
+        else:
+            v = e.get(f)
+            p[f] = v.to_base_units().m if isinstance(v, pint.Quantity) else v
+    return p
+
+
 def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
                         ) -> tuple[tuple[float, float, float], Any, float, str, float]:
-    """Size one stage (per group) on the power ``p_size`` [W].
+    """Size one stage (per group) on the power ``p_size`` [W], through the registered model of its kind
+    (:mod:`models.registry`): units sized on apparent power, real power or current as the kind says.
 
     Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
     """
-    e = cat[spec.equipment]
-    if e.kind == "transformer":
-        rating = e.get("rating").m_as("VA")
-        red = size_units(p_size / pf, rating, spec.redundancy)
-        n = red.units_in_service
-        p0, pk = e.get("no_load_loss").m_as("W"), e.get("load_loss").m_as("W")
-        # loss = n P0 + n Pk (P / (pf n S))^2 = n P0 + Pk P^2 / (pf^2 n S^2)
-        return (n * p0, 0.0 * n, pk / (pf * pf * rating * rating) * inverse_or_zero(n)), red, rating, "VA", 0.0 * n
-    if e.kind == "converter":
-        rating = e.get("rating").m_as("W")
-        red = size_units(p_size, rating, spec.redundancy)
-        n = red.units_in_service
-        a, b, c = cat.loss_coefficients(spec.equipment)
-        return (n * rating * a, b * (n > 0), c / rating * inverse_or_zero(n)), red, rating, "W", 0.0 * n
-    # conductor: circuits of a given ampacity; sections from the design current density
-    ampacity = e.get("ampacity").m_as("A")
-    k = _line_factor(spec.system, v_out, pf)
-    red = size_units(p_size / k, ampacity, spec.redundancy)
-    n = red.units_in_service
-    area = ampacity / e.get("current_density").m_as("A/m^2")
-    length = e.get("length").m_as("m")
-    rho20, alpha, density = MATERIALS[e.material]
-    rho = rho20 * (1.0 + alpha * (e.get("temperature").m_as("degC") - 20.0))
-    n_cond = 3 if spec.system == "ac3" else 2
-    r_c = rho * length / area
-    mass = red.units_installed * n_cond * area * length * density
-    # loss = n_cond R_c I^2 / n, with I = P / k
-    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * inverse_or_zero(n)), red, ampacity, "A", mass
+    model = stage_model(cat[spec.equipment].kind)
+    p = _stage_params(cat, spec.equipment, model)
+    rating = p[model.rating_field]
+    if model.size_on == "apparent":
+        size = p_size / pf
+    elif model.size_on == "real":
+        size = p_size
+    else:
+        size = p_size / _line_factor(spec.system, v_out, pf)
+    red = size_units(size, rating, spec.redundancy)
+    abc, mass = model.coefficients(p, red.units_in_service, red.units_installed, pf, v_out, spec.system)
+    return abc, red, rating, model.rating_unit, mass
 
 
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
-    """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (terms whose coefficients are all zero skipped)."""
-    a, b, c = abc
-    loss = c * p * p
-    if np.any(b):
-        loss = loss + b * p
-    if np.any(a):
-        loss = loss + a
-    return loss
+    """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (:func:`models.electrical.converter.stage_loss`)."""
+    return _stage_loss(p, *abc)
 
 
 def _inverse(p_in: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
-    a, b, c = abc
-    net = np.maximum(np.asarray(p_in, dtype=float) - a, 0.0)
-    return 2.0 * net / ((1.0 + b) + np.sqrt((1.0 + b) ** 2 + 4.0 * c * net))
+    """Stage output [W] for an input ``p_in`` [W] (:func:`models.electrical.converter.stage_output`)."""
+    return _stage_output(p_in, *abc)
 
 
 # ---------------------------------------------------------------------------------------------- sizing
@@ -344,8 +376,42 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
 
 
 # ---------------------------------------------------------------------------------------------- arrays
-def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict[str, np.ndarray]:
-    return _evaluate_mechanical(design, _evaluate_it(design, p_it), p_mech)
+@dataclass(frozen=True)
+class ItSide:
+    """The part of the chain that depends on the IT load alone, evaluated on arrays [W]: rack stages and the IT
+    branch. ``stage_loss`` by stage key (``id``, or ``id:deployment`` for rack stages of several deployments);
+    ``branch_input`` what the IT branch draws from the trunk; ``branch_loss`` the IT branch's losses."""
+
+    stage_loss: dict[str, np.ndarray]
+    delivered_to_chips: np.ndarray
+    delivered_to_overhead_it: np.ndarray
+    in_rack_loss: np.ndarray
+    branch_input: np.ndarray
+    branch_loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The whole chain evaluated on arrays [W] (:meth:`PowerDesign.evaluate_chain`): every stage's loss by stage
+    key, the totals and the grid import. Energy closes: ``grid_import = delivered_to_chips +
+    delivered_to_overhead_it + in_rack_loss + electrical_loss + mechanical``."""
+
+    stage_loss: dict[str, np.ndarray]
+    delivered_to_chips: np.ndarray
+    delivered_to_overhead_it: np.ndarray
+    in_rack_loss: np.ndarray
+    electrical_loss: np.ndarray
+    grid_import: np.ndarray
+    grid_import_it: np.ndarray
+    mechanical: np.ndarray
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """The flat dict of :meth:`PowerDesign.evaluate`: totals by name and ``loss:<stage key>``."""
+        out = {f"loss:{k}": v for k, v in self.stage_loss.items()}
+        out.update(delivered_to_chips=self.delivered_to_chips, delivered_to_overhead_it=self.delivered_to_overhead_it,
+                   in_rack_loss=self.in_rack_loss, grid_import=self.grid_import, grid_import_it=self.grid_import_it,
+                   electrical_loss=self.electrical_loss, mechanical=self.mechanical)
+        return out
 
 
 def _by_zone(design: PowerDesign) -> dict[str, list[StageResult]]:
@@ -360,15 +426,13 @@ def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) ->
     total = 0.0
     for s in reversed(stages):
         loss = _loss(p, tuple(column(x) for x in s.loss_coefficients))
-        out[f"loss:{s.id}"] = loss
+        out[s.id] = loss
         total = total + loss
         p = p + loss
     return p, total
 
 
-def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]:
-    """The part of the chain that depends on the IT load alone: rack stages and the IT branch (the hourly
-    coupling evaluates it once and only the mechanical branch and the trunk again)."""
+def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> ItSide:
     out: dict[str, np.ndarray] = {}
     by_zone = _by_zone(design)
     # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
@@ -385,27 +449,22 @@ def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]
         for s in stages:
             p_out = _inverse(p, tuple(column(x) for x in s.loss_coefficients))
             loss = (p - p_out) * groups
-            out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
+            out[s.id + (f":{dep}" if dep else "")] = loss
             in_rack = in_rack + loss
             p = p_out
         chips = chips + p * groups
     it_in, electrical = _up(by_zone["it"], p_it, out)
     zeros = np.zeros_like(p_it)
-    out.update(delivered_to_chips=chips + zeros, delivered_to_overhead_it=u * column(
-        design.delivered_to_overhead_it.m_as("W")), in_rack_loss=in_rack + zeros, _it_in=it_in,
-        _electrical_it=electrical + zeros)
-    return out
+    return ItSide(out, chips + zeros, u * column(design.delivered_to_overhead_it.m_as("W")), in_rack + zeros, it_in,
+                  electrical + zeros)
 
 
-def _evaluate_mechanical(design: PowerDesign, it_part: dict[str, np.ndarray], p_mech: np.ndarray
-                         ) -> dict[str, np.ndarray]:
-    """The chain given its IT part (:func:`_evaluate_it`) and the mechanical load: mechanical branch, trunk."""
-    out = {k: v for k, v in it_part.items() if not k.startswith("_")}
+def _evaluate_mechanical(design: PowerDesign, it: ItSide, p_mech: np.ndarray) -> ChainState:
+    out = dict(it.stage_loss)
     by_zone = _by_zone(design)
-    it_in = it_part["_it_in"]
     mech_in, mech_loss = _up(by_zone["mechanical"], p_mech, out)
-    grid, trunk_loss = _up(by_zone["trunk"], it_in + mech_in, out)
-    ratio = np.divide(grid, it_in + mech_in, out=np.ones_like(grid), where=(it_in + mech_in) > 0)
-    out.update(grid_import=grid, grid_import_it=it_in * ratio,
-               electrical_loss=it_part["_electrical_it"] + mech_loss + trunk_loss, mechanical=p_mech)
-    return out
+    grid, trunk_loss = _up(by_zone["trunk"], it.branch_input + mech_in, out)
+    total_in = it.branch_input + mech_in
+    ratio = np.divide(grid, total_in, out=np.ones_like(grid), where=total_in > 0)
+    return ChainState(out, it.delivered_to_chips, it.delivered_to_overhead_it, it.in_rack_loss,
+                      it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)

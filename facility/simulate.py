@@ -16,43 +16,22 @@ Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from facility.batch import as_float, column, inverse_or_zero
+from facility.batch import as_float, column
 from facility.campus import CampusResult
-from facility.cooling import (
-    COIL_AIR_APPROACH,
-    CONDENSER_RANGE,
-    DEFAULT_EQUIPMENT,
-    EVAP_APPROACH,
-    WATER_DENSITY,
-    chiller_name,
-    condenser_water,
-)
 from facility.errors import ScenarioError
-from facility.power import _evaluate_it, _evaluate_mechanical, _up
+from facility.power import ChainState
 from facility.weather import HOURS, WeatherYear, load_weather
-from models.thermal.chiller import cop as chiller_cop
-from models.thermal.chiller import part_load_power
-from models.thermal.heat_rejection import (
-    adiabatic_air_temperature,
-    adiabatic_water,
-    economiser_share,
-    leaving_temperature,
-    tower_water,
-)
+from models.thermal.plant import WATER_DENSITY, LoopState, PlantState, cube, operate_loop, operate_plant
 
-__all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
+__all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check", "year_arrays", "YearArrays",
+           "annual_arrays"]
 
-#: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
-#: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
-EIR_CURVE = (0.2, 0.3, 0.5)
-#: Floor of the chiller lift in the hourly model [K] (models.thermal.chiller.cop ``min_lift``): hours the
-#: economiser covers have no lift to speak of and no chiller load; the floor only keeps the COP finite there.
-MIN_LIFT = 1.0
 #: Stop the hourly power/cooling fixed point when the mechanical load moves by less than this [W]. Energy closes
 #: exactly whatever it is (the final power chain is evaluated at the final cooling load); it bounds only the
 #: mismatch of the electrical-room heat the cooling saw (~0.7 % of it, i.e. < 1 W at 100 W).
@@ -113,82 +92,29 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0)
 
 
-def _cube(x: np.ndarray, design, p_design) -> np.ndarray:
-    """Affinity law: ``p_design (x / design)^3`` (0 where the design is 0); design values may be (P,) arrays."""
-    t = x * column(inverse_or_zero(design))
-    return column(p_design) * (t * t * t)
+def _plant_hour(loop, plant, w: WeatherYear, q: np.ndarray) -> PlantState | None:
+    """The plant serving ``loop`` over the hours (``q`` [W] the heat entering it, pump work included), by the
+    function that sized it (:func:`models.thermal.plant.operate_plant`)."""
+    if plant is None:
+        return None
+    sup, ret = column(loop.supply.m_as("K")), column(loop.return_.m_as("K"))
+    return operate_plant(plant.spec.columns(), w.dry_bulb, w.wet_bulb, sup, ret, q)
 
 
-def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> dict[str, Any]:
-    """One heat-rejection plant over the hours: ``q`` [W] the heat entering it (pump work included).
-
-    Returns compressor, fan and condenser-pump power [W], water [kg/s], heat rejected [W], chiller on [bool]
-    and the economiser's share [-]; terms a plant does not have are the scalar 0.
-    """
-    s, c, cat = result.scenario, result.scenario.cooling, result.scenario.hardware
-    design = result.cooling
-    lp = next(x for x in design.loops if x.name == plant.loop)
-    plant_str = c.heat_rejection if lp is design.loops[1] else c.air_heat_rejection
-    sup, ret = column(lp.supply.m_as("K")), column(lp.return_.m_as("K"))
-    db, wb = w.dry_bulb, w.wet_bulb
-    econ = plant.economiser
-    frac = 0.0
-    e = None
-    if econ:
-        e = cat[c.equipment.get(econ, DEFAULT_EQUIPMENT[econ])]
-        approach = e.get("approach").m_as("K")
-        if econ == "adiabatic":  # pads only when dry operation cannot reach the supply
-            pre = adiabatic_air_temperature(db, wb, e.get("pad_effectiveness"))
-            pads = db + approach > sup
-            leaving = np.where(pads, pre, db) + approach
-        else:
-            leaving = leaving_temperature(econ, db, wb, approach)
-        frac = economiser_share(leaving, sup, ret)
-    q_econ = frac * q
-    q_ch = q - q_econ
-    w_ch = 0.0
-    water_cooled = False
-    if "chiller" in plant_str.split("+"):  # (a feasible design needing chiller heat has a chiller)
-        ch = cat[chiller_name(s, econ)]
-        water_cooled = ch.condenser == "water"
-        t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
-        cop = chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
-                          ch.get("condenser_approach").m_as("K"), min_lift=MIN_LIFT)
-        cap = ch.get("capacity").m_as("W")
-        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
-        each = np.divide(q_ch, n_run, out=np.zeros_like(q_ch), where=n_run > 0)
-        w_ch = n_run * part_load_power(each, cap, cop, EIR_CURVE)
-    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
-    device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
-    pc = 0.0
-    water = 0.0
-    fans = 0.0
-    if e is not None:
-        size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
-        if econ == "cooling-tower":
-            circ, pc = condenser_water(device, column(c.pump_efficiency))
-            device = device + pc
-            evap, drift, blowdown = tower_water(device, circ, e.get("latent_fraction"), e.get("drift_fraction"),
-                                                e.get("cycles"))
-            water = evap + drift + blowdown
-        elif econ == "adiabatic":
-            water = np.where(pads, adiabatic_water(device, db, pre, ret - COIL_AIR_APPROACH), 0.0)
-        fans = _cube(device, size, e.get("fan_power_ratio") * size)
-    return {"comp": w_ch, "fans": fans, "p_cw": pc, "water": water, "rejected": q + w_ch + pc,
-            "chiller_on": chiller_on, "frac": frac}
+def _loop_hour(loop, q: np.ndarray) -> LoopState:
+    """A loop carrying ``q`` [W] each hour, by the function that sized it (:func:`models.thermal.plant.operate_loop`)."""
+    return operate_loop(loop.spec.columns(), q)
 
 
 def _liquid_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
     """Technology loop, facility water and its plant: flow follows the liquid heat (independent of the
     electrical rooms, so the hourly coupling computes it once)."""
     design = result.cooling
-    tcs, fw = design.loops[0], design.loops[1]
-    p_tcs = _cube(q_liq, tcs.heat.m_as("W"), tcs.pump_power.m_as("W"))
-    q_fw = q_liq + p_tcs
-    p_fw = _cube(q_fw, fw.heat.m_as("W"), fw.pump_power.m_as("W"))
-    plant = next((p for p in design.plants if p.loop == fw.name), None)
-    return {"p_tcs": p_tcs, "p_fw": p_fw,
-            "plant": _plant_hour(result, w, plant, q_fw + p_fw) if plant is not None else None}
+    tcs = _loop_hour(design.tcs, q_liq)
+    q_fw = q_liq + tcs.pump_power
+    fw = _loop_hour(design.fw, q_fw)
+    return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
+            "plant": _plant_hour(design.fw, design.plant("fw"), w, q_fw + fw.pump_power)}
 
 
 def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray) -> dict[str, Any]:
@@ -196,16 +122,15 @@ def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms:
     design = result.cooling
     q_air = q_air_it + rooms
     air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")  # [W], scalar or (P,)
-    p_crah = _cube(q_air, air_design, design.crah_fan_power.m_as("W"))
-    p_chw, plant_out = 0.0, None
-    if len(design.loops) > 2:
-        chw = design.loops[2]
+    # fan walls at constant air temperature rise: airflow follows the heat, fan power its cube (affinity law)
+    p_crah = cube(q_air, column(air_design), column(design.crah_fan_power.m_as("W")))
+    p_chw, chw, plant_out = 0.0, None, None
+    if design.chw is not None:
         q_chw = q_air + p_crah
-        p_chw = _cube(q_chw, chw.heat.m_as("W"), chw.pump_power.m_as("W"))
-        plant = next((p for p in design.plants if p.loop == chw.name), None)
-        if plant is not None:
-            plant_out = _plant_hour(result, w, plant, q_chw + p_chw)
-    return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "plant": plant_out}
+        chw = _loop_hour(design.chw, q_chw)
+        p_chw = chw.pump_power
+        plant_out = _plant_hour(design.chw, design.plant("chw"), w, q_chw + p_chw)
+    return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "chw": chw, "plant": plant_out}
 
 
 def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
@@ -213,12 +138,13 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     condenser pumps."""
     p = sum((side[k] for k in pumps_and_fans[1:]), side[pumps_and_fans[0]])
     plant = side["plant"]
-    return p + plant["comp"] + plant["fans"] + plant["p_cw"] if plant else p
+    return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
 
 
 def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
-                  rooms: np.ndarray, liquid: dict | None = None) -> dict[str, np.ndarray]:
-    """The cooling plant of every hour (``liquid``: the liquid side already computed by :func:`_liquid_hour`)."""
+                  rooms: np.ndarray, liquid: dict | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """``(air side, totals)``: the cooling plant of every hour (``liquid``: the liquid side already computed by
+    :func:`_liquid_hour`)."""
     liq = _liquid_hour(result, w, q_liq) if liquid is None else liquid
     air = _air_hour(result, w, q_air_it, rooms)
     zeros = np.zeros(np.shape(q_liq))
@@ -227,35 +153,61 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         out = zeros
         for part in (liq["plant"], air["plant"]):
             if part is not None:
-                out = out + part[name]
+                out = out + getattr(part, name)
         return out
 
-    comp, fans, p_cw = total("comp"), total("fans"), total("p_cw")
+    comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
     off = np.zeros(np.shape(q_liq), dtype=bool)
-    return {
+    return air, {
         "pump_power": pumps, "crah_fan_power": air["p_crah"], "heat_rejection_fan_power": fans,
-        "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("rejected"),
-        "chiller_on": liq["plant"]["chiller_on"] | off if liq["plant"] else off,
-        "chiller_on_air": air["plant"]["chiller_on"] | off if air["plant"] else off,
+        "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
+        "chiller_on": liq["plant"].chiller_on | off if liq["plant"] else off,
+        "chiller_on_air": air["plant"].chiller_on | off if air["plant"] else off,
         "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp,
-        "free_cooling_fraction": liq["plant"]["frac"] + zeros if liq["plant"] else zeros,
+        "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
 
 
-def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
-    """The hourly arrays of a sized campus: ``(u, it, weather, chain, cooling, house)``.
+@dataclass(frozen=True)
+class YearArrays:
+    """The sized campus hour by hour, on SI arrays (H,) for one design or (P, H) for a batch.
 
-    One design: arrays on the hours (H,). A batch of P design points (a sweep's chunk, every design value an
-    array of shape (P,)): arrays of shape (P, H), every point computed with the same operations as alone —
-    the coupling iterates each point until it converges and then keeps it — so a point equals its single run.
+    ``fraction`` IT load as a fraction of design [-]; ``it_power``, ``house_load`` [W]; ``weather`` the weather
+    year used; ``chain`` the power chain (:class:`facility.power.ChainState`); ``cooling`` the cooling totals by
+    name (pump, fan, compressor, cooling power [W], water [m3/s], heat in and rejected [W], chiller flags,
+    economiser share); ``loops`` each loop's :class:`~models.thermal.plant.LoopState` by key (``tcs``, ``fw``,
+    ``chw``) and ``plants`` each plant's :class:`~models.thermal.plant.PlantState` by the key of its loop.
+    """
+
+    fraction: np.ndarray
+    it_power: np.ndarray
+    weather: WeatherYear
+    chain: ChainState
+    cooling: dict[str, np.ndarray]
+    house_load: np.ndarray
+    loops: dict[str, LoopState]
+    plants: dict[str, PlantState]
+
+
+def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
+                weather: WeatherYear | None = None) -> YearArrays:
+    """The hourly arrays of a sized campus (no xarray): see :class:`YearArrays`.
+
+    ``fraction`` IT load of each hour as a fraction of design (default :func:`load_profile`); ``weather`` a
+    weather year (default: the scenario's). One design: arrays on the hours (H,). A batch of P design points (a
+    sweep's chunk, every design value an array of shape (P,)): arrays of shape (P, H), every point computed with
+    the same operations as alone — the coupling iterates each point until it converges and then keeps it — so a
+    point equals its single run.
     """
     s = result.scenario
-    try:
-        w = load_weather(s.weather_path)
-    except ValueError as exc:
-        raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    if weather is None:
+        try:
+            weather = load_weather(s.weather_path)
+        except ValueError as exc:
+            raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    w = weather
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
     power = result.power
     shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
@@ -263,24 +215,21 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
     lf_liq = column(as_float(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
     q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
     house = column(result.house_load.m_as("W")) * np.ones(shape)
-    rooms_it = [st.id for st in power.stages if st.zone == "it" and st.kind != "transformer"]
-    rooms_mech = [st.id for st in power.stages if st.zone == "mechanical" and st.kind != "transformer"]
+    rooms_it = power.indoor_stage_keys("it")
+    rooms_mech = power.indoor_stage_keys("mechanical")
     mech = house + column(result.cooling.cooling_power.m_as("W")) * u
     active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once
-        it_part = _evaluate_it(power, it)
+        it_part = power.evaluate_it(it)
         liquid = _liquid_hour(result, w, q_liq)
-        rooms_fixed = sum((it_part[f"loss:{sid}"] for sid in rooms_it), np.zeros(mech.shape))
-
-        mech_stages = [st for st in power.stages if st.zone == "mechanical"]
+        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(mech.shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
-            losses: dict[str, np.ndarray] = {}
-            _up(mech_stages, mech, losses)
-            rooms = sum((losses[f"loss:{sid}"] for sid in rooms_mech), rooms_fixed)
+            losses = power.mechanical_branch_losses(mech)
+            rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
             return liquid_power + _side_power(_air_hour(result, w, q_air_it, rooms), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
@@ -290,12 +239,14 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
             active = active & ~done
             if not active.any():
                 break
-        chain = _evaluate_mechanical(power, it_part, mech)
-        rooms = sum((chain[f"loss:{sid}"] for sid in rooms_mech), rooms_fixed)
-        cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
+        chain = power.evaluate_mechanical(it_part, mech)
+        rooms = sum((chain.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
+        air, cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
         mech = cool["cooling_power"] + house
-        chain = _evaluate_mechanical(power, it_part, mech)
-    return u, it, w, chain, cool, house
+        chain = power.evaluate_mechanical(it_part, mech)
+    loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
+    plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}
+    return YearArrays(u, it, w, chain, cool, house, loops, plants)
 
 
 def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> xr.Dataset:
@@ -314,7 +265,8 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
         Hourly variables on ``time`` (units in each variable's ``units`` attribute).
     """
     s = result.scenario
-    u, it, w, chain, cool, house = _hourly(result, fraction)
+    y = year_arrays(result, fraction)
+    u, it, w, chain, cool, house = y.fraction, y.it_power, y.weather, y.chain.as_dict(), y.cooling, y.house_load
     grid = chain["grid_import"]
 
     def var(values: Any, units: str, long_name: str) -> xr.Variable:
@@ -351,7 +303,7 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
     return ds
 
 
-def _annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
+def annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
     """Annual sums over the last axis (hours) of the hourly arrays: one design or a batch of points (P, H)."""
     it_mwh = it.sum(axis=-1) / 1e6
     fac = grid.sum(axis=-1) / 1e6
@@ -367,7 +319,7 @@ def _annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]
 def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
     """Annual figures of an hourly Dataset (hourly steps: energy [MWh] = sum of power [W] / 1e6)."""
     cool = {k: ds[k].values for k in ("water", "chiller_on")}
-    a = _annual_arrays(ds["it_power"].values, ds["facility_power"].values, cool)
+    a = annual_arrays(ds["it_power"].values, ds["facility_power"].values, cool)
     peak = int(np.argmax(ds["facility_power"].values))
     return {
         "it_energy_mwh": float(a["it_energy_mwh"]),

@@ -199,7 +199,7 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
     """
     from facility.campus import design_campus
     from facility.plan import it_load
-    from facility.simulate import _annual_arrays, _hourly
+    from facility.simulate import annual_arrays, year_arrays
     from facility.units import Q_
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
@@ -213,8 +213,9 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
         except InfeasibleDesign:  # one point (no array keys) that is infeasible
             return ({k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
                     | {k: np.full((n, HOURS), math.nan) for k in hourly})
-        _u, it, _w, chain, cool, _house = _hourly(r)
-        kpis = _design_kpis(r) | _annual_arrays(it, chain["grid_import"], cool)
+        y = year_arrays(r)
+        it, chain, cool = y.it_power, y.chain.as_dict(), y.cooling
+        kpis = _design_kpis(r) | annual_arrays(it, chain["grid_import"], cool)
         grid = chain["grid_import"]
         series = {"facility_power": lambda: grid, "it_power": lambda: it, "pue": lambda: grid / it,
                   "electrical_loss": lambda: chain["electrical_loss"],
