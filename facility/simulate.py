@@ -164,7 +164,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
         "chiller_on": liq["plant"].chiller_on | off if liq["plant"] else off,
         "chiller_on_air": air["plant"].chiller_on | off if air["plant"] else off,
-        "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp,
+        "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp + p_cw,
         "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
