@@ -9,7 +9,7 @@ quickly: a few iterations to 1 W).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -18,9 +18,11 @@ import pint
 from facility.batch import as_float
 from facility.cooling import CoolingDesign, design_cooling
 from facility.design_conditions import design_conditions
+from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
 from facility.power import PowerDesign, design_power_chain
 from facility.scenario import Scenario
+from facility.simulate import YearArrays, annual_from_arrays, design_check, year_arrays, year_dataset
 from facility.units import Q_
 
 __all__ = ["CampusResult", "run", "design_campus", "fit_to_grid"]
@@ -44,9 +46,21 @@ class CampusResult:
     cooling: CoolingDesign
     house_load: pint.Quantity
     iterations: int
-    hourly: Any = None
+    #: The weather year on SI arrays (:class:`facility.simulate.YearArrays`), when run with ``year=True``.
+    year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
+    _dataset: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def hourly(self) -> Any:
+        """The weather year as an ``xarray.Dataset`` on ``time`` (built, and xarray imported, on first use), or
+        None when the campus was sized without its year."""
+        if self.year is None:
+            return None
+        if "ds" not in self._dataset:
+            self._dataset["ds"] = year_dataset(self, self.year)
+        return self._dataset["ds"]
 
     @property
     def facility_power(self) -> pint.Quantity:
@@ -101,15 +115,14 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
 
 def run(scenario: Scenario, year: bool = True) -> CampusResult:
     """Size a scenario: compute plan -> IT load -> power and cooling chains, coupled, at design conditions; then
-    (``year=True``) run it through its weather year: ``hourly`` (an xarray.Dataset), ``annual`` KPIs and the
-    ``design_check`` of the year at full load against the design point."""
+    (``year=True``) run it through its weather year: ``year`` (SI arrays), ``hourly`` (an xarray.Dataset built
+    from them when first asked for), ``annual`` KPIs and the ``design_check`` of the year at full load against
+    the design point."""
     result = design_campus(scenario, it_load(scenario))
     if not year:
         return result
-    from facility.simulate import annual_kpis, design_check, simulate_year
-
-    hourly = simulate_year(result)
-    return replace(result, hourly=hourly, annual=annual_kpis(hourly), design_check=design_check(result))
+    y = year_arrays(result)
+    return replace(result, year=y, annual=annual_from_arrays(y), design_check=design_check(result))
 
 
 def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0) -> tuple[int, CampusResult]:
@@ -137,9 +150,7 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
     InfeasibleDesign
         Not even one rack fits.
     """
-    from scipy.optimize import brentq
-
-    from facility.errors import InfeasibleDesign, ScenarioError
+    from scipy.optimize import brentq  # (here: scipy.optimize is slow to import and only this search needs it)
 
     limit = envelope.m_as("W")
     if not 0 <= deployment < len(scenario.compute.deployments):

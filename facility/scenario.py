@@ -36,7 +36,9 @@ from pydantic import (
 from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
+from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
+from facility.redundancy import parse_scheme
 from facility.sites import resolve_weather
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
@@ -222,7 +224,6 @@ class Compute(_Strict):
 
 
 def _scheme(value: Any) -> str:
-    from facility.redundancy import parse_scheme
     if not isinstance(value, str):
         raise ValueError(f"got {value!r}; expected a redundancy scheme string")
     parse_scheme(value)
@@ -465,7 +466,6 @@ def _to_scenario_error(exc: ValidationError, source: str) -> ScenarioError:
 
 def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
     """Checks that need the catalog or the file system: system names, overheads, weather, result keys."""
-    from facility.results import RESULT_KEYS  # late: results imports scenario types
 
     def fail(key: str, msg: str) -> ScenarioError:
         return ScenarioError(msg, source=source, key=key)

@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
 from facility.batch import as_float, column
-from facility.campus import CampusResult
 from facility.errors import ScenarioError
+from facility.outputs import HOURLY
 from facility.power import ChainState
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.plant import WATER_DENSITY, LoopState, PlantState, cube, operate_loop, operate_plant
 
+if TYPE_CHECKING:  # (types only: campus imports this module; xarray loads when a Dataset is asked for)
+    import xarray as xr
+
+    from facility.campus import CampusResult
+
 __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check", "year_arrays", "YearArrays",
-           "annual_arrays"]
+           "annual_arrays", "annual_from_arrays", "hourly_variables", "year_dataset"]
 
 #: Stop the hourly power/cooling fixed point when the mechanical load moves by less than this [W]. Energy closes
 #: exactly whatever it is (the final power chain is evaluated at the final cooling load); it bounds only the
@@ -249,6 +253,37 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     return YearArrays(u, it, w, chain, cool, house, loops, plants)
 
 
+def hourly_variables(y: YearArrays) -> dict[str, np.ndarray]:
+    """The hourly variables of :data:`facility.outputs.HOURLY`, by name, from the year's arrays."""
+    w, chain, cool, it = y.weather, y.chain, y.cooling, y.it_power
+    grid = chain.grid_import
+    values = {
+        "temp_air": w.dry_bulb - 273.15, "temp_wet_bulb": w.wet_bulb - 273.15, "it_fraction": y.fraction,
+        "it_power": it, "delivered_to_chips": chain.delivered_to_chips, "in_rack_loss": chain.in_rack_loss,
+        "electrical_loss": chain.electrical_loss, "pump_power": cool["pump_power"],
+        "fan_power": cool["crah_fan_power"] + cool["heat_rejection_fan_power"],
+        "compressor_power": cool["compressor_power"], "cooling_power": cool["cooling_power"],
+        "house_load": y.house_load, "facility_power": grid, "pue": grid / np.maximum(it, 1e-9),
+        "water": cool["water"], "chiller_on": cool["chiller_on"], "free_cooling_fraction": cool["free_cooling_fraction"],
+        "chiller_on_air": cool["chiller_on_air"], "heat_in": cool["heat_in"], "heat_rejected": cool["heat_rejected"],
+        "delivered_to_overhead_it": chain.delivered_to_overhead_it,
+    }
+    return {name: values[name] for name in HOURLY}
+
+
+def year_dataset(result: CampusResult, y: YearArrays) -> xr.Dataset:
+    """The hourly arrays of one design as an ``xarray.Dataset`` on ``time``, each variable with the ``units``
+    and ``long_name`` of :data:`facility.outputs.HOURLY` (xarray is imported here, only when a Dataset is asked
+    for)."""
+    import xarray as xr
+
+    s = result.scenario
+    data = {name: xr.Variable("time", np.asarray(v), attrs={"units": HOURLY[name][0], "long_name": HOURLY[name][1]})
+            for name, v in hourly_variables(y).items()}
+    return xr.Dataset(data, coords={"time": y.weather.time.astype("datetime64[ns]")},
+                      attrs={"scenario": s.name, "weather": y.weather.source, "load_profile": s.load.profile})
+
+
 def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> xr.Dataset:
     """Run the sized campus through its weather year.
 
@@ -264,43 +299,7 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
     xarray.Dataset
         Hourly variables on ``time`` (units in each variable's ``units`` attribute).
     """
-    s = result.scenario
-    y = year_arrays(result, fraction)
-    u, it, w, chain, cool, house = y.fraction, y.it_power, y.weather, y.chain.as_dict(), y.cooling, y.house_load
-    grid = chain["grid_import"]
-
-    def var(values: Any, units: str, long_name: str) -> xr.Variable:
-        return xr.Variable("time", np.asarray(values), attrs={"units": units, "long_name": long_name})
-
-    ds = xr.Dataset(
-        {
-            "temp_air": var(w.dry_bulb - 273.15, "degC", "outdoor dry bulb"),
-            "temp_wet_bulb": var(w.wet_bulb - 273.15, "degC", "outdoor wet bulb"),
-            "it_fraction": var(u, "1", "IT load as a fraction of design IT power"),
-            "it_power": var(it, "W", "IT power at the rack inputs"),
-            "delivered_to_chips": var(chain["delivered_to_chips"], "W", "power reaching the core rails"),
-            "in_rack_loss": var(chain["in_rack_loss"], "W", "conversion losses inside the racks"),
-            "electrical_loss": var(chain["electrical_loss"], "W", "electrical losses outside the racks"),
-            "pump_power": var(cool["pump_power"], "W", "pumps"),
-            "fan_power": var(cool["crah_fan_power"] + cool["heat_rejection_fan_power"], "W", "CRAH and cooler fans"),
-            "compressor_power": var(cool["compressor_power"], "W", "chiller compressors"),
-            "cooling_power": var(cool["cooling_power"], "W", "cooling plant electric power"),
-            "house_load": var(house, "W", "house loads"),
-            "facility_power": var(grid, "W", "grid import"),
-            "pue": var(grid / np.maximum(it, 1e-9), "1", "hourly PUE"),
-            "water": var(cool["water"], "m^3/s", "water drawn by heat rejection"),
-            "chiller_on": var(cool["chiller_on"], "1", "a chiller runs on the liquid (facility water) loop"),
-            "free_cooling_fraction": var(cool["free_cooling_fraction"], "1",
-                                         "share of the liquid loop's heat carried by the economiser alone"),
-            "chiller_on_air": var(cool["chiller_on_air"], "1", "a chiller runs on the air-side (chilled water) loop"),
-            "heat_in": var(cool["heat_in"], "W", "heat entering the cooling system, work included"),
-            "heat_rejected": var(cool["heat_rejected"], "W", "heat rejected outdoors"),
-            "delivered_to_overhead_it": var(chain["delivered_to_overhead_it"], "W", "overhead IT"),
-        },
-        coords={"time": w.time.astype("datetime64[ns]")},
-        attrs={"scenario": s.name, "weather": w.source, "load_profile": s.load.profile},
-    )
-    return ds
+    return year_dataset(result, year_arrays(result, fraction))
 
 
 def annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -318,31 +317,42 @@ def annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray])
 
 def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
     """Annual figures of an hourly Dataset (hourly steps: energy [MWh] = sum of power [W] / 1e6)."""
-    cool = {k: ds[k].values for k in ("water", "chiller_on")}
-    a = annual_arrays(ds["it_power"].values, ds["facility_power"].values, cool)
-    peak = int(np.argmax(ds["facility_power"].values))
+    return _annual({k: ds[k].values for k in ("it_power", "facility_power", "water", "chiller_on", "cooling_power",
+                                              "electrical_loss", "in_rack_loss", "chiller_on_air")},
+                   ds["time"].values)
+
+
+def annual_from_arrays(y: YearArrays) -> dict[str, float]:
+    """The figures of :func:`annual_kpis` from the year's arrays (no Dataset, no xarray)."""
+    v = hourly_variables(y)
+    return _annual(v, y.weather.time)
+
+
+def _annual(v: dict[str, np.ndarray], time: np.ndarray) -> dict[str, float]:
+    a = annual_arrays(v["it_power"], v["facility_power"], {"water": v["water"], "chiller_on": v["chiller_on"]})
+    peak = int(np.argmax(v["facility_power"]))
     return {
         "it_energy_mwh": float(a["it_energy_mwh"]),
         "annual_energy_mwh": float(a["annual_energy_mwh"]),
-        "cooling_energy_mwh": float(ds["cooling_power"].values.sum()) / 1e6,
-        "electrical_loss_mwh": float((ds["electrical_loss"].values + ds["in_rack_loss"].values).sum()) / 1e6,
+        "cooling_energy_mwh": float(v["cooling_power"].sum()) / 1e6,
+        "electrical_loss_mwh": float((v["electrical_loss"] + v["in_rack_loss"]).sum()) / 1e6,
         "pue_annual": float(a["pue_annual"]),
         "peak_grid_mw": float(a["peak_grid_mw"]),
-        "peak_grid_time": str(ds["time"].values[peak])[:13],
+        "peak_grid_time": str(time[peak])[:13],
         "wue_l_per_kwh": float(a["wue_l_per_kwh"]),
         "water_m3": float(a["water_annual_m3"]),
         "chiller_hours": int(a["chiller_hours"]),
-        "chiller_hours_air": int(ds["chiller_on_air"].values.sum()),
-        "free_cooling_hours": int((~ds["chiller_on"].values.astype(bool)).sum()),
+        "chiller_hours_air": int(v["chiller_on_air"].sum()),
+        "free_cooling_hours": int((~np.asarray(v["chiller_on"]).astype(bool)).sum()),
     }
 
 
 def design_check(result: CampusResult) -> dict[str, float]:
     """The year at full design load against the design point: hours whose facility power exceeds the design
     (the weather file hotter than the design conditions) and by how much."""
-    full = simulate_year(result, np.ones(HOURS))
+    full = year_arrays(result, np.ones(HOURS)).chain.grid_import
     design = result.facility_power.m_as("W")
-    excess = full["facility_power"].values - design
+    excess = full - design
     return {"hours_above_design": int(np.sum(excess > 1.0)),
             "max_above_design_mw": float(max(excess.max(), 0.0)) / 1e6,
-            "peak_at_design_load_mw": float(full["facility_power"].values.max()) / 1e6}
+            "peak_at_design_load_mw": float(full.max()) / 1e6}
