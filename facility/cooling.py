@@ -34,6 +34,7 @@ from facility.scenario import Scenario
 from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
+from models.thermal.cold_plate import case_temperature, cold_plate_resistance
 from models.thermal.coolant import properties
 from models.thermal.heat_exchanger import ntu_counterflow
 from models.thermal.heat_rejection import COIL_AIR_APPROACH
@@ -55,6 +56,7 @@ from models.thermal.plant import (
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water"]
 
+_plate_resistance, _case_temperature_kernel = cold_plate_resistance.kernel, case_temperature.kernel
 #: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name), from
 #: the component registry (models.registry).
 DEFAULT_EQUIPMENT = {k: m.default_equipment for k, m in HEAT_REJECTION.items()}
@@ -280,6 +282,8 @@ def _si(v):
 
 
 def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
+    """Hottest chip case temperature [K] of the liquid-cooled deployments at design, and the plate's limit [K]
+    (:mod:`models.thermal.cold_plate`: resistance against flow, case temperature)."""
     c, cat = s.cooling, s.hardware
     plate = cat[c.cold_plate]
     t_max = plate.get("case_temperature_max").m_as("K")
@@ -292,8 +296,10 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
             continue
         p = cat.accelerator(d.system).get("power_max").m_as("W")
         m = p / (cp * dt)  # the plate's share of the loop flow at the loop's rise
-        r = plate.get("resistance").m_as("K/W") * (m / rho / plate.get("rated_flow").m_as("m^3/s") / (p / 1e3)) ** -0.6
-        t_case = sup + p / (2.0 * m * cp) + p * r
+        # the catalog's rated flow is per kW of chip power (OCP ~1.5 L/min per kW)
+        r = _plate_resistance(m / rho, plate.get("rated_flow").m_as("m^3/s") * (p / 1e3),
+                              plate.get("resistance").m_as("K/W"), 0.6)
+        t_case = _case_temperature_kernel(sup, p, m, cp, r)
         worst = t_case if worst is None else np.maximum(worst, t_case)
     return worst, t_max
 
