@@ -234,8 +234,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
     dev = heat_rejection_model(econ) if econ else None
     e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
-    e = cat[e_name] if dev else None
-    params = {f: _si(e.get(f)) for f in dev.fields} if dev else {}
+    params = {f: cat.si(e_name)[f] for f in dev.fields} if dev else {}
     ch = None
     if has_chiller:
         ch_name = chiller_name(s, econ)
@@ -244,11 +243,11 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
             raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
                                 "expected an air-cooled chiller or a plant with a tower", source=s.source,
                                 key="cooling.equipment.chiller")
+    chs = cat.si(ch_name) if ch is not None else {}
     spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
-                     eta_ii=ch.get("second_law_efficiency") if ch else None,
-                     condenser_approach=ch.get("condenser_approach").m_as("K") if ch else None,
-                     chiller_capacity=ch.get("capacity").m_as("W") if ch else None, pump_efficiency=c.pump_efficiency)
+                     eta_ii=chs.get("second_law_efficiency"), condenser_approach=chs.get("condenser_approach"),
+                     chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
     wet_bulb = wb if dev is not None and dev.design_wet_bulb == "extreme" else cwb
     op = operate_plant(spec, db, wet_bulb, sup, ret, q)
     leaving = as_float(op.leaving) if dev is not None else None
@@ -276,17 +275,12 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
                        Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec)
 
 
-def _si(v):
-    """A catalog value in SI numbers (temperature differences in K, fractions as they are)."""
-    return v.to_base_units().m if isinstance(v, pint.Quantity) else v
-
-
 def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
     """Hottest chip case temperature [K] of the liquid-cooled deployments at design, and the plate's limit [K]
     (:mod:`models.thermal.cold_plate`: resistance against flow, case temperature)."""
     c, cat = s.cooling, s.hardware
-    plate = cat[c.cold_plate]
-    t_max = plate.get("case_temperature_max").m_as("K")
+    plate = cat.si(c.cold_plate)
+    t_max = plate["case_temperature_max"]
     sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
     props = properties(c.tcs_coolant, sup + dt / 2.0)
     rho, cp = as_float(props["density"]), as_float(props["cp"])
@@ -294,11 +288,10 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
     for d in load.deployments:
         if d.liquid_fraction <= 0:
             continue
-        p = cat.accelerator(d.system).get("power_max").m_as("W")
+        p = cat.si(cat.accelerator(d.system).name)["power_max"]
         m = p / (cp * dt)  # the plate's share of the loop flow at the loop's rise
         # the catalog's rated flow is per kW of chip power (OCP ~1.5 L/min per kW)
-        r = _plate_resistance(m / rho, plate.get("rated_flow").m_as("m^3/s") * (p / 1e3),
-                              plate.get("resistance").m_as("K/W"), 0.6)
+        r = _plate_resistance(m / rho, plate["rated_flow"] * (p / 1e3), plate["resistance"], 0.6)
         t_case = _case_temperature_kernel(sup, p, m, cp, r)
         worst = t_case if worst is None else np.maximum(worst, t_case)
     return worst, t_max
@@ -331,13 +324,13 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     bad: list = [False]  # infeasible points of a batch
     # ------------------------------------------------------------------ liquid path
     q_liq = load.heat_to_liquid.m_as("W")
-    cdu = cat[c.cdu]
-    cdu_dp = cdu.get("pressure_drop").m_as("Pa")
+    cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
+    cdu_dp = cdu_si["pressure_drop"]
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
                 c.tcs_pressure_drop.m_as("Pa") + cdu_dp, 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
-        cap = cdu.get("capacity").m_as("W")
+        cap = cdu_si["capacity"]
         per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
@@ -345,9 +338,9 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
                                           loading, loading))
     elif np.any(q_liq > 0):
-        equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu.get("capacity").m_as("W"),
+        equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu_si["capacity"],
                                 c.cdu_redundancy))
-    fw_supply = c.tcs_supply.m_as("K") - cdu.get("approach").m_as("K")
+    fw_supply = c.tcs_supply.m_as("K") - cdu_si["approach"]
     fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
     _infeasible(fw_too_warm, lambda: (
         f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
@@ -372,14 +365,14 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     # ------------------------------------------------------------------ air path
     rooms = sum(st.loss.m_as("W") for st in power.stages if st.zone in ("it", "mechanical") and st.indoors)
     q_air = load.heat_to_air.m_as("W") + rooms
-    crah = cat[c.crah]
+    crah = cat.si(c.crah)
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    v_air = as_float(airflow(q_air, crah.get("air_delta_t").m_as("K"), rho_air))
-    crah_fans = v_air * crah.get("fan_pressure").m_as("Pa") / crah.get("fan_efficiency")
+    v_air = as_float(airflow(q_air, crah["air_delta_t"], rho_air))
+    crah_fans = v_air * crah["fan_pressure"] / crah["fan_efficiency"]
     loops = [tcs, fw]
     if np.any(q_air > 0):
-        equipment.append(_equip("crah", c.crah, "air side", q_air, crah.get("capacity").m_as("W"), c.crah_redundancy))
-        chw_supply = c.air_supply.m_as("K") - crah.get("coil_approach").m_as("K")
+        equipment.append(_equip("crah", c.crah, "air side", q_air, crah["capacity"], c.crah_redundancy))
+        chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
         loops.append(_loop("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
                            c.chw_delta_t.m_as("K"), c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"),
                            c.pipe_velocity.m_as("m/s"), eta, True))

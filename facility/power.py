@@ -184,22 +184,6 @@ def _line_factor(system: str, voltage: float, pf: float) -> float:
     return _SQRT3 * voltage * pf if system == "ac3" else voltage
 
 
-def _stage_params(cat: Catalog, name: str, model) -> dict[str, Any]:
-    """The catalog entry of a stage as the SI numbers its registered model reads (``loss_per_unit``: the per-unit
-    loss coefficients fitted to the entry's efficiency points)."""
-    e = cat[name]
-    p: dict[str, Any] = {}
-    for f in model.fields:
-        if f == "loss_per_unit":
-            p[f] = cat.loss_coefficients(name)
-        elif f == "material":
-            p[f] = e.material
-        else:
-            v = e.get(f)
-            p[f] = v.to_base_units().m if isinstance(v, pint.Quantity) else v
-    return p
-
-
 def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
                         ) -> tuple[tuple[float, float, float], Any, float, str, float]:
     """Size one stage (per group) on the power ``p_size`` [W], through the registered model of its kind
@@ -208,7 +192,7 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
     Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
     """
     model = stage_model(cat[spec.equipment].kind)
-    p = _stage_params(cat, spec.equipment, model)
+    p = cat.si(spec.equipment)
     rating = p[model.rating_field]
     if model.size_on == "apparent":
         size = p_size / pf
@@ -318,10 +302,11 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     # --- inside the racks: top-down from the rack input, per deployment
     delivered_chips = 0.0
     for d in load.deployments:
-        v_core = cat.accelerator(d.system).get("core_voltage").m_as("V")
+        acc = cat.si(cat.accelerator(d.system).name)
+        v_core = acc["core_voltage"]
         p = d.rack_power_max.m_as("W")
         racks = d.racks
-        acc_power = cat.accelerator(d.system).get("power_max").m_as("W")
+        acc_power = acc["power_max"]
         for spec in rack_stages:
             v_out = _voltage(spec, mv, v_core)
             abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)

@@ -281,6 +281,23 @@ class Catalog:
     def __init__(self, entries: Mapping[str, Entry]):
         self.entries = dict(entries)
         self._check_tree()
+        self._si: dict[str, dict[str, Any]] = {}
+
+    def si(self, name: str) -> dict[str, Any]:
+        """An entry's values as SI magnitudes (W, K, Pa, m3/s, ...; plain numbers as they are), its text fields
+        (``material``, ``condenser``, ``placement``) and, for an entry with efficiency points, ``loss_per_unit``
+        = the fitted (a, b, c). Compiled once per entry of this catalog: the sizing's inner loops read numbers,
+        not Quantities."""
+        out = self._si.get(name)
+        if out is None:
+            e = self.entries[name]
+            out = {k: (v.value.to_base_units().m if isinstance(v.value, pint.Quantity) else v.value)
+                   for k, v in e.values.items() if k != "efficiency_points"}
+            out.update(material=e.material, condenser=e.condenser, placement=e.placement)
+            if "efficiency_points" in e.values:
+                out["loss_per_unit"] = self.loss_coefficients(name)
+            self._si[name] = out
+        return out
 
     # ------------------------------------------------------------------ structure
     def _check_tree(self) -> None:

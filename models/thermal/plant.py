@@ -230,14 +230,13 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
     """The loop carrying ``heat`` [W] at its design temperature rise (see the module docstring)."""
     m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
     v = m / spec.rho
-    flowing = v > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        dp = spec.dp_components * np.square(np.where(flowing, v / spec.flow_design, 0.0))
+        x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
+        dp = spec.dp_components * (x * x)
         if spec.diameter is not None:
             d = spec.diameter
-            velocity = v / (math.pi * d * d / 4.0)
-            re = spec.rho * velocity * d / spec.mu
-            f = friction_factor_swamee_jain(re, PIPE_ROUGHNESS / d)
-            dp = dp + np.where(flowing, f * spec.pipe_length / d * spec.rho * velocity**2 / 2.0, 0.0)
-    dp = np.where(flowing, dp, 0.0)
+            velocity = v * (4.0 / (math.pi * d * d))
+            f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
+            dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+    dp = np.where(v > 0, dp, 0.0)
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)
