@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pint
@@ -185,13 +186,14 @@ def _equip(kind: str, model: str, serves: str, load: float, capacity: float, sch
                             Q_(load, unit), r.loading_normal, r.loading_failed)
 
 
-def _infeasible(mask, message, bad: list) -> None:
-    """One design point: raise ``InfeasibleDesign(message())`` if ``mask``; a batch: collect the mask in ``bad``."""
+def _infeasible(mask, message):
+    """The points of a batch that fail a check (``mask``, returned); one design point that fails raises
+    ``InfeasibleDesign(message())`` instead (its mask is then always False)."""
     if np.ndim(mask) == 0:
         if mask:
             raise InfeasibleDesign(message())
-    else:
-        bad[0] = bad[0] | mask
+        return False
+    return np.asarray(mask, dtype=bool)
 
 
 def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
@@ -223,7 +225,7 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
 
 
 def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
-           equipment: list[CoolingEquipment], bad: list) -> PlantResult:
+           equipment: list[CoolingEquipment]) -> tuple[PlantResult, Any]:
     """Size the plant ``plant`` (economiser and trim) of a loop at the design weather: its equipment is compiled
     to a :class:`~models.thermal.plant.PlantSpec` and operated there by :func:`~models.thermal.plant.operate_plant`,
     the function the year uses for every hour."""
@@ -252,13 +254,14 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     op = operate_plant(spec, db, wet_bulb, sup, ret, q)
     leaving = as_float(op.leaving) if dev is not None else None
     q_ch = as_float(op.chiller_heat)
+    bad = False
     if not has_chiller:
         what = f"{econ} reaches {{:.1f}} degC" if econ else "nothing"
-        _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
+        bad = _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
             f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
             f"{db - 273.15:.1f} degC, wet bulb {wb - 273.15:.1f} degC) the {what.format(leaving - 273.15)}, "
             f"{leaving - sup:.1f} K too warm, and the plant '{plant}' has no chiller; allow a chiller, raise the "
-            "supply temperature or choose a colder heat sink"), bad)
+            "supply temperature or choose a colder heat sink"))
     cop_v = None
     runs = q_ch > 0
     if has_chiller and np.any(runs):
@@ -272,7 +275,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
                        as_float(op.economiser_share), Q_(as_float(op.economiser_heat), "W"), Q_(q_ch, "W"), cop_v,
                        Q_(as_float(op.compressor_power), "W"), Q_(as_float(op.fan_power), "W"),
                        Q_(as_float(op.condenser_pump_power), "W"), Q_(as_float(op.heat_rejected), "W"),
-                       Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec)
+                       Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec), bad
 
 
 def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
@@ -321,7 +324,6 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     c, cat = scenario.cooling, scenario.hardware
     eta = c.pump_efficiency
     equipment: list[CoolingEquipment] = []
-    bad: list = [False]  # infeasible points of a batch
     # ------------------------------------------------------------------ liquid path
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
@@ -342,10 +344,10 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
                                 c.cdu_redundancy))
     fw_supply = c.tcs_supply.m_as("K") - cdu_si["approach"]
     fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
-    _infeasible(fw_too_warm, lambda: (
+    bad = _infeasible(fw_too_warm, lambda: (
         f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
-        f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu.get('approach').m_as('K'):.1f} K)"), bad)
+        f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu_si['approach']:.1f} K)"))
     fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
                c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
     eps = ntu = None
@@ -357,11 +359,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         ntu = as_float(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
     case, case_max = _case_temperature(scenario, load) if np.any(q_liq > 0) else (None, None)
     if case is not None:
-        _infeasible(case > case_max, lambda: (
+        bad = bad | _infeasible(case > case_max, lambda: (
             f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} "
             f"degC by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; "
             f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
-            "cold plate"), bad)
+            "cold plate"))
     # ------------------------------------------------------------------ air path
     rooms = sum(st.loss.m_as("W") for st in power.stages if st.zone in ("it", "mechanical") and st.indoors)
     q_air = load.heat_to_air.m_as("W") + rooms
@@ -377,8 +379,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
                            c.chw_delta_t.m_as("K"), c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"),
                            c.pipe_velocity.m_as("m/s"), eta, True))
     plant_of = {"fw": c.heat_rejection, "chw": c.air_heat_rejection}
-    plants = tuple(_plant(scenario, lp, plant_of[lp.key], conditions, equipment, bad) for lp in loops[1:]
-                   if np.any(lp.heat.m_as("W") > 0))
+    sized = [_plant(scenario, lp, plant_of[lp.key], conditions, equipment) for lp in loops[1:]
+             if np.any(lp.heat.m_as("W") > 0)]
+    plants = tuple(p for p, _ in sized)
+    for _, mask in sized:
+        bad = bad | mask
     pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
     fans = sum(p.fan_power.m_as("W") for p in plants)
     comp = sum(p.compressor_power.m_as("W") for p in plants)
@@ -391,4 +396,4 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
-        cdu_effectiveness=eps, cdu_ntu=ntu, infeasible=bad[0])
+        cdu_effectiveness=eps, cdu_ntu=ntu, infeasible=bad)
