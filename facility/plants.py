@@ -78,7 +78,7 @@ def parse_plant(value: Any) -> Plant:
     if isinstance(value, Mapping):
         extra = set(value) - {"economiser", "trim"}
         if extra:
-            raise ValueError(f"got keys {sorted(extra)}; a plant has 'economiser' and 'trim', e.g. "
+            raise ValueError(f"got keys {sorted(map(str, extra))}; a plant has 'economiser' and 'trim', e.g. "
                              "{ economiser = \"dry-cooler\", trim = \"chiller\" }")
         econ, trim = value.get("economiser"), value.get("trim")
         for key, v, allowed in (("economiser", econ, tuple(HEAT_REJECTION)), ("trim", trim, TRIMS)):
