@@ -55,15 +55,15 @@ from models.thermal.plant import (
 )
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
-           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water"]
+           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
+           # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
+           "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY", "EVAP_APPROACH",
+           "COIL_AIR_APPROACH", "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 _plate_resistance, _case_temperature_kernel = cold_plate_resistance.kernel, case_temperature.kernel
 #: Default catalog equipment per heat-rejection type (the chiller depends on the plant: see chiller_name), from
 #: the component registry (models.registry).
 DEFAULT_EQUIPMENT = {k: m.default_equipment for k, m in HEAT_REJECTION.items()}
-#: (Constants of the plant and loop physics live with it in models.thermal.plant; re-exported here.)
-_REEXPORTED = (CONDENSER_RANGE, CONDENSER_PRESSURE, CONDENSER_WATER_CP, CONDENSER_WATER_DENSITY, EVAP_APPROACH,
-               COIL_AIR_APPROACH, WATER_DENSITY, PIPE_ROUGHNESS)
 
 
 @dataclass(frozen=True)

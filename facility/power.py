@@ -39,6 +39,7 @@ from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
+from models.electrical.conductor import line_factor
 from models.electrical.converter import stage_loss, stage_output
 from models.registry import stage_model
 
@@ -46,8 +47,6 @@ _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState"]
 
-_SQRT3 = math.sqrt(3.0)
-_EQUIPMENT_KIND = ("transformer", "converter", "conductor")
 
 
 @dataclass(frozen=True)
@@ -179,11 +178,6 @@ class PowerDesign:
 
 
 # ---------------------------------------------------------------------------------------------- kernels
-def _line_factor(system: str, voltage: float, pf: float) -> float:
-    """P = factor * I for one circuit: sqrt(3) V pf (three-phase) or V (DC)."""
-    return _SQRT3 * voltage * pf if system == "ac3" else voltage
-
-
 def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
                         ) -> tuple[tuple[float, float, float], Any, float, str, float]:
     """Size one stage (per group) on the power ``p_size`` [W], through the registered model of its kind
@@ -199,7 +193,7 @@ def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: flo
     elif model.size_on == "real":
         size = p_size
     else:
-        size = p_size / _line_factor(spec.system, v_out, pf)
+        size = p_size / line_factor(spec.system, v_out, pf)
     red = size_units(size, rating, spec.redundancy)
     abc, mass = model.coefficients(p, red.units_in_service, red.units_installed, pf, v_out, spec.system)
     return abc, red, rating, model.rating_unit, mass
@@ -278,7 +272,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     def record(spec: StageSpec, dep: str | None, groups: int, p_out: float, p_in: float, abc, red, rating,
                rating_unit: str, mass: float, v_out: float, acc: tuple[int, float] | None) -> None:
         loss = p_in - p_out
-        k = _line_factor(spec.system, v_out, pf)
+        k = line_factor(spec.system, v_out, pf)
         current = p_out / k if k > 0 else 0.0 * p_out
         n_on = red.units_in_service * groups
         # in-rack stages at N are single points of failure of their rack by design: no warning for those
