@@ -20,7 +20,7 @@ from facility.cooling import CoolingDesign, design_cooling
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
-from facility.power import PowerDesign, design_power_chain
+from facility.power import PowerDesign, power_design, size_power_chain
 from facility.scenario import Scenario
 from facility.simulate import YearArrays, annual_from_arrays, design_check, year_arrays, year_dataset
 from facility.units import Q_
@@ -88,13 +88,13 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
     for i in range(1, _MAX_ITERATIONS + 1):
-        power = design_power_chain(scenario, load, Q_(mech, "W"), floor)
+        power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
         cooling = design_cooling(scenario, load, power, conditions)
         new = cooling.cooling_power.m_as("W") + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
-            floor = Q_(as_float(size if floor is None else np.maximum(floor.m_as("W"), size)), "W")
+            floor = as_float(size if floor is None else np.maximum(floor, size))
         if np.ndim(new) == 0:
             if not step:
                 break
@@ -108,7 +108,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
             break
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
-    power = design_power_chain(scenario, load, Q_(new, "W"), floor)
+    power = power_design(scenario, size_power_chain(scenario, load, new, floor))
     cooling = design_cooling(scenario, load, power, conditions)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 

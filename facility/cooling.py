@@ -311,7 +311,9 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     load
         The IT load (heat to liquid and to air at design).
     power
-        The power chain at design (indoor electrical-room losses are cooled by the air side).
+        The power chain at design (indoor electrical-room losses are cooled by the air side): a
+        :class:`~facility.power.PowerDesign` or, inside the coupling, its SI sizing
+        (:class:`~facility.power.ChainSizing`); only its ``electrical_room_loss()`` is read.
     conditions
         Design weather (:func:`facility.design_conditions.design_conditions`).
 
@@ -365,7 +367,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
             f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
             "cold plate"))
     # ------------------------------------------------------------------ air path
-    rooms = sum(st.loss.m_as("W") for st in power.stages if st.zone in ("it", "mechanical") and st.indoors)
+    rooms = power.electrical_room_loss()
     q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat.si(c.crah)
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))

@@ -45,7 +45,8 @@ from models.registry import stage_model
 
 _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
-__all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState"]
+__all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
+           "size_power_chain", "power_design"]
 
 
 
@@ -171,6 +172,11 @@ class PowerDesign:
         _up([s for s in self.stages if s.zone == "mechanical"], mechanical_power, out)
         return out
 
+    def electrical_room_loss(self) -> Any:
+        """Losses [W] of the indoor stages outside the racks (IT and mechanical branches): the heat of the
+        electrical rooms the air side cools (transformers stand outdoors)."""
+        return sum(st.loss.m_as("W") for st in self.stages if st.zone in ("it", "mechanical") and st.indoors)
+
     def indoor_stage_keys(self, *zones: str) -> list[str]:
         """Keys of the stages of ``zones`` whose losses heat an electrical room (their kind's registry attribute
         ``indoors``; transformers stand outdoors)."""
@@ -236,6 +242,125 @@ def _stage_specs(scenario: Scenario) -> tuple[list[StageSpec], list[StageSpec], 
     return [apply(s) for s in stages], [apply(s) for s in mech], pf
 
 
+@dataclass(frozen=True)
+class SizedStage:
+    """One sized stage in SI numbers (floats, or arrays (P,) for a batch): what :class:`StageResult` shows as
+    Quantities. Powers [W] per the whole stage (``groups`` racks for rack stages); ``abc`` its loss coefficients."""
+
+    spec: StageSpec
+    kind: str
+    deployment: str | None
+    groups: int
+    power_out: Any
+    power_in: Any
+    abc: tuple
+    redundancy: Any
+    rating: float
+    rating_unit: str
+    copper_mass: Any
+    voltage_out: float
+    accelerator: tuple[int, float] | None
+
+    @property
+    def loss(self) -> Any:
+        """Loss [W]: input - output."""
+        return self.power_in - self.power_out
+
+
+@dataclass(frozen=True)
+class ChainSizing:
+    """The power chain sized in SI numbers (:func:`size_power_chain`): the stages (grid first, as
+    :attr:`PowerDesign.stages`) and the totals [W]. The coupling iterates on it; :func:`design_power_chain`
+    turns it into the Quantities of a :class:`PowerDesign` once."""
+
+    stages: tuple[SizedStage, ...]
+    power_factor: float
+    it_power: Any
+    mechanical_power: Any
+    delivered_to_chips: Any
+    delivered_to_overhead_it: Any
+    in_rack_loss: Any
+    electrical_loss: Any
+    grid_import: Any
+    branch_input_it: Any
+    branch_input_mechanical: Any
+
+    def electrical_room_loss(self) -> Any:
+        """Losses [W] of the indoor stages outside the racks (IT and mechanical branches), the heat of the
+        electrical rooms the air side cools (a kind's registry attribute ``indoors``: transformers stand outdoors)."""
+        return sum(st.loss for st in self.stages if st.spec.zone in ("it", "mechanical") and stage_model(st.kind).indoors)
+
+
+def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
+                     mechanical_sizing: Any = None) -> ChainSizing:
+    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
+    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here."""
+    cat = scenario.hardware
+    stages, mech_stages, pf = _stage_specs(scenario)
+    mv = scenario.power.mv_voltage.m_as("V")
+    p_mech = mechanical_power
+    sized: list[SizedStage] = []
+    rack_stages = [s for s in stages if s.zone == "rack"]
+    it_stages = [s for s in stages if s.zone == "it"]
+    trunk_stages = [s for s in stages if s.zone == "trunk"]
+
+    def record(spec: StageSpec, dep: str | None, groups: int, p_out, p_in, abc, red, rating, rating_unit: str,
+               mass, v_out: float, acc: tuple[int, float] | None) -> None:
+        sized.append(SizedStage(spec, cat[spec.equipment].kind, dep, groups, p_out, p_in, abc, red, rating,
+                                rating_unit, mass * groups, v_out, acc))
+
+    # --- inside the racks: top-down from the rack input, per deployment
+    delivered_chips = 0.0
+    for d in load.deployments:
+        acc = cat.si(cat.accelerator(d.system).name)
+        v_core = acc["core_voltage"]
+        p = d.rack_power_max.m_as("W")
+        racks = d.racks
+        acc_power = acc["power_max"]
+        for spec in rack_stages:
+            v_out = _voltage(spec, mv, v_core)
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
+            p_out = as_float(_inverse(p, abc))
+            # the accelerator's own power (its TDP, measured at the module input) through this last stage
+            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
+            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
+                   abc, red, rating, unit, mass, v_out, core)
+            p = p_out
+        delivered_chips += p * racks
+    rack_results = sized[:]
+    sized.clear()
+
+    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
+    it_total = load.it_power.m_as("W")
+    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+
+    def walk_up(specs: list[StageSpec], p_out, p_size):
+        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
+        for spec in reversed(specs):
+            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
+            p_in = p_out + as_float(_loss(p_out, abc))
+            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
+            p_size = p_size + as_float(_loss(p_size, abc))
+            p_out = p_in
+        return p_out, p_size
+
+    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
+    it_results = sized[::-1]
+    sized.clear()
+    mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing))
+    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
+    mech_results = sized[::-1]
+    sized.clear()
+    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
+    trunk_results = sized[::-1]
+
+    in_rack = sum(r.loss for r in rack_results)
+    outside = sum(r.loss for r in trunk_results + it_results + mech_results)
+    return ChainSizing(tuple(trunk_results + it_results + rack_results + mech_results), pf, it_total, p_mech,
+                       delivered_chips, overhead_it, in_rack, outside, grid, it_branch_in, mech_in)
+
+
 def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
                        mechanical_sizing: pint.Quantity | None = None) -> PowerDesign:
     """Size the power chain of a scenario for its IT load (and a mechanical/house load) at design.
@@ -259,99 +384,65 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     PowerDesign
         Stage table (grid first), equipment, losses, currents, copper, grid import.
     """
-    cat = scenario.hardware
-    stages, mech_stages, pf = _stage_specs(scenario)
-    mv = scenario.power.mv_voltage.m_as("V")
-    p_mech = 0.0 if mechanical_power is None else mechanical_power.m_as("W")
-    results: list[StageResult] = []
-    warnings: list[str] = []
-    rack_stages = [s for s in stages if s.zone == "rack"]
-    it_stages = [s for s in stages if s.zone == "it"]
-    trunk_stages = [s for s in stages if s.zone == "trunk"]
+    sizing = size_power_chain(scenario, load, 0.0 if mechanical_power is None else mechanical_power.m_as("W"),
+                              None if mechanical_sizing is None else mechanical_sizing.m_as("W"))
+    return power_design(scenario, sizing)
 
-    def record(spec: StageSpec, dep: str | None, groups: int, p_out: float, p_in: float, abc, red, rating,
-               rating_unit: str, mass: float, v_out: float, acc: tuple[int, float] | None) -> None:
-        loss = p_in - p_out
+
+def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
+    """The :class:`PowerDesign` (Quantities, the result edge) of a chain sized in SI numbers."""
+    pf = sizing.power_factor
+    results: list[StageResult] = []
+    for st in sizing.stages:
+        spec, red, groups, v_out, acc = st.spec, st.redundancy, st.groups, st.voltage_out, st.accelerator
+        p_out, p_in = st.power_out, st.power_in
         k = line_factor(spec.system, v_out, pf)
         current = p_out / k if k > 0 else 0.0 * p_out
         n_on = red.units_in_service * groups
-        # in-rack stages at N are single points of failure of their rack by design: no warning for those
-        if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
-            worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
-            warnings.append(f"{spec.name}{f' [{dep}]' if dep else ''}: a single failure loads the surviving units "
-                            f"to {worst:.0%} of rating ({spec.redundancy})")
         results.append(StageResult(
-            id=spec.id, name=spec.name, zone=spec.zone, deployment=dep, equipment=spec.equipment,
-            kind=cat[spec.equipment].kind, system=spec.system, redundancy=spec.redundancy,
-            voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(loss, "W"),
+            id=spec.id, name=spec.name, zone=spec.zone, deployment=st.deployment, equipment=spec.equipment,
+            kind=st.kind, system=spec.system, redundancy=spec.redundancy,
+            voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(st.loss, "W"),
             efficiency=ratio_or(p_out, p_in, 1.0), current=Q_(current, "A"),
             current_per_unit=Q_(current * inverse_or_zero(n_on), "A"),
             current_per_accelerator=Q_(acc[1] / v_out, "A") if acc else None,
             units_required=red.units_required * groups, units_installed=red.units_installed * groups,
-            units_in_service=n_on, unit_rating=Q_(rating, rating_unit), unit_rating_unit=rating_unit,
+            units_in_service=n_on, unit_rating=Q_(st.rating, st.rating_unit), unit_rating_unit=st.rating_unit,
             loading_normal=red.loading_normal, loading_failed=red.loading_failed,
-            overload_on_failure=red.overload_on_failure, copper_mass=Q_(mass * groups, "kg"), groups=groups,
-            loss_coefficients=abc))
-
-    # --- inside the racks: top-down from the rack input, per deployment
-    delivered_chips = 0.0
-    for d in load.deployments:
-        acc = cat.si(cat.accelerator(d.system).name)
-        v_core = acc["core_voltage"]
-        p = d.rack_power_max.m_as("W")
-        racks = d.racks
-        acc_power = acc["power_max"]
-        for spec in rack_stages:
-            v_out = _voltage(spec, mv, v_core)
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
-            p_out = as_float(_inverse(p, abc))
-            # the accelerator's own power (its TDP, measured at the module input) through this last stage
-            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
-            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
-                   abc, red, rating, unit, mass, v_out, core)
-            p = p_out
-        delivered_chips += p * racks
-    rack_results = results[:]
-    results.clear()
-
-    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
-    it_total = load.it_power.m_as("W")
-    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
-
-    def walk_up(specs: list[StageSpec], p_out: float, p_size: float) -> tuple[float, float]:
-        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
-        for spec in reversed(specs):
-            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
-            p_in = p_out + as_float(_loss(p_out, abc))
-            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
-            p_size = p_size + as_float(_loss(p_size, abc))
-            p_out = p_in
-        return p_out, p_size
-
-    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
-    it_results = results[::-1]
-    results.clear()
-    mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing.m_as("W")))
-    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
-    mech_results = results[::-1]
-    results.clear()
-    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
-    trunk_results = results[::-1]
-    results.clear()
-
-    trunk_ratio = ratio_or(grid, it_branch_in + mech_in, 1.0)
-    stages_out = tuple(trunk_results + it_results + rack_results + mech_results)
-    in_rack = sum(r.loss.m_as("W") for r in rack_results)
-    outside = sum(r.loss.m_as("W") for r in trunk_results + it_results + mech_results)
+            overload_on_failure=red.overload_on_failure, copper_mass=Q_(st.copper_mass, "kg"), groups=groups,
+            loss_coefficients=st.abc))
+    # warnings in the order of the walk (racks, IT branch upward, mechanical upward, trunk upward), as before
+    order = {"rack": 0, "it": 1, "mechanical": 2, "trunk": 3}
+    stages = sizing.stages
+    walk = sorted(range(len(stages)), key=lambda i: (order[stages[i].spec.zone],
+                                                     i if stages[i].spec.zone == "rack" else -i))
+    by_stage = {id(s): w for s, w in zip(stages, _stage_warnings(stages), strict=True)}
+    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]]
+    s, it_in, mech_in, grid = sizing, sizing.branch_input_it, sizing.branch_input_mechanical, sizing.grid_import
+    trunk_ratio = ratio_or(grid, it_in + mech_in, 1.0)
     return PowerDesign(
-        architecture=scenario.power.architecture, stages=stages_out, grid_voltage=scenario.site.grid_voltage,
-        mv_voltage=scenario.power.mv_voltage, power_factor=pf, it_power=Q_(it_total, "W"),
-        mechanical_power=Q_(p_mech, "W"), delivered_to_chips=Q_(delivered_chips, "W"),
-        delivered_to_overhead_it=Q_(overhead_it, "W"), in_rack_loss=Q_(in_rack, "W"),
-        electrical_loss=Q_(outside, "W"), grid_import=Q_(grid, "W"),
-        grid_import_it=Q_(it_branch_in * trunk_ratio, "W"), grid_import_mechanical=Q_(mech_in * trunk_ratio, "W"),
-        copper_mass=Q_(sum(r.copper_mass.m_as("kg") for r in stages_out), "kg"), warnings=tuple(warnings))
+        architecture=scenario.power.architecture, stages=tuple(results), grid_voltage=scenario.site.grid_voltage,
+        mv_voltage=scenario.power.mv_voltage, power_factor=pf, it_power=Q_(s.it_power, "W"),
+        mechanical_power=Q_(s.mechanical_power, "W"), delivered_to_chips=Q_(s.delivered_to_chips, "W"),
+        delivered_to_overhead_it=Q_(s.delivered_to_overhead_it, "W"), in_rack_loss=Q_(s.in_rack_loss, "W"),
+        electrical_loss=Q_(s.electrical_loss, "W"), grid_import=Q_(grid, "W"),
+        grid_import_it=Q_(it_in * trunk_ratio, "W"), grid_import_mechanical=Q_(mech_in * trunk_ratio, "W"),
+        copper_mass=Q_(sum(st.copper_mass for st in stages), "kg"), warnings=tuple(warnings))
+
+
+def _stage_warnings(stages) -> list[str]:
+    """The single-failure warning of each stage ("" for none)."""
+    out = []
+    for st in stages:
+        spec, red = st.spec, st.redundancy
+        w = ""
+        # in-rack stages at N are single points of failure of their rack by design: no warning for those
+        if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
+            worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
+            w = (f"{spec.name}{f' [{st.deployment}]' if st.deployment else ''}: a single failure loads the "
+                 f"surviving units to {worst:.0%} of rating ({spec.redundancy})")
+        out.append(w)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- arrays
