@@ -16,7 +16,7 @@ import numpy as np
 import pint
 
 from facility.batch import as_float
-from facility.cooling import CoolingDesign, design_cooling
+from facility.cooling import CoolingDesign, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
@@ -87,9 +87,10 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     mech = house
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
+    liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
-        cooling = design_cooling(scenario, load, power, conditions)
+        cooling = design_cooling(scenario, load, power, conditions, liquid)
         new = cooling.cooling_power.m_as("W") + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
@@ -109,7 +110,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
     power = power_design(scenario, size_power_chain(scenario, load, new, floor))
-    cooling = design_cooling(scenario, load, power, conditions)
+    cooling = design_cooling(scenario, load, power, conditions, liquid)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 
 

@@ -54,7 +54,8 @@ from models.thermal.plant import (
     operate_plant,
 )
 
-__all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling",
+__all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide",
+           "design_liquid_side",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
            "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY", "EVAP_APPROACH",
@@ -300,33 +301,37 @@ def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
     return worst, t_max
 
 
-def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions
-                   ) -> CoolingDesign:
-    """Size the cooling chain of a scenario at its design weather.
+@dataclass(frozen=True)
+class LiquidSide:
+    """The liquid side sized at design: technology loop, CDUs, facility water and its plant, chip case
+    temperature. It does not depend on the power chain, so the coupling sizes it once
+    (:func:`design_liquid_side`) and passes it to every :func:`design_cooling`."""
 
-    Parameters
-    ----------
-    scenario
-        The scenario (its ``[cooling]`` section and catalog).
-    load
-        The IT load (heat to liquid and to air at design).
-    power
-        The power chain at design (indoor electrical-room losses are cooled by the air side): a
-        :class:`~facility.power.PowerDesign` or, inside the coupling, its SI sizing
-        (:class:`~facility.power.ChainSizing`); only its ``electrical_room_loss()`` is read.
-    conditions
-        Design weather (:func:`facility.design_conditions.design_conditions`).
+    tcs: LoopResult
+    fw: LoopResult
+    plant: PlantResult | None
+    cdu_equipment: tuple[CoolingEquipment, ...]
+    plant_equipment: tuple[CoolingEquipment, ...]
+    heat_to_liquid: Any
+    cdu_effectiveness: Any
+    cdu_ntu: Any
+    case_temperature: Any
+    case_temperature_max: Any
+    infeasible: Any
+
+
+def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> LiquidSide:
+    """Size the liquid side of the cooling chain at the design weather (see :class:`LiquidSide`).
 
     Raises
     ------
     InfeasibleDesign
-        A loop supply the plant cannot reach without a chiller, a facility-water return above the technology-loop
-        return, or a chip case temperature above the cold plate's limit.
+        The facility-water loop's plant cannot reach its supply without a chiller, the facility water would
+        return above the technology-loop return, or a chip case temperature is above the cold plate's limit.
     """
     c, cat = scenario.cooling, scenario.hardware
     eta = c.pump_efficiency
     equipment: list[CoolingEquipment] = []
-    # ------------------------------------------------------------------ liquid path
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
     cdu_dp = cdu_si["pressure_drop"]
@@ -366,36 +371,79 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
             f"degC by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; "
             f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
             "cold plate"))
+    plant_equipment: list[CoolingEquipment] = []
+    plant = None
+    if np.any(fw.heat.m_as("W") > 0):
+        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment)
+        bad = bad | mask
+    return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
+
+
+def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions,
+                   liquid: LiquidSide | None = None) -> CoolingDesign:
+    """Size the cooling chain of a scenario at its design weather.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (its ``[cooling]`` section and catalog).
+    load
+        The IT load (heat to liquid and to air at design).
+    power
+        The power chain at design (indoor electrical-room losses are cooled by the air side): a
+        :class:`~facility.power.PowerDesign` or, inside the coupling, its SI sizing
+        (:class:`~facility.power.ChainSizing`); only its ``electrical_room_loss()`` is read.
+    conditions
+        Design weather (:func:`facility.design_conditions.design_conditions`).
+    liquid
+        The liquid side already sized for this scenario, load and weather (:func:`design_liquid_side`; the
+        coupling sizes it once). Default: sized here.
+
+    Raises
+    ------
+    InfeasibleDesign
+        A loop supply the plant cannot reach without a chiller, a facility-water return above the technology-loop
+        return, or a chip case temperature above the cold plate's limit.
+    """
+    c, cat = scenario.cooling, scenario.hardware
+    eta = c.pump_efficiency
+    liq = design_liquid_side(scenario, load, conditions) if liquid is None else liquid
+    bad = liq.infeasible
     # ------------------------------------------------------------------ air path
+    air_equipment: list[CoolingEquipment] = []
     rooms = power.electrical_room_loss()
     q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat.si(c.crah)
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
     v_air = as_float(airflow(q_air, crah["air_delta_t"], rho_air))
     crah_fans = v_air * crah["fan_pressure"] / crah["fan_efficiency"]
-    loops = [tcs, fw]
+    loops = [liq.tcs, liq.fw]
     if np.any(q_air > 0):
-        equipment.append(_equip("crah", c.crah, "air side", q_air, crah["capacity"], c.crah_redundancy))
+        air_equipment.append(_equip("crah", c.crah, "air side", q_air, crah["capacity"], c.crah_redundancy))
         chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
         loops.append(_loop("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
                            c.chw_delta_t.m_as("K"), c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"),
                            c.pipe_velocity.m_as("m/s"), eta, True))
-    plant_of = {"fw": c.heat_rejection, "chw": c.air_heat_rejection}
-    sized = [_plant(scenario, lp, plant_of[lp.key], conditions, equipment) for lp in loops[1:]
-             if np.any(lp.heat.m_as("W") > 0)]
-    plants = tuple(p for p, _ in sized)
-    for _, mask in sized:
+    plant_equipment = list(liq.plant_equipment)
+    plants = [liq.plant] if liq.plant is not None else []
+    if len(loops) > 2 and np.any(loops[2].heat.m_as("W") > 0):
+        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment)
+        plants.append(plant)
         bad = bad | mask
+    plants = tuple(plants)
     pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
     fans = sum(p.fan_power.m_as("W") for p in plants)
     comp = sum(p.compressor_power.m_as("W") for p in plants)
+    case, case_max = liq.case_temperature, liq.case_temperature_max
     return CoolingDesign(
-        conditions=conditions, loops=tuple(loops), plants=plants, equipment=tuple(equipment),
-        heat_to_liquid=Q_(q_liq, "W"), heat_to_air=load.heat_to_air.to("W"), heat_electrical_rooms=Q_(rooms, "W"),
+        conditions=conditions, loops=tuple(loops), plants=plants,
+        equipment=(*liq.cdu_equipment, *air_equipment, *plant_equipment),
+        heat_to_liquid=Q_(liq.heat_to_liquid, "W"), heat_to_air=load.heat_to_air.to("W"),
+        heat_electrical_rooms=Q_(rooms, "W"),
         pump_power=Q_(pumps, "W"), crah_fan_power=Q_(crah_fans, "W"), heat_rejection_fan_power=Q_(fans, "W"),
         compressor_power=Q_(comp, "W"), cooling_power=Q_(pumps + crah_fans + fans + comp, "W"),
         heat_rejected=Q_(sum(p.heat_rejected.m_as("W") for p in plants), "W"),
         water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
-        cdu_effectiveness=eps, cdu_ntu=ntu, infeasible=bad)
+        cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad)
