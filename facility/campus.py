@@ -16,7 +16,7 @@ import numpy as np
 import pint
 
 from facility.batch import as_float
-from facility.cooling import CoolingDesign, design_cooling, design_liquid_side
+from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
@@ -90,8 +90,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
-        cooling = design_cooling(scenario, load, power, conditions, liquid)
-        new = cooling.cooling_power.m_as("W") + house
+        new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)

@@ -55,7 +55,7 @@ from models.thermal.plant import (
 )
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide",
-           "design_liquid_side",
+           "design_liquid_side", "coupling_cooling_power",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
            "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY", "EVAP_APPROACH",
@@ -197,10 +197,10 @@ def _infeasible(mask, message):
     return np.asarray(mask, dtype=bool)
 
 
-def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
-          pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
-    """Size a loop (coolant at its mean temperature, pipe for ``velocity`` at the design flow) and operate it at
-    its design heat with :func:`models.thermal.plant.operate_loop`."""
+def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe_length: float, velocity: float,
+                 eta: float, with_pipe: bool) -> tuple[LoopSpec, Any]:
+    """Size a loop in SI numbers (coolant at its mean temperature, pipe for ``velocity`` at the design flow) and
+    operate it at its design heat with :func:`models.thermal.plant.operate_loop`: ``(spec, state)``."""
     props = properties(coolant, supply + delta_t / 2.0)
     rho, cp, mu = as_float(props["density"]), as_float(props["cp"]), as_float(props["viscosity"])
     v = heat / (cp * delta_t) / rho
@@ -209,11 +209,22 @@ def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_component
         diameter = as_float(np.sqrt(4.0 * v / (math.pi * velocity)))
     spec = LoopSpec(rho=rho, cp=cp, mu=mu, delta_t=delta_t, dp_components=dp_components, flow_design=v,
                     diameter=diameter, pipe_length=pipe_length, pump_efficiency=eta)
-    op = operate_loop(spec, heat)
+    return spec, operate_loop(spec, heat)
+
+
+def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op) -> LoopResult:
+    """The Quantities of a sized loop."""
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
                       Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
                       Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
-                      Q_(diameter, "m") if diameter is not None else None, key, spec)
+                      Q_(spec.diameter, "m") if spec.diameter is not None else None, key, spec)
+
+
+def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
+          pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
+    """Size a loop (:func:`_loop_sizing`) and give its result."""
+    spec, op = _loop_sizing(coolant, heat, supply, delta_t, dp_components, pipe_length, velocity, eta, with_pipe)
+    return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op)
 
 
 def chiller_name(s: Scenario, economiser: str | None) -> str:
@@ -225,20 +236,16 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
-           equipment: list[CoolingEquipment]) -> tuple[PlantResult, Any]:
-    """Size the plant ``plant`` (economiser and trim) of a loop at the design weather: its equipment is compiled
-    to a :class:`~models.thermal.plant.PlantSpec` and operated there by :func:`~models.thermal.plant.operate_plant`,
-    the function the year uses for every hour."""
+def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
+    """Compile the plant ``plant`` (economiser and trim) of a loop to a :class:`~models.thermal.plant.PlantSpec`
+    (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``."""
     c, cat = s.cooling, s.hardware
     econ, has_chiller = plant.economiser, plant.trim == "chiller"
-    q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
-    sup, ret = loop.supply.m_as("K"), loop.return_.m_as("K")
-    db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
     dev = heat_rejection_model(econ) if econ else None
     e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
     params = {f: cat.si(e_name)[f] for f in dev.fields} if dev else {}
     ch = None
+    ch_name = ""
     if has_chiller:
         ch_name = chiller_name(s, econ)
         ch = cat[ch_name]
@@ -251,12 +258,38 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
                      eta_ii=chs.get("second_law_efficiency"), condenser_approach=chs.get("condenser_approach"),
                      chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
+    return spec, e_name, ch_name
+
+
+def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
+    """Operate a plant at the design weather (:func:`~models.thermal.plant.operate_plant`, the function the year
+    uses for every hour); its device sees the wet bulb it is sized at (registry ``design_wet_bulb``)."""
+    db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
+    dev = spec.device
     wet_bulb = wb if dev is not None and dev.design_wet_bulb == "extreme" else cwb
-    op = operate_plant(spec, db, wet_bulb, sup, ret, q)
+    return operate_plant(spec, db, wet_bulb, sup, ret, q)
+
+
+def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
+           equipment: list[CoolingEquipment], sized=None) -> tuple[PlantResult, Any]:
+    """Size the plant ``plant`` of a loop at the design weather (:func:`_plant_spec`, :func:`_plant_at_design`;
+    ``sized``: those two already computed, ``(spec, economiser entry, chiller entry, state)``): its result, its
+    equipment (appended to ``equipment``) and the mask of infeasible points."""
+    c = s.cooling
+    econ, has_chiller = plant.economiser, plant.trim == "chiller"
+    q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
+    sup = loop.supply.m_as("K")
+    if sized is None:
+        spec, e_name, ch_name = _plant_spec(s, plant)
+        op = _plant_at_design(spec, cond, sup, loop.return_.m_as("K"), q)
+    else:
+        spec, e_name, ch_name, op = sized
+    dev = spec.device
     leaving = as_float(op.leaving) if dev is not None else None
     q_ch = as_float(op.chiller_heat)
     bad = False
     if not has_chiller:
+        db, wb = cond.dry_bulb.m_as("K"), cond.wet_bulb.m_as("K")
         what = f"{econ} reaches {{:.1f}} degC" if econ else "nothing"
         bad = _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
             f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
@@ -270,7 +303,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
         equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy))
     size = as_float(op.device_size)
     if dev is not None:
-        equipment.append(_equip(econ, e_name, loop.name, size, params["capacity"], c.heat_rejection_redundancy))
+        equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy))
     spec = PlantSpec(**{**spec.__dict__, "device_size": size})
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None,
                        as_float(op.economiser_share), Q_(as_float(op.economiser_heat), "W"), Q_(q_ch, "W"), cop_v,
@@ -318,6 +351,15 @@ class LiquidSide:
     case_temperature: Any
     case_temperature_max: Any
     infeasible: Any
+
+    @property
+    def electric_power(self) -> Any:
+        """Technology-loop and facility-water pumps and the plant's compressors, fans and condenser pumps [W]."""
+        p = self.tcs.pump_power.m_as("W") + self.fw.pump_power.m_as("W")
+        if self.plant is not None:
+            p = (p + self.plant.condenser_pump_power.m_as("W") + self.plant.fan_power.m_as("W")
+                 + self.plant.compressor_power.m_as("W"))
+        return p
 
 
 def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> LiquidSide:
@@ -379,6 +421,62 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
 
 
+@dataclass(frozen=True)
+class AirSide:
+    """The air side at design in SI numbers: electrical-room heat and air-side heat [W], airflow [m3/s], CRAH fans
+    [W]; the chilled-water loop (``chw``: supply [K], :class:`~models.thermal.plant.LoopSpec`, its state) and its
+    plant (``plant``: spec, economiser entry, chiller entry, state), or None."""
+
+    rooms: Any
+    heat: Any
+    airflow: Any
+    crah_fans: Any
+    chw: tuple | None
+    plant: tuple | None
+
+    @property
+    def electric_power(self) -> Any:
+        """CRAH fans, chilled-water pumps and the plant's compressors, fans and condenser pumps [W]."""
+        p = self.crah_fans
+        if self.chw is not None:
+            p = p + self.chw[2].pump_power
+        if self.plant is not None:
+            op = self.plant[3]
+            p = p + op.condenser_pump_power + op.fan_power + op.compressor_power
+        return p
+
+
+def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions) -> AirSide:
+    """Size the air side on SI numbers for the electrical-room losses of ``power`` (see :func:`design_cooling`)."""
+    c, cat = scenario.cooling, scenario.hardware
+    rooms = power.electrical_room_loss()
+    q_air = load.heat_to_air.m_as("W") + rooms
+    crah = cat.si(c.crah)
+    rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
+    v_air = as_float(airflow(q_air, crah["air_delta_t"], rho_air))
+    crah_fans = v_air * crah["fan_pressure"] / crah["fan_efficiency"]
+    chw = plant = None
+    if np.any(q_air > 0):
+        chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
+        q_chw, dt = q_air + crah_fans, c.chw_delta_t.m_as("K")
+        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, c.facility_pressure_drop.m_as("Pa"),
+                                c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
+        chw = (chw_supply, spec, op)
+        if np.any(q_chw > 0):
+            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection)
+            q = q_chw + as_float(op.pump_power)  # pump work ends in the water
+            plant = (pspec, e_name, ch_name, _plant_at_design(pspec, conditions, chw_supply, chw_supply + dt, q))
+    return AirSide(rooms, q_air, v_air, crah_fans, chw, plant)
+
+
+def coupling_cooling_power(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions,
+                           liquid: LiquidSide):
+    """Cooling electric power [W] at design for the power chain ``power`` (a :class:`~facility.power.ChainSizing`
+    inside the coupling), on SI numbers: the liquid side's (sized once) plus the air side's. Equal to
+    ``design_cooling(...).cooling_power`` without building its Quantities."""
+    return liquid.electric_power + _air_side(scenario, load, power, conditions).electric_power
+
+
 def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions,
                    liquid: LiquidSide | None = None) -> CoolingDesign:
     """Size the cooling chain of a scenario at its design weather.
@@ -406,28 +504,22 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         return, or a chip case temperature above the cold plate's limit.
     """
     c, cat = scenario.cooling, scenario.hardware
-    eta = c.pump_efficiency
     liq = design_liquid_side(scenario, load, conditions) if liquid is None else liquid
     bad = liq.infeasible
     # ------------------------------------------------------------------ air path
+    air = _air_side(scenario, load, power, conditions)
+    rooms, q_air, v_air, crah_fans = air.rooms, air.heat, air.airflow, air.crah_fans
     air_equipment: list[CoolingEquipment] = []
-    rooms = power.electrical_room_loss()
-    q_air = load.heat_to_air.m_as("W") + rooms
-    crah = cat.si(c.crah)
-    rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    v_air = as_float(airflow(q_air, crah["air_delta_t"], rho_air))
-    crah_fans = v_air * crah["fan_pressure"] / crah["fan_efficiency"]
     loops = [liq.tcs, liq.fw]
-    if np.any(q_air > 0):
-        air_equipment.append(_equip("crah", c.crah, "air side", q_air, crah["capacity"], c.crah_redundancy))
-        chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
-        loops.append(_loop("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
-                           c.chw_delta_t.m_as("K"), c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"),
-                           c.pipe_velocity.m_as("m/s"), eta, True))
+    if air.chw is not None:
+        air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy))
+        chw_supply, spec, op = air.chw
+        loops.append(_loop_result("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
+                                  c.chw_delta_t.m_as("K"), spec, op))
     plant_equipment = list(liq.plant_equipment)
     plants = [liq.plant] if liq.plant is not None else []
-    if len(loops) > 2 and np.any(loops[2].heat.m_as("W") > 0):
-        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment)
+    if air.plant is not None:
+        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant)
         plants.append(plant)
         bad = bad | mask
     plants = tuple(plants)
