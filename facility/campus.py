@@ -50,7 +50,7 @@ class CampusResult:
     year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
-    _dataset: dict = field(default_factory=dict, repr=False, compare=False)
+    _dataset: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def hourly(self) -> Any:
