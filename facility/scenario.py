@@ -38,7 +38,6 @@ from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
-from facility.redundancy import parse_scheme
 from facility.sites import resolve_weather
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
@@ -224,6 +223,7 @@ class Compute(_Strict):
 
 
 def _scheme(value: Any) -> str:
+    from facility.redundancy import parse_scheme
     if not isinstance(value, str):
         raise ValueError(f"got {value!r}; expected a redundancy scheme string")
     parse_scheme(value)
