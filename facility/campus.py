@@ -9,18 +9,20 @@ quickly: a few iterations to 1 W).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pint
 
 from facility.batch import as_float
-from facility.cooling import CoolingDesign, design_cooling
+from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
+from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
-from facility.power import PowerDesign, design_power_chain
+from facility.power import PowerDesign, power_design, size_power_chain
 from facility.scenario import Scenario
+from facility.simulate import YearArrays, annual_from_arrays, design_check, year_arrays, year_dataset
 from facility.units import Q_
 
 __all__ = ["CampusResult", "run", "design_campus", "fit_to_grid"]
@@ -44,9 +46,21 @@ class CampusResult:
     cooling: CoolingDesign
     house_load: pint.Quantity
     iterations: int
-    hourly: Any = None
+    #: The weather year on SI arrays (:class:`facility.simulate.YearArrays`), when run with ``year=True``.
+    year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
+    _dataset: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def hourly(self) -> Any:
+        """The weather year as an ``xarray.Dataset`` on ``time`` (built, and xarray imported, on first use), or
+        None when the campus was sized without its year."""
+        if self.year is None:
+            return None
+        if "ds" not in self._dataset:
+            self._dataset["ds"] = year_dataset(self, self.year)
+        return self._dataset["ds"]
 
     @property
     def facility_power(self) -> pint.Quantity:
@@ -73,14 +87,14 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     mech = house
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
+    liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
     for i in range(1, _MAX_ITERATIONS + 1):
-        power = design_power_chain(scenario, load, Q_(mech, "W"), floor)
-        cooling = design_cooling(scenario, load, power, conditions)
-        new = cooling.cooling_power.m_as("W") + house
+        power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
+        new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
-            floor = Q_(as_float(size if floor is None else np.maximum(floor.m_as("W"), size)), "W")
+            floor = as_float(size if floor is None else np.maximum(floor, size))
         if np.ndim(new) == 0:
             if not step:
                 break
@@ -94,22 +108,21 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
             break
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
-    power = design_power_chain(scenario, load, Q_(new, "W"), floor)
-    cooling = design_cooling(scenario, load, power, conditions)
+    power = power_design(scenario, size_power_chain(scenario, load, new, floor))
+    cooling = design_cooling(scenario, load, power, conditions, liquid)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 
 
 def run(scenario: Scenario, year: bool = True) -> CampusResult:
     """Size a scenario: compute plan -> IT load -> power and cooling chains, coupled, at design conditions; then
-    (``year=True``) run it through its weather year: ``hourly`` (an xarray.Dataset), ``annual`` KPIs and the
-    ``design_check`` of the year at full load against the design point."""
+    (``year=True``) run it through its weather year: ``year`` (SI arrays), ``hourly`` (an xarray.Dataset built
+    from them when first asked for), ``annual`` KPIs and the ``design_check`` of the year at full load against
+    the design point."""
     result = design_campus(scenario, it_load(scenario))
     if not year:
         return result
-    from facility.simulate import annual_kpis, design_check, simulate_year
-
-    hourly = simulate_year(result)
-    return replace(result, hourly=hourly, annual=annual_kpis(hourly), design_check=design_check(result))
+    y = year_arrays(result)
+    return replace(result, year=y, annual=annual_from_arrays(y), design_check=design_check(result))
 
 
 def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0) -> tuple[int, CampusResult]:
@@ -137,9 +150,7 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
     InfeasibleDesign
         Not even one rack fits.
     """
-    from scipy.optimize import brentq
-
-    from facility.errors import InfeasibleDesign, ScenarioError
+    from scipy.optimize import brentq  # (here: scipy.optimize is slow to import and only this search needs it)
 
     limit = envelope.m_as("W")
     if not 0 <= deployment < len(scenario.compute.deployments):

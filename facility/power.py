@@ -39,12 +39,15 @@ from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
-from models.electrical.conductor import MATERIALS
+from models.electrical.conductor import line_factor
+from models.electrical.converter import stage_loss, stage_output
+from models.registry import stage_model
 
-__all__ = ["StageResult", "PowerDesign", "design_power_chain"]
+_stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
-_SQRT3 = math.sqrt(3.0)
-_EQUIPMENT_KIND = ("transformer", "converter", "conductor")
+__all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
+           "size_power_chain", "power_design"]
+
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,11 @@ class StageResult:
     copper_mass: pint.Quantity
     groups: int
     loss_coefficients: tuple[float, float, float]
+
+    @property
+    def indoors(self) -> bool:
+        """Its losses heat an electrical room (the kind's registry attribute; transformers stand outdoors)."""
+        return stage_model(self.kind).indoors
 
 
 @dataclass(frozen=True)
@@ -137,66 +145,74 @@ class PowerDesign:
         else:
             p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
                                 else mechanical_power, dtype=float) * np.ones_like(p_it)
-        return _evaluate(self, p_it, p_mech)
+        return self.evaluate_chain(p_it, p_mech).as_dict()
+
+    def evaluate_chain(self, it_power: Any, mechanical_power: Any = None) -> ChainState:
+        """As :meth:`evaluate`, returning a :class:`ChainState` (SI arrays, watts)."""
+        p_it = np.asarray(it_power.m_as("W") if isinstance(it_power, pint.Quantity) else it_power, dtype=float)
+        if mechanical_power is None:
+            p_mech = np.zeros_like(p_it)
+        else:
+            p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
+                                else mechanical_power, dtype=float) * np.ones_like(p_it)
+        return _evaluate_mechanical(self, _evaluate_it(self, p_it), p_mech)
+
+    def evaluate_it(self, it_power: np.ndarray) -> ItSide:
+        """The rack stages and the IT branch at arrays of IT power [W] (they do not depend on the mechanical
+        load: the hourly coupling evaluates them once). A batch of designs meets hours (P, H) as columns."""
+        return _evaluate_it(self, np.asarray(it_power, dtype=float))
+
+    def evaluate_mechanical(self, it: ItSide, mechanical_power: np.ndarray) -> ChainState:
+        """The whole chain from its IT side (:meth:`evaluate_it`) and the mechanical load [W]."""
+        return _evaluate_mechanical(self, it, np.asarray(mechanical_power, dtype=float))
+
+    def mechanical_branch_losses(self, mechanical_power: np.ndarray) -> dict[str, np.ndarray]:
+        """The losses [W] of the mechanical branch's stages (by stage id) at a mechanical load [W]."""
+        out: dict[str, np.ndarray] = {}
+        _up([s for s in self.stages if s.zone == "mechanical"], mechanical_power, out)
+        return out
+
+    def electrical_room_loss(self) -> Any:
+        """Losses [W] of the indoor stages outside the racks (IT and mechanical branches): the heat of the
+        electrical rooms the air side cools (transformers stand outdoors)."""
+        return sum(st.loss.m_as("W") for st in self.stages if st.zone in ("it", "mechanical") and st.indoors)
+
+    def indoor_stage_keys(self, *zones: str) -> list[str]:
+        """Keys of the stages of ``zones`` whose losses heat an electrical room (their kind's registry attribute
+        ``indoors``; transformers stand outdoors)."""
+        return [s.id for s in self.stages if s.zone in zones and s.indoors]
 
 
 # ---------------------------------------------------------------------------------------------- kernels
-def _line_factor(system: str, voltage: float, pf: float) -> float:
-    """P = factor * I for one circuit: sqrt(3) V pf (three-phase) or V (DC)."""
-    return _SQRT3 * voltage * pf if system == "ac3" else voltage
-
-
 def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
                         ) -> tuple[tuple[float, float, float], Any, float, str, float]:
-    """Size one stage (per group) on the power ``p_size`` [W].
+    """Size one stage (per group) on the power ``p_size`` [W], through the registered model of its kind
+    (:mod:`models.registry`): units sized on apparent power, real power or current as the kind says.
 
     Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
     """
-    e = cat[spec.equipment]
-    if e.kind == "transformer":
-        rating = e.get("rating").m_as("VA")
-        red = size_units(p_size / pf, rating, spec.redundancy)
-        n = red.units_in_service
-        p0, pk = e.get("no_load_loss").m_as("W"), e.get("load_loss").m_as("W")
-        # loss = n P0 + n Pk (P / (pf n S))^2 = n P0 + Pk P^2 / (pf^2 n S^2)
-        return (n * p0, 0.0 * n, pk / (pf * pf * rating * rating) * inverse_or_zero(n)), red, rating, "VA", 0.0 * n
-    if e.kind == "converter":
-        rating = e.get("rating").m_as("W")
-        red = size_units(p_size, rating, spec.redundancy)
-        n = red.units_in_service
-        a, b, c = cat.loss_coefficients(spec.equipment)
-        return (n * rating * a, b * (n > 0), c / rating * inverse_or_zero(n)), red, rating, "W", 0.0 * n
-    # conductor: circuits of a given ampacity; sections from the design current density
-    ampacity = e.get("ampacity").m_as("A")
-    k = _line_factor(spec.system, v_out, pf)
-    red = size_units(p_size / k, ampacity, spec.redundancy)
-    n = red.units_in_service
-    area = ampacity / e.get("current_density").m_as("A/m^2")
-    length = e.get("length").m_as("m")
-    rho20, alpha, density = MATERIALS[e.material]
-    rho = rho20 * (1.0 + alpha * (e.get("temperature").m_as("degC") - 20.0))
-    n_cond = 3 if spec.system == "ac3" else 2
-    r_c = rho * length / area
-    mass = red.units_installed * n_cond * area * length * density
-    # loss = n_cond R_c I^2 / n, with I = P / k
-    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * inverse_or_zero(n)), red, ampacity, "A", mass
+    model = stage_model(cat[spec.equipment].kind)
+    p = cat.si(spec.equipment)
+    rating = p[model.rating_field]
+    if model.size_on == "apparent":
+        size = p_size / pf
+    elif model.size_on == "real":
+        size = p_size
+    else:
+        size = p_size / line_factor(spec.system, v_out, pf)
+    red = size_units(size, rating, spec.redundancy)
+    abc, mass = model.coefficients(p, red.units_in_service, red.units_installed, pf, v_out, spec.system)
+    return abc, red, rating, model.rating_unit, mass
 
 
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
-    """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (terms whose coefficients are all zero skipped)."""
-    a, b, c = abc
-    loss = c * p * p
-    if np.any(b):
-        loss = loss + b * p
-    if np.any(a):
-        loss = loss + a
-    return loss
+    """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (:func:`models.electrical.converter.stage_loss`)."""
+    return _stage_loss(p, *abc)
 
 
 def _inverse(p_in: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
-    a, b, c = abc
-    net = np.maximum(np.asarray(p_in, dtype=float) - a, 0.0)
-    return 2.0 * net / ((1.0 + b) + np.sqrt((1.0 + b) ** 2 + 4.0 * c * net))
+    """Stage output [W] for an input ``p_in`` [W] (:func:`models.electrical.converter.stage_output`)."""
+    return _stage_output(p_in, *abc)
 
 
 # ---------------------------------------------------------------------------------------------- sizing
@@ -226,6 +242,125 @@ def _stage_specs(scenario: Scenario) -> tuple[list[StageSpec], list[StageSpec], 
     return [apply(s) for s in stages], [apply(s) for s in mech], pf
 
 
+@dataclass(frozen=True)
+class SizedStage:
+    """One sized stage in SI numbers (floats, or arrays (P,) for a batch): what :class:`StageResult` shows as
+    Quantities. Powers [W] per the whole stage (``groups`` racks for rack stages); ``abc`` its loss coefficients."""
+
+    spec: StageSpec
+    kind: str
+    deployment: str | None
+    groups: int
+    power_out: Any
+    power_in: Any
+    abc: tuple
+    redundancy: Any
+    rating: float
+    rating_unit: str
+    copper_mass: Any
+    voltage_out: float
+    accelerator: tuple[int, float] | None
+
+    @property
+    def loss(self) -> Any:
+        """Loss [W]: input - output."""
+        return self.power_in - self.power_out
+
+
+@dataclass(frozen=True)
+class ChainSizing:
+    """The power chain sized in SI numbers (:func:`size_power_chain`): the stages (grid first, as
+    :attr:`PowerDesign.stages`) and the totals [W]. The coupling iterates on it; :func:`design_power_chain`
+    turns it into the Quantities of a :class:`PowerDesign` once."""
+
+    stages: tuple[SizedStage, ...]
+    power_factor: float
+    it_power: Any
+    mechanical_power: Any
+    delivered_to_chips: Any
+    delivered_to_overhead_it: Any
+    in_rack_loss: Any
+    electrical_loss: Any
+    grid_import: Any
+    branch_input_it: Any
+    branch_input_mechanical: Any
+
+    def electrical_room_loss(self) -> Any:
+        """Losses [W] of the indoor stages outside the racks (IT and mechanical branches), the heat of the
+        electrical rooms the air side cools (a kind's registry attribute ``indoors``: transformers stand outdoors)."""
+        return sum(st.loss for st in self.stages if st.spec.zone in ("it", "mechanical") and stage_model(st.kind).indoors)
+
+
+def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
+                     mechanical_sizing: Any = None) -> ChainSizing:
+    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
+    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here."""
+    cat = scenario.hardware
+    stages, mech_stages, pf = _stage_specs(scenario)
+    mv = scenario.power.mv_voltage.m_as("V")
+    p_mech = mechanical_power
+    sized: list[SizedStage] = []
+    rack_stages = [s for s in stages if s.zone == "rack"]
+    it_stages = [s for s in stages if s.zone == "it"]
+    trunk_stages = [s for s in stages if s.zone == "trunk"]
+
+    def record(spec: StageSpec, dep: str | None, groups: int, p_out, p_in, abc, red, rating, rating_unit: str,
+               mass, v_out: float, acc: tuple[int, float] | None) -> None:
+        sized.append(SizedStage(spec, cat[spec.equipment].kind, dep, groups, p_out, p_in, abc, red, rating,
+                                rating_unit, mass * groups, v_out, acc))
+
+    # --- inside the racks: top-down from the rack input, per deployment
+    delivered_chips = 0.0
+    for d in load.deployments:
+        acc = cat.si(cat.accelerator(d.system).name)
+        v_core = acc["core_voltage"]
+        p = d.rack_power_max.m_as("W")
+        racks = d.racks
+        acc_power = acc["power_max"]
+        for spec in rack_stages:
+            v_out = _voltage(spec, mv, v_core)
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
+            p_out = as_float(_inverse(p, abc))
+            # the accelerator's own power (its TDP, measured at the module input) through this last stage
+            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
+            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
+                   abc, red, rating, unit, mass, v_out, core)
+            p = p_out
+        delivered_chips += p * racks
+    rack_results = sized[:]
+    sized.clear()
+
+    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
+    it_total = load.it_power.m_as("W")
+    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+
+    def walk_up(specs: list[StageSpec], p_out, p_size):
+        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
+        for spec in reversed(specs):
+            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
+            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
+            p_in = p_out + as_float(_loss(p_out, abc))
+            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
+            p_size = p_size + as_float(_loss(p_size, abc))
+            p_out = p_in
+        return p_out, p_size
+
+    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
+    it_results = sized[::-1]
+    sized.clear()
+    mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing))
+    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
+    mech_results = sized[::-1]
+    sized.clear()
+    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
+    trunk_results = sized[::-1]
+
+    in_rack = sum(r.loss for r in rack_results)
+    outside = sum(r.loss for r in trunk_results + it_results + mech_results)
+    return ChainSizing(tuple(trunk_results + it_results + rack_results + mech_results), pf, it_total, p_mech,
+                       delivered_chips, overhead_it, in_rack, outside, grid, it_branch_in, mech_in)
+
+
 def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
                        mechanical_sizing: pint.Quantity | None = None) -> PowerDesign:
     """Size the power chain of a scenario for its IT load (and a mechanical/house load) at design.
@@ -249,103 +384,104 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
     PowerDesign
         Stage table (grid first), equipment, losses, currents, copper, grid import.
     """
-    cat = scenario.hardware
-    stages, mech_stages, pf = _stage_specs(scenario)
-    mv = scenario.power.mv_voltage.m_as("V")
-    p_mech = 0.0 if mechanical_power is None else mechanical_power.m_as("W")
-    results: list[StageResult] = []
-    warnings: list[str] = []
-    rack_stages = [s for s in stages if s.zone == "rack"]
-    it_stages = [s for s in stages if s.zone == "it"]
-    trunk_stages = [s for s in stages if s.zone == "trunk"]
+    sizing = size_power_chain(scenario, load, 0.0 if mechanical_power is None else mechanical_power.m_as("W"),
+                              None if mechanical_sizing is None else mechanical_sizing.m_as("W"))
+    return power_design(scenario, sizing)
 
-    def record(spec: StageSpec, dep: str | None, groups: int, p_out: float, p_in: float, abc, red, rating,
-               rating_unit: str, mass: float, v_out: float, acc: tuple[int, float] | None) -> None:
-        loss = p_in - p_out
-        k = _line_factor(spec.system, v_out, pf)
+
+def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
+    """The :class:`PowerDesign` (Quantities, the result edge) of a chain sized in SI numbers."""
+    pf = sizing.power_factor
+    results: list[StageResult] = []
+    for st in sizing.stages:
+        spec, red, groups, v_out, acc = st.spec, st.redundancy, st.groups, st.voltage_out, st.accelerator
+        p_out, p_in = st.power_out, st.power_in
+        k = line_factor(spec.system, v_out, pf)
         current = p_out / k if k > 0 else 0.0 * p_out
         n_on = red.units_in_service * groups
-        # in-rack stages at N are single points of failure of their rack by design: no warning for those
-        if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
-            worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
-            warnings.append(f"{spec.name}{f' [{dep}]' if dep else ''}: a single failure loads the surviving units "
-                            f"to {worst:.0%} of rating ({spec.redundancy})")
         results.append(StageResult(
-            id=spec.id, name=spec.name, zone=spec.zone, deployment=dep, equipment=spec.equipment,
-            kind=cat[spec.equipment].kind, system=spec.system, redundancy=spec.redundancy,
-            voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(loss, "W"),
+            id=spec.id, name=spec.name, zone=spec.zone, deployment=st.deployment, equipment=spec.equipment,
+            kind=st.kind, system=spec.system, redundancy=spec.redundancy,
+            voltage_out=Q_(v_out, "V"), power_out=Q_(p_out, "W"), power_in=Q_(p_in, "W"), loss=Q_(st.loss, "W"),
             efficiency=ratio_or(p_out, p_in, 1.0), current=Q_(current, "A"),
             current_per_unit=Q_(current * inverse_or_zero(n_on), "A"),
             current_per_accelerator=Q_(acc[1] / v_out, "A") if acc else None,
             units_required=red.units_required * groups, units_installed=red.units_installed * groups,
-            units_in_service=n_on, unit_rating=Q_(rating, rating_unit), unit_rating_unit=rating_unit,
+            units_in_service=n_on, unit_rating=Q_(st.rating, st.rating_unit), unit_rating_unit=st.rating_unit,
             loading_normal=red.loading_normal, loading_failed=red.loading_failed,
-            overload_on_failure=red.overload_on_failure, copper_mass=Q_(mass * groups, "kg"), groups=groups,
-            loss_coefficients=abc))
-
-    # --- inside the racks: top-down from the rack input, per deployment
-    delivered_chips = 0.0
-    for d in load.deployments:
-        v_core = cat.accelerator(d.system).get("core_voltage").m_as("V")
-        p = d.rack_power_max.m_as("W")
-        racks = d.racks
-        acc_power = cat.accelerator(d.system).get("power_max").m_as("W")
-        for spec in rack_stages:
-            v_out = _voltage(spec, mv, v_core)
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
-            p_out = as_float(_inverse(p, abc))
-            # the accelerator's own power (its TDP, measured at the module input) through this last stage
-            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
-            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
-                   abc, red, rating, unit, mass, v_out, core)
-            p = p_out
-        delivered_chips += p * racks
-    rack_results = results[:]
-    results.clear()
-
-    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
-    it_total = load.it_power.m_as("W")
-    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
-
-    def walk_up(specs: list[StageSpec], p_out: float, p_size: float) -> tuple[float, float]:
-        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
-        for spec in reversed(specs):
-            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
-            p_in = p_out + as_float(_loss(p_out, abc))
-            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
-            p_size = p_size + as_float(_loss(p_size, abc))
-            p_out = p_in
-        return p_out, p_size
-
-    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
-    it_results = results[::-1]
-    results.clear()
-    mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing.m_as("W")))
-    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
-    mech_results = results[::-1]
-    results.clear()
-    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
-    trunk_results = results[::-1]
-    results.clear()
-
-    trunk_ratio = ratio_or(grid, it_branch_in + mech_in, 1.0)
-    stages_out = tuple(trunk_results + it_results + rack_results + mech_results)
-    in_rack = sum(r.loss.m_as("W") for r in rack_results)
-    outside = sum(r.loss.m_as("W") for r in trunk_results + it_results + mech_results)
+            overload_on_failure=red.overload_on_failure, copper_mass=Q_(st.copper_mass, "kg"), groups=groups,
+            loss_coefficients=st.abc))
+    # warnings in the order of the walk (racks, IT branch upward, mechanical upward, trunk upward), as before
+    order = {"rack": 0, "it": 1, "mechanical": 2, "trunk": 3}
+    stages = sizing.stages
+    walk = sorted(range(len(stages)), key=lambda i: (order[stages[i].spec.zone],
+                                                     i if stages[i].spec.zone == "rack" else -i))
+    by_stage = {id(s): w for s, w in zip(stages, _stage_warnings(stages), strict=True)}
+    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]]
+    s, it_in, mech_in, grid = sizing, sizing.branch_input_it, sizing.branch_input_mechanical, sizing.grid_import
+    trunk_ratio = ratio_or(grid, it_in + mech_in, 1.0)
     return PowerDesign(
-        architecture=scenario.power.architecture, stages=stages_out, grid_voltage=scenario.site.grid_voltage,
-        mv_voltage=scenario.power.mv_voltage, power_factor=pf, it_power=Q_(it_total, "W"),
-        mechanical_power=Q_(p_mech, "W"), delivered_to_chips=Q_(delivered_chips, "W"),
-        delivered_to_overhead_it=Q_(overhead_it, "W"), in_rack_loss=Q_(in_rack, "W"),
-        electrical_loss=Q_(outside, "W"), grid_import=Q_(grid, "W"),
-        grid_import_it=Q_(it_branch_in * trunk_ratio, "W"), grid_import_mechanical=Q_(mech_in * trunk_ratio, "W"),
-        copper_mass=Q_(sum(r.copper_mass.m_as("kg") for r in stages_out), "kg"), warnings=tuple(warnings))
+        architecture=scenario.power.architecture, stages=tuple(results), grid_voltage=scenario.site.grid_voltage,
+        mv_voltage=scenario.power.mv_voltage, power_factor=pf, it_power=Q_(s.it_power, "W"),
+        mechanical_power=Q_(s.mechanical_power, "W"), delivered_to_chips=Q_(s.delivered_to_chips, "W"),
+        delivered_to_overhead_it=Q_(s.delivered_to_overhead_it, "W"), in_rack_loss=Q_(s.in_rack_loss, "W"),
+        electrical_loss=Q_(s.electrical_loss, "W"), grid_import=Q_(grid, "W"),
+        grid_import_it=Q_(it_in * trunk_ratio, "W"), grid_import_mechanical=Q_(mech_in * trunk_ratio, "W"),
+        copper_mass=Q_(sum(st.copper_mass for st in stages), "kg"), warnings=tuple(warnings))
+
+
+def _stage_warnings(stages) -> list[str]:
+    """The single-failure warning of each stage ("" for none)."""
+    out = []
+    for st in stages:
+        spec, red = st.spec, st.redundancy
+        w = ""
+        # in-rack stages at N are single points of failure of their rack by design: no warning for those
+        if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
+            worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
+            w = (f"{spec.name}{f' [{st.deployment}]' if st.deployment else ''}: a single failure loads the "
+                 f"surviving units to {worst:.0%} of rating ({spec.redundancy})")
+        out.append(w)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- arrays
-def _evaluate(design: PowerDesign, p_it: np.ndarray, p_mech: np.ndarray) -> dict[str, np.ndarray]:
-    return _evaluate_mechanical(design, _evaluate_it(design, p_it), p_mech)
+@dataclass(frozen=True)
+class ItSide:
+    """The part of the chain that depends on the IT load alone, evaluated on arrays [W]: rack stages and the IT
+    branch. ``stage_loss`` by stage key (``id``, or ``id:deployment`` for rack stages of several deployments);
+    ``branch_input`` what the IT branch draws from the trunk; ``branch_loss`` the IT branch's losses."""
+
+    stage_loss: dict[str, np.ndarray]
+    delivered_to_chips: np.ndarray
+    delivered_to_overhead_it: np.ndarray
+    in_rack_loss: np.ndarray
+    branch_input: np.ndarray
+    branch_loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The whole chain evaluated on arrays [W] (:meth:`PowerDesign.evaluate_chain`): every stage's loss by stage
+    key, the totals and the grid import. Energy closes: ``grid_import = delivered_to_chips +
+    delivered_to_overhead_it + in_rack_loss + electrical_loss + mechanical``."""
+
+    stage_loss: dict[str, np.ndarray]
+    delivered_to_chips: np.ndarray
+    delivered_to_overhead_it: np.ndarray
+    in_rack_loss: np.ndarray
+    electrical_loss: np.ndarray
+    grid_import: np.ndarray
+    grid_import_it: np.ndarray
+    mechanical: np.ndarray
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """The flat dict of :meth:`PowerDesign.evaluate`: totals by name and ``loss:<stage key>``."""
+        out = {f"loss:{k}": v for k, v in self.stage_loss.items()}
+        out.update(delivered_to_chips=self.delivered_to_chips, delivered_to_overhead_it=self.delivered_to_overhead_it,
+                   in_rack_loss=self.in_rack_loss, grid_import=self.grid_import, grid_import_it=self.grid_import_it,
+                   electrical_loss=self.electrical_loss, mechanical=self.mechanical)
+        return out
 
 
 def _by_zone(design: PowerDesign) -> dict[str, list[StageResult]]:
@@ -360,15 +496,13 @@ def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) ->
     total = 0.0
     for s in reversed(stages):
         loss = _loss(p, tuple(column(x) for x in s.loss_coefficients))
-        out[f"loss:{s.id}"] = loss
+        out[s.id] = loss
         total = total + loss
         p = p + loss
     return p, total
 
 
-def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]:
-    """The part of the chain that depends on the IT load alone: rack stages and the IT branch (the hourly
-    coupling evaluates it once and only the mechanical branch and the trunk again)."""
+def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> ItSide:
     out: dict[str, np.ndarray] = {}
     by_zone = _by_zone(design)
     # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
@@ -385,27 +519,22 @@ def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> dict[str, np.ndarray]
         for s in stages:
             p_out = _inverse(p, tuple(column(x) for x in s.loss_coefficients))
             loss = (p - p_out) * groups
-            out[f"loss:{s.id}" + (f":{dep}" if dep else "")] = loss
+            out[s.id + (f":{dep}" if dep else "")] = loss
             in_rack = in_rack + loss
             p = p_out
         chips = chips + p * groups
     it_in, electrical = _up(by_zone["it"], p_it, out)
     zeros = np.zeros_like(p_it)
-    out.update(delivered_to_chips=chips + zeros, delivered_to_overhead_it=u * column(
-        design.delivered_to_overhead_it.m_as("W")), in_rack_loss=in_rack + zeros, _it_in=it_in,
-        _electrical_it=electrical + zeros)
-    return out
+    return ItSide(out, chips + zeros, u * column(design.delivered_to_overhead_it.m_as("W")), in_rack + zeros, it_in,
+                  electrical + zeros)
 
 
-def _evaluate_mechanical(design: PowerDesign, it_part: dict[str, np.ndarray], p_mech: np.ndarray
-                         ) -> dict[str, np.ndarray]:
-    """The chain given its IT part (:func:`_evaluate_it`) and the mechanical load: mechanical branch, trunk."""
-    out = {k: v for k, v in it_part.items() if not k.startswith("_")}
+def _evaluate_mechanical(design: PowerDesign, it: ItSide, p_mech: np.ndarray) -> ChainState:
+    out = dict(it.stage_loss)
     by_zone = _by_zone(design)
-    it_in = it_part["_it_in"]
     mech_in, mech_loss = _up(by_zone["mechanical"], p_mech, out)
-    grid, trunk_loss = _up(by_zone["trunk"], it_in + mech_in, out)
-    ratio = np.divide(grid, it_in + mech_in, out=np.ones_like(grid), where=(it_in + mech_in) > 0)
-    out.update(grid_import=grid, grid_import_it=it_in * ratio,
-               electrical_loss=it_part["_electrical_it"] + mech_loss + trunk_loss, mechanical=p_mech)
-    return out
+    grid, trunk_loss = _up(by_zone["trunk"], it.branch_input + mech_in, out)
+    total_in = it.branch_input + mech_in
+    ratio = np.divide(grid, total_in, out=np.ones_like(grid), where=total_in > 0)
+    return ChainState(out, it.delivered_to_chips, it.delivered_to_overhead_it, it.in_rack_loss,
+                      it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)

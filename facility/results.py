@@ -10,53 +10,16 @@ import math
 from typing import Any
 
 from facility.campus import CampusResult
+from facility.outputs import RESULT_KEYS as _RESULT_KEYS
 from facility.power import PowerDesign, StageResult
 
 __all__ = ["RESULT_KEYS", "SCHEMA_VERSION", "to_json", "to_table", "power_flows"]
 
 SCHEMA_VERSION = 1
 
-#: Numeric top-level results a scenario's ``[expect]`` table may bound, with their units.
-RESULT_KEYS: dict[str, str] = {
-    "accelerators": "installed accelerators [-]",
-    "accelerators_requested": "accelerators asked for by the plan [-]",
-    "nodes": "nodes [-]",
-    "racks": "all IT racks, compute and overhead [-]",
-    "compute_racks": "accelerator racks [-]",
-    "overhead_racks": "network, storage and management racks [-]",
-    "halls": "data halls [-]",
-    "racks_per_hall": "racks in the fullest hall [-]",
-    "it_power_mw": "design IT power, every rack at maximum [MW]",
-    "it_power_typical_mw": "typical IT power in training [MW]",
-    "heat_to_liquid_mw": "design heat to liquid [MW]",
-    "heat_to_air_mw": "design heat to air [MW]",
-    "hall_it_power_mw": "design IT power per hall [MW]",
-    "rack_density_kw": "mean design power of a compute rack [kW]",
-    "bf16_dense_eflops": "installed peak dense BF16 [EFLOPS]",
-    "grid_import_mw": "grid import at design, IT and mechanical branches [MW]",
-    "grid_import_it_mw": "grid import for the IT branch (with its share of trunk losses) [MW]",
-    "electrical_loss_mw": "losses outside the racks: substation, distribution, UPS [MW]",
-    "in_rack_loss_mw": "conversion and busbar losses inside the racks (part of the IT power) [MW]",
-    "delivered_to_chips_mw": "power reaching the core rails of the racks [MW]",
-    "copper_mass_t": "copper in the conductors of the power chain [t]",
-    "end_to_end_efficiency": "power delivered to chips and overhead IT / grid import [-]",
-    "facility_power_design_mw": "facility power at design: grid import with cooling and house loads [MW]",
-    "pue_design": "design PUE: facility power / IT power [-]",
-    "cooling_power_mw": "electric power of pumps, fans and compressors at design [MW]",
-    "water_design_m3_per_h": "water drawn by the heat rejection at design [m3/h]",
-    "house_load_mw": "house loads (lighting, offices, controls) [MW]",
-    "pue_annual": "energy-weighted PUE over the weather year [-]",
-    "annual_energy_mwh": "facility energy over the year [MWh]",
-    "it_energy_mwh": "IT energy over the year [MWh]",
-    "cooling_energy_mwh": "cooling plant energy over the year [MWh]",
-    "peak_grid_mw": "highest hourly grid demand of the year at the load profile [MW]",
-    "wue_l_per_kwh": "water use effectiveness: litres per kWh of IT energy [L/kWh]",
-    "water_annual_m3": "water drawn over the year [m3]",
-    "chiller_hours": "hours in which a chiller runs on the liquid (facility water) loop [h]",
-    "chiller_hours_air": "hours in which a chiller runs on the air-side loop [h]",
-    "free_cooling_hours": "hours with the liquid loop on the economiser alone [h]",
-    "hours_above_design": "hours of the year at full load above the design facility power [h]",
-}
+#: Numeric top-level results a scenario's ``[expect]`` table may bound, with their units (from the one output
+#: table, :mod:`facility.outputs`).
+RESULT_KEYS = _RESULT_KEYS
 
 
 def _r(x: float, nd: int = 6) -> float:
@@ -231,8 +194,8 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "power": {"architecture": scenario.power.architecture,
                   "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")), "power_factor": power.power_factor},
         "cooling_inputs": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
-                           "heat_rejection": scenario.cooling.heat_rejection,
-                           "air_heat_rejection": scenario.cooling.air_heat_rejection,
+                           "heat_rejection": str(scenario.cooling.heat_rejection),
+                           "air_heat_rejection": str(scenario.cooling.air_heat_rejection),
                            "tcs_coolant": scenario.cooling.tcs_coolant,
                            "design_basis": scenario.cooling.design_basis},
         "grid_import_mw": _r(power.grid_import.m_as("MW")),

@@ -26,15 +26,18 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     PrivateAttr,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
 from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
+from facility.outputs import RESULT_KEYS
+from facility.plants import Plant, parse_plant, plant_kinds
 from facility.sites import resolve_weather
 from facility.swings import Swings
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
@@ -54,7 +57,10 @@ __all__ = [
 ]
 
 ARCHITECTURES = tuple(architectures())
-HEAT_REJECTION = ("dry-cooler", "adiabatic", "cooling-tower", "chiller")
+HEAT_REJECTION = plant_kinds()
+#: A heat-rejection plant: ``"dry-cooler+chiller"`` or ``{ economiser = "dry-cooler", trim = "chiller" }``, parsed
+#: once into a :class:`facility.plants.Plant` (written back as its text).
+PlantValue = Annotated[Plant, PlainValidator(parse_plant), PlainSerializer(str, return_type=str)]
 #: ASHRAE TC 9.9, "Liquid Cooling Guidelines for Datacom Equipment Centers", 2nd ed. (2014) and the 2021
 #: update: facility water supply temperature upper limit of each class [degC]. W+ is "above 45 degC".
 ASHRAE_LIQUID_CLASSES = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}
@@ -267,9 +273,11 @@ class Cooling(_Strict):
         default_factory=lambda: Q_(32.0, "degC"),
         description="Technology cooling loop supply temperature, or an ASHRAE liquid class W17..W45. [degC] "
                     "Default 32 degC (ASHRAE W32: engineering assumption for current direct-to-chip designs).")
-    heat_rejection: str = Field("dry-cooler+chiller",
-                                description="Heat rejection plant: " + ", ".join(HEAT_REJECTION) + ", joined by '+'.")
-    air_heat_rejection: str = Field("dry-cooler+chiller",
+    heat_rejection: PlantValue = Field(
+        default_factory=lambda: Plant("dry-cooler", "chiller"),
+        description="Heat rejection plant: " + ", ".join(HEAT_REJECTION) + ", joined by '+' (e.g. 'dry-cooler+chiller'), "
+                    "or { economiser = \"dry-cooler\", trim = \"chiller\" }.")
+    air_heat_rejection: PlantValue = Field(default_factory=lambda: Plant("dry-cooler", "chiller"),
                                     description="Plant of the air side (CRAH chilled water), same choices. Default "
                                                 "dry-cooler+chiller: a 21 degC chilled-water loop needs a chiller in "
                                                 "summer almost everywhere.")
@@ -315,23 +323,6 @@ class Cooling(_Strict):
     house_load_fraction: Annotated[float, _fraction(0.0, 0.2)] = Field(
         0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
                           "Default 1 % (engineering assumption).")
-
-
-    @field_validator("heat_rejection", "air_heat_rejection")
-    @classmethod
-    def _plant(cls, v: str) -> str:
-        parts = [p.strip() for p in v.split("+")]
-        for p in parts:
-            if p not in HEAT_REJECTION:
-                hint = did_you_mean(p, HEAT_REJECTION)
-                raise ValueError(f"got {v!r}: {p!r} is not a heat-rejection type; {hint}expected "
-                                 f"{', '.join(HEAT_REJECTION)} joined by '+', e.g. 'dry-cooler+chiller'")
-        if len(set(parts)) != len(parts):
-            raise ValueError(f"got {v!r}; a heat-rejection type appears twice")
-        if len([p for p in parts if p != "chiller"]) > 1:
-            raise ValueError(f"got {v!r}; expected at most one of dry-cooler, adiabatic, cooling-tower "
-                             "(optionally with chiller)")
-        return "+".join(parts)
 
 
 PROFILES = ("constant", "training", "inference", "csv")
@@ -477,7 +468,6 @@ def _to_scenario_error(exc: ValidationError, source: str) -> ScenarioError:
 
 def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
     """Checks that need the catalog or the file system: system names, overheads, weather, result keys."""
-    from facility.results import RESULT_KEYS  # late: results imports scenario types
 
     def fail(key: str, msg: str) -> ScenarioError:
         return ScenarioError(msg, source=source, key=key)
@@ -555,11 +545,11 @@ def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:
         if name not in catalog or catalog[name].kind != kind:
             raise fail(f"cooling.{key}", f"got {name!r}; expected a {kind} of the catalog: "
                        f"{', '.join(catalog.names(kind))}")
-    types = c.heat_rejection.split("+") + c.air_heat_rejection.split("+")
+    types = c.heat_rejection.parts + c.air_heat_rejection.parts
     for typ, name in c.equipment.items():
         if typ not in types:
-            raise fail(f"cooling.equipment.{typ}", f"{typ!r} is not part of the plants {c.heat_rejection!r} / "
-                       f"{c.air_heat_rejection!r}")
+            raise fail(f"cooling.equipment.{typ}", f"{typ!r} is not part of the plants '{c.heat_rejection}' / "
+                       f"'{c.air_heat_rejection}'")
         if name not in catalog or catalog[name].kind != typ:
             raise fail(f"cooling.equipment.{typ}", f"got {name!r}; expected a {typ} of the catalog: "
                        f"{', '.join(catalog.names(typ))}")

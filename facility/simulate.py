@@ -16,43 +16,26 @@ Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
-from facility.batch import as_float, column, inverse_or_zero
-from facility.campus import CampusResult
-from facility.cooling import (
-    COIL_AIR_APPROACH,
-    CONDENSER_RANGE,
-    DEFAULT_EQUIPMENT,
-    EVAP_APPROACH,
-    WATER_DENSITY,
-    chiller_name,
-    condenser_water,
-)
+from facility.batch import as_float, column
 from facility.errors import ScenarioError
-from facility.power import _evaluate_it, _evaluate_mechanical, _up
+from facility.outputs import HOURLY
+from facility.power import ChainState
 from facility.weather import HOURS, WeatherYear, load_weather
-from models.thermal.chiller import cop as chiller_cop
-from models.thermal.chiller import part_load_power
-from models.thermal.heat_rejection import (
-    adiabatic_air_temperature,
-    adiabatic_water,
-    economiser_share,
-    leaving_temperature,
-    tower_water,
-)
+from models.thermal.plant import WATER_DENSITY, LoopState, PlantState, cube, operate_loop, operate_plant
 
-__all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check"]
+if TYPE_CHECKING:  # (types only: campus imports this module; xarray loads when a Dataset is asked for)
+    import xarray as xr
 
-#: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
-#: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
-EIR_CURVE = (0.2, 0.3, 0.5)
-#: Floor of the chiller lift in the hourly model [K] (models.thermal.chiller.cop ``min_lift``): hours the
-#: economiser covers have no lift to speak of and no chiller load; the floor only keeps the COP finite there.
-MIN_LIFT = 1.0
+    from facility.campus import CampusResult
+
+__all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check", "year_arrays", "YearArrays",
+           "annual_arrays", "annual_from_arrays", "hourly_variables", "year_dataset"]
+
 #: Stop the hourly power/cooling fixed point when the mechanical load moves by less than this [W]. Energy closes
 #: exactly whatever it is (the final power chain is evaluated at the final cooling load); it bounds only the
 #: mismatch of the electrical-room heat the cooling saw (~0.7 % of it, i.e. < 1 W at 100 W).
@@ -113,82 +96,29 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0)
 
 
-def _cube(x: np.ndarray, design, p_design) -> np.ndarray:
-    """Affinity law: ``p_design (x / design)^3`` (0 where the design is 0); design values may be (P,) arrays."""
-    t = x * column(inverse_or_zero(design))
-    return column(p_design) * (t * t * t)
+def _plant_hour(loop, plant, w: WeatherYear, q: np.ndarray) -> PlantState | None:
+    """The plant serving ``loop`` over the hours (``q`` [W] the heat entering it, pump work included), by the
+    function that sized it (:func:`models.thermal.plant.operate_plant`)."""
+    if plant is None:
+        return None
+    sup, ret = column(loop.supply.m_as("K")), column(loop.return_.m_as("K"))
+    return operate_plant(plant.spec.columns(), w.dry_bulb, w.wet_bulb, sup, ret, q)
 
 
-def _plant_hour(result: CampusResult, w: WeatherYear, plant, q: np.ndarray) -> dict[str, Any]:
-    """One heat-rejection plant over the hours: ``q`` [W] the heat entering it (pump work included).
-
-    Returns compressor, fan and condenser-pump power [W], water [kg/s], heat rejected [W], chiller on [bool]
-    and the economiser's share [-]; terms a plant does not have are the scalar 0.
-    """
-    s, c, cat = result.scenario, result.scenario.cooling, result.scenario.hardware
-    design = result.cooling
-    lp = next(x for x in design.loops if x.name == plant.loop)
-    plant_str = c.heat_rejection if lp is design.loops[1] else c.air_heat_rejection
-    sup, ret = column(lp.supply.m_as("K")), column(lp.return_.m_as("K"))
-    db, wb = w.dry_bulb, w.wet_bulb
-    econ = plant.economiser
-    frac = 0.0
-    e = None
-    if econ:
-        e = cat[c.equipment.get(econ, DEFAULT_EQUIPMENT[econ])]
-        approach = e.get("approach").m_as("K")
-        if econ == "adiabatic":  # pads only when dry operation cannot reach the supply
-            pre = adiabatic_air_temperature(db, wb, e.get("pad_effectiveness"))
-            pads = db + approach > sup
-            leaving = np.where(pads, pre, db) + approach
-        else:
-            leaving = leaving_temperature(econ, db, wb, approach)
-        frac = economiser_share(leaving, sup, ret)
-    q_econ = frac * q
-    q_ch = q - q_econ
-    w_ch = 0.0
-    water_cooled = False
-    if "chiller" in plant_str.split("+"):  # (a feasible design needing chiller heat has a chiller)
-        ch = cat[chiller_name(s, econ)]
-        water_cooled = ch.condenser == "water"
-        t_cond = (leaving + CONDENSER_RANGE) if water_cooled else db
-        cop = chiller_cop(sup, t_cond, ch.get("second_law_efficiency"), EVAP_APPROACH,
-                          ch.get("condenser_approach").m_as("K"), min_lift=MIN_LIFT)
-        cap = ch.get("capacity").m_as("W")
-        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
-        each = np.divide(q_ch, n_run, out=np.zeros_like(q_ch), where=n_run > 0)
-        w_ch = n_run * part_load_power(each, cap, cop, EIR_CURVE)
-    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
-    device = q_econ + (q_ch + w_ch if water_cooled else 0.0)
-    pc = 0.0
-    water = 0.0
-    fans = 0.0
-    if e is not None:
-        size = next(x.load.m_as("W") for x in design.equipment if x.kind == econ and x.serves == plant.loop)
-        if econ == "cooling-tower":
-            circ, pc = condenser_water(device, column(c.pump_efficiency))
-            device = device + pc
-            evap, drift, blowdown = tower_water(device, circ, e.get("latent_fraction"), e.get("drift_fraction"),
-                                                e.get("cycles"))
-            water = evap + drift + blowdown
-        elif econ == "adiabatic":
-            water = np.where(pads, adiabatic_water(device, db, pre, ret - COIL_AIR_APPROACH), 0.0)
-        fans = _cube(device, size, e.get("fan_power_ratio") * size)
-    return {"comp": w_ch, "fans": fans, "p_cw": pc, "water": water, "rejected": q + w_ch + pc,
-            "chiller_on": chiller_on, "frac": frac}
+def _loop_hour(loop, q: np.ndarray) -> LoopState:
+    """A loop carrying ``q`` [W] each hour, by the function that sized it (:func:`models.thermal.plant.operate_loop`)."""
+    return operate_loop(loop.spec.columns(), q)
 
 
 def _liquid_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
     """Technology loop, facility water and its plant: flow follows the liquid heat (independent of the
     electrical rooms, so the hourly coupling computes it once)."""
     design = result.cooling
-    tcs, fw = design.loops[0], design.loops[1]
-    p_tcs = _cube(q_liq, tcs.heat.m_as("W"), tcs.pump_power.m_as("W"))
-    q_fw = q_liq + p_tcs
-    p_fw = _cube(q_fw, fw.heat.m_as("W"), fw.pump_power.m_as("W"))
-    plant = next((p for p in design.plants if p.loop == fw.name), None)
-    return {"p_tcs": p_tcs, "p_fw": p_fw,
-            "plant": _plant_hour(result, w, plant, q_fw + p_fw) if plant is not None else None}
+    tcs = _loop_hour(design.tcs, q_liq)
+    q_fw = q_liq + tcs.pump_power
+    fw = _loop_hour(design.fw, q_fw)
+    return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
+            "plant": _plant_hour(design.fw, design.plant("fw"), w, q_fw + fw.pump_power)}
 
 
 def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray) -> dict[str, Any]:
@@ -196,16 +126,15 @@ def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms:
     design = result.cooling
     q_air = q_air_it + rooms
     air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")  # [W], scalar or (P,)
-    p_crah = _cube(q_air, air_design, design.crah_fan_power.m_as("W"))
-    p_chw, plant_out = 0.0, None
-    if len(design.loops) > 2:
-        chw = design.loops[2]
+    # fan walls at constant air temperature rise: airflow follows the heat, fan power its cube (affinity law)
+    p_crah = cube(q_air, column(air_design), column(design.crah_fan_power.m_as("W")))
+    p_chw, chw, plant_out = 0.0, None, None
+    if design.chw is not None:
         q_chw = q_air + p_crah
-        p_chw = _cube(q_chw, chw.heat.m_as("W"), chw.pump_power.m_as("W"))
-        plant = next((p for p in design.plants if p.loop == chw.name), None)
-        if plant is not None:
-            plant_out = _plant_hour(result, w, plant, q_chw + p_chw)
-    return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "plant": plant_out}
+        chw = _loop_hour(design.chw, q_chw)
+        p_chw = chw.pump_power
+        plant_out = _plant_hour(design.chw, design.plant("chw"), w, q_chw + p_chw)
+    return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "chw": chw, "plant": plant_out}
 
 
 def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
@@ -213,12 +142,13 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     condenser pumps."""
     p = sum((side[k] for k in pumps_and_fans[1:]), side[pumps_and_fans[0]])
     plant = side["plant"]
-    return p + plant["comp"] + plant["fans"] + plant["p_cw"] if plant else p
+    return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
 
 
 def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
-                  rooms: np.ndarray, liquid: dict | None = None) -> dict[str, np.ndarray]:
-    """The cooling plant of every hour (``liquid``: the liquid side already computed by :func:`_liquid_hour`)."""
+                  rooms: np.ndarray, liquid: dict | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """``(air side, totals)``: the cooling plant of every hour (``liquid``: the liquid side already computed by
+    :func:`_liquid_hour`)."""
     liq = _liquid_hour(result, w, q_liq) if liquid is None else liquid
     air = _air_hour(result, w, q_air_it, rooms)
     zeros = np.zeros(np.shape(q_liq))
@@ -227,35 +157,61 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         out = zeros
         for part in (liq["plant"], air["plant"]):
             if part is not None:
-                out = out + part[name]
+                out = out + getattr(part, name)
         return out
 
-    comp, fans, p_cw = total("comp"), total("fans"), total("p_cw")
+    comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
     off = np.zeros(np.shape(q_liq), dtype=bool)
-    return {
+    return air, {
         "pump_power": pumps, "crah_fan_power": air["p_crah"], "heat_rejection_fan_power": fans,
-        "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("rejected"),
-        "chiller_on": liq["plant"]["chiller_on"] | off if liq["plant"] else off,
-        "chiller_on_air": air["plant"]["chiller_on"] | off if air["plant"] else off,
-        "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp,
-        "free_cooling_fraction": liq["plant"]["frac"] + zeros if liq["plant"] else zeros,
+        "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
+        "chiller_on": liq["plant"].chiller_on | off if liq["plant"] else off,
+        "chiller_on_air": air["plant"].chiller_on | off if air["plant"] else off,
+        "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp + p_cw,
+        "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
 
 
-def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
-    """The hourly arrays of a sized campus: ``(u, it, weather, chain, cooling, house)``.
+@dataclass(frozen=True)
+class YearArrays:
+    """The sized campus hour by hour, on SI arrays (H,) for one design or (P, H) for a batch.
 
-    One design: arrays on the hours (H,). A batch of P design points (a sweep's chunk, every design value an
-    array of shape (P,)): arrays of shape (P, H), every point computed with the same operations as alone —
-    the coupling iterates each point until it converges and then keeps it — so a point equals its single run.
+    ``fraction`` IT load as a fraction of design [-]; ``it_power``, ``house_load`` [W]; ``weather`` the weather
+    year used; ``chain`` the power chain (:class:`facility.power.ChainState`); ``cooling`` the cooling totals by
+    name (pump, fan, compressor, cooling power [W], water [m3/s], heat in and rejected [W], chiller flags,
+    economiser share); ``loops`` each loop's :class:`~models.thermal.plant.LoopState` by key (``tcs``, ``fw``,
+    ``chw``) and ``plants`` each plant's :class:`~models.thermal.plant.PlantState` by the key of its loop.
+    """
+
+    fraction: np.ndarray
+    it_power: np.ndarray
+    weather: WeatherYear
+    chain: ChainState
+    cooling: dict[str, np.ndarray]
+    house_load: np.ndarray
+    loops: dict[str, LoopState]
+    plants: dict[str, PlantState]
+
+
+def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
+                weather: WeatherYear | None = None) -> YearArrays:
+    """The hourly arrays of a sized campus (no xarray): see :class:`YearArrays`.
+
+    ``fraction`` IT load of each hour as a fraction of design (default :func:`load_profile`); ``weather`` a
+    weather year (default: the scenario's). One design: arrays on the hours (H,). A batch of P design points (a
+    sweep's chunk, every design value an array of shape (P,)): arrays of shape (P, H), every point computed with
+    the same operations as alone — the coupling iterates each point until it converges and then keeps it — so a
+    point equals its single run.
     """
     s = result.scenario
-    try:
-        w = load_weather(s.weather_path)
-    except ValueError as exc:
-        raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    if weather is None:
+        try:
+            weather = load_weather(s.weather_path)
+        except ValueError as exc:
+            raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
+    w = weather
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
     power = result.power
     shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
@@ -263,24 +219,21 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
     lf_liq = column(as_float(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
     q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
     house = column(result.house_load.m_as("W")) * np.ones(shape)
-    rooms_it = [st.id for st in power.stages if st.zone == "it" and st.kind != "transformer"]
-    rooms_mech = [st.id for st in power.stages if st.zone == "mechanical" and st.kind != "transformer"]
+    rooms_it = power.indoor_stage_keys("it")
+    rooms_mech = power.indoor_stage_keys("mechanical")
     mech = house + column(result.cooling.cooling_power.m_as("W")) * u
     active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once
-        it_part = _evaluate_it(power, it)
+        it_part = power.evaluate_it(it)
         liquid = _liquid_hour(result, w, q_liq)
-        rooms_fixed = sum((it_part[f"loss:{sid}"] for sid in rooms_it), np.zeros(mech.shape))
-
-        mech_stages = [st for st in power.stages if st.zone == "mechanical"]
+        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(mech.shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
-            losses: dict[str, np.ndarray] = {}
-            _up(mech_stages, mech, losses)
-            rooms = sum((losses[f"loss:{sid}"] for sid in rooms_mech), rooms_fixed)
+            losses = power.mechanical_branch_losses(mech)
+            rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
             return liquid_power + _side_power(_air_hour(result, w, q_air_it, rooms), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
@@ -290,12 +243,45 @@ def _hourly(result: CampusResult, fraction: np.ndarray | None = None):
             active = active & ~done
             if not active.any():
                 break
-        chain = _evaluate_mechanical(power, it_part, mech)
-        rooms = sum((chain[f"loss:{sid}"] for sid in rooms_mech), rooms_fixed)
-        cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
+        chain = power.evaluate_mechanical(it_part, mech)
+        rooms = sum((chain.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
+        air, cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
         mech = cool["cooling_power"] + house
-        chain = _evaluate_mechanical(power, it_part, mech)
-    return u, it, w, chain, cool, house
+        chain = power.evaluate_mechanical(it_part, mech)
+    loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
+    plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}
+    return YearArrays(u, it, w, chain, cool, house, loops, plants)
+
+
+def hourly_variables(y: YearArrays) -> dict[str, np.ndarray]:
+    """The hourly variables of :data:`facility.outputs.HOURLY`, by name, from the year's arrays."""
+    w, chain, cool, it = y.weather, y.chain, y.cooling, y.it_power
+    grid = chain.grid_import
+    values = {
+        "temp_air": w.dry_bulb - 273.15, "temp_wet_bulb": w.wet_bulb - 273.15, "it_fraction": y.fraction,
+        "it_power": it, "delivered_to_chips": chain.delivered_to_chips, "in_rack_loss": chain.in_rack_loss,
+        "electrical_loss": chain.electrical_loss, "pump_power": cool["pump_power"],
+        "fan_power": cool["crah_fan_power"] + cool["heat_rejection_fan_power"],
+        "compressor_power": cool["compressor_power"], "cooling_power": cool["cooling_power"],
+        "house_load": y.house_load, "facility_power": grid, "pue": grid / np.maximum(it, 1e-9),
+        "water": cool["water"], "chiller_on": cool["chiller_on"], "free_cooling_fraction": cool["free_cooling_fraction"],
+        "chiller_on_air": cool["chiller_on_air"], "heat_in": cool["heat_in"], "heat_rejected": cool["heat_rejected"],
+        "delivered_to_overhead_it": chain.delivered_to_overhead_it,
+    }
+    return {name: values[name] for name in HOURLY}
+
+
+def year_dataset(result: CampusResult, y: YearArrays) -> xr.Dataset:
+    """The hourly arrays of one design as an ``xarray.Dataset`` on ``time``, each variable with the ``units``
+    and ``long_name`` of :data:`facility.outputs.HOURLY` (xarray is imported here, only when a Dataset is asked
+    for)."""
+    import xarray as xr
+
+    s = result.scenario
+    data = {name: xr.Variable("time", np.asarray(v), attrs={"units": HOURLY[name][0], "long_name": HOURLY[name][1]})
+            for name, v in hourly_variables(y).items()}
+    return xr.Dataset(data, coords={"time": y.weather.time.astype("datetime64[ns]")},
+                      attrs={"scenario": s.name, "weather": y.weather.source, "load_profile": s.load.profile})
 
 
 def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> xr.Dataset:
@@ -313,45 +299,10 @@ def simulate_year(result: CampusResult, fraction: np.ndarray | None = None) -> x
     xarray.Dataset
         Hourly variables on ``time`` (units in each variable's ``units`` attribute).
     """
-    s = result.scenario
-    u, it, w, chain, cool, house = _hourly(result, fraction)
-    grid = chain["grid_import"]
-
-    def var(values: Any, units: str, long_name: str) -> xr.Variable:
-        return xr.Variable("time", np.asarray(values), attrs={"units": units, "long_name": long_name})
-
-    ds = xr.Dataset(
-        {
-            "temp_air": var(w.dry_bulb - 273.15, "degC", "outdoor dry bulb"),
-            "temp_wet_bulb": var(w.wet_bulb - 273.15, "degC", "outdoor wet bulb"),
-            "it_fraction": var(u, "1", "IT load as a fraction of design IT power"),
-            "it_power": var(it, "W", "IT power at the rack inputs"),
-            "delivered_to_chips": var(chain["delivered_to_chips"], "W", "power reaching the core rails"),
-            "in_rack_loss": var(chain["in_rack_loss"], "W", "conversion losses inside the racks"),
-            "electrical_loss": var(chain["electrical_loss"], "W", "electrical losses outside the racks"),
-            "pump_power": var(cool["pump_power"], "W", "pumps"),
-            "fan_power": var(cool["crah_fan_power"] + cool["heat_rejection_fan_power"], "W", "CRAH and cooler fans"),
-            "compressor_power": var(cool["compressor_power"], "W", "chiller compressors"),
-            "cooling_power": var(cool["cooling_power"], "W", "cooling plant electric power"),
-            "house_load": var(house, "W", "house loads"),
-            "facility_power": var(grid, "W", "grid import"),
-            "pue": var(grid / np.maximum(it, 1e-9), "1", "hourly PUE"),
-            "water": var(cool["water"], "m^3/s", "water drawn by heat rejection"),
-            "chiller_on": var(cool["chiller_on"], "1", "a chiller runs on the liquid (facility water) loop"),
-            "free_cooling_fraction": var(cool["free_cooling_fraction"], "1",
-                                         "share of the liquid loop's heat carried by the economiser alone"),
-            "chiller_on_air": var(cool["chiller_on_air"], "1", "a chiller runs on the air-side (chilled water) loop"),
-            "heat_in": var(cool["heat_in"], "W", "heat entering the cooling system, work included"),
-            "heat_rejected": var(cool["heat_rejected"], "W", "heat rejected outdoors"),
-            "delivered_to_overhead_it": var(chain["delivered_to_overhead_it"], "W", "overhead IT"),
-        },
-        coords={"time": w.time.astype("datetime64[ns]")},
-        attrs={"scenario": s.name, "weather": w.source, "load_profile": s.load.profile},
-    )
-    return ds
+    return year_dataset(result, year_arrays(result, fraction))
 
 
-def _annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
+def annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]) -> dict[str, Any]:
     """Annual sums over the last axis (hours) of the hourly arrays: one design or a batch of points (P, H)."""
     it_mwh = it.sum(axis=-1) / 1e6
     fac = grid.sum(axis=-1) / 1e6
@@ -366,31 +317,42 @@ def _annual_arrays(it: np.ndarray, grid: np.ndarray, cool: dict[str, np.ndarray]
 
 def annual_kpis(ds: xr.Dataset) -> dict[str, float]:
     """Annual figures of an hourly Dataset (hourly steps: energy [MWh] = sum of power [W] / 1e6)."""
-    cool = {k: ds[k].values for k in ("water", "chiller_on")}
-    a = _annual_arrays(ds["it_power"].values, ds["facility_power"].values, cool)
-    peak = int(np.argmax(ds["facility_power"].values))
+    return _annual({k: ds[k].values for k in ("it_power", "facility_power", "water", "chiller_on", "cooling_power",
+                                              "electrical_loss", "in_rack_loss", "chiller_on_air")},
+                   ds["time"].values)
+
+
+def annual_from_arrays(y: YearArrays) -> dict[str, float]:
+    """The figures of :func:`annual_kpis` from the year's arrays (no Dataset, no xarray)."""
+    v = hourly_variables(y)
+    return _annual(v, y.weather.time)
+
+
+def _annual(v: dict[str, np.ndarray], time: np.ndarray) -> dict[str, float]:
+    a = annual_arrays(v["it_power"], v["facility_power"], {"water": v["water"], "chiller_on": v["chiller_on"]})
+    peak = int(np.argmax(v["facility_power"]))
     return {
         "it_energy_mwh": float(a["it_energy_mwh"]),
         "annual_energy_mwh": float(a["annual_energy_mwh"]),
-        "cooling_energy_mwh": float(ds["cooling_power"].values.sum()) / 1e6,
-        "electrical_loss_mwh": float((ds["electrical_loss"].values + ds["in_rack_loss"].values).sum()) / 1e6,
+        "cooling_energy_mwh": float(v["cooling_power"].sum()) / 1e6,
+        "electrical_loss_mwh": float((v["electrical_loss"] + v["in_rack_loss"]).sum()) / 1e6,
         "pue_annual": float(a["pue_annual"]),
         "peak_grid_mw": float(a["peak_grid_mw"]),
-        "peak_grid_time": str(ds["time"].values[peak])[:13],
+        "peak_grid_time": str(time[peak])[:13],
         "wue_l_per_kwh": float(a["wue_l_per_kwh"]),
         "water_m3": float(a["water_annual_m3"]),
         "chiller_hours": int(a["chiller_hours"]),
-        "chiller_hours_air": int(ds["chiller_on_air"].values.sum()),
-        "free_cooling_hours": int((~ds["chiller_on"].values.astype(bool)).sum()),
+        "chiller_hours_air": int(v["chiller_on_air"].sum()),
+        "free_cooling_hours": int((~np.asarray(v["chiller_on"]).astype(bool)).sum()),
     }
 
 
 def design_check(result: CampusResult) -> dict[str, float]:
     """The year at full design load against the design point: hours whose facility power exceeds the design
     (the weather file hotter than the design conditions) and by how much."""
-    full = simulate_year(result, np.ones(HOURS))
+    full = year_arrays(result, np.ones(HOURS)).chain.grid_import
     design = result.facility_power.m_as("W")
-    excess = full["facility_power"].values - design
+    excess = full - design
     return {"hours_above_design": int(np.sum(excess > 1.0)),
             "max_above_design_mw": float(max(excess.max(), 0.0)) / 1e6,
-            "peak_at_design_load_mw": float(full["facility_power"].values.max()) / 1e6}
+            "peak_at_design_load_mw": float(full.max()) / 1e6}

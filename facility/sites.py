@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from facility.errors import did_you_mean
-from facility.weather import _PVGIS, fetch_pvgis, pvgis_cache_path
+from facility.weather import PVGIS, fetch_pvgis, pvgis_cache_path
 
 __all__ = ["Site", "bundled_sites", "resolve_weather"]
 
@@ -44,7 +44,7 @@ def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
     bundled site nor an existing file.
     """
     key = value.strip().lower()
-    m = _PVGIS.match(key)
+    m = PVGIS.match(key)
     if m:
         lat, lon = float(m[1]), float(m[2])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

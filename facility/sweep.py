@@ -32,44 +32,22 @@ import pint
 import xarray as xr
 
 from facility._memory import keep_freed_memory
+from facility.campus import design_campus
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
+from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
+from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
+from facility.plan import it_load
 from facility.scenario import Scenario, scenario_to_dict
-from facility.units import quantity_text, unit_text
+from facility.simulate import annual_arrays, year_arrays
+from facility.units import Q_, quantity_text, unit_text
 from facility.weather import HOURS
 
 __all__ = ["sweep", "parse_key_path", "parse_vary", "SWEEP_KPIS", "SWEEP_HOURLY", "DEFAULT_HOURLY", "ARRAY_KEYS"]
 
-#: KPIs of each point: name -> (units, long name)
-SWEEP_KPIS: dict[str, tuple[str, str]] = {
-    "it_power_mw": ("MW", "design IT power"),
-    "facility_power_design_mw": ("MW", "facility power at design"),
-    "pue_design": ("1", "design PUE"),
-    "pue_annual": ("1", "annual PUE"),
-    "annual_energy_mwh": ("MWh", "facility energy over the year"),
-    "it_energy_mwh": ("MWh", "IT energy over the year"),
-    "peak_grid_mw": ("MW", "peak grid demand of the year"),
-    "wue_l_per_kwh": ("L/kWh", "water use effectiveness"),
-    "water_annual_m3": ("m^3", "water over the year"),
-    "chiller_hours": ("h", "liquid-loop chiller hours"),
-    "cooling_power_mw": ("MW", "cooling power at design"),
-    "electrical_loss_mw": ("MW", "electrical losses outside the racks at design"),
-    "copper_mass_t": ("t", "copper in the power chain"),
-    "accelerators": ("1", "installed accelerators"),
-    "racks": ("1", "IT racks"),
-}
-#: Hourly variables a sweep can return on a ``time`` dimension: name -> (units, long name); the same names
-#: and units as :func:`facility.simulate.simulate_year`.
-SWEEP_HOURLY: dict[str, tuple[str, str]] = {
-    "facility_power": ("W", "grid import"),
-    "it_power": ("W", "IT power at the rack inputs"),
-    "cooling_power": ("W", "cooling plant electric power"),
-    "compressor_power": ("W", "chiller compressors"),
-    "pump_power": ("W", "pumps"),
-    "electrical_loss": ("W", "electrical losses outside the racks"),
-    "pue": ("1", "hourly PUE"),
-    "water": ("m^3/s", "water drawn by heat rejection"),
-    "chiller_on": ("1", "a chiller runs on the liquid (facility water) loop"),
-}
+#: KPIs of each point: name -> (units, long name); hourly variables a sweep can return on a ``time`` dimension
+#: (the same names and units as :func:`facility.simulate.simulate_year`); both from :mod:`facility.outputs`.
+SWEEP_KPIS = _SWEEP_KPIS
+SWEEP_HOURLY = _SWEEP_HOURLY
 #: The hourly variables of ``hourly=True``.
 DEFAULT_HOURLY = ("facility_power", "it_power", "cooling_power", "pue", "water")
 _COUNTS = ("accelerators", "nodes", "racks", "pods", "compute_target")
@@ -124,7 +102,6 @@ def _plain(value: Any) -> Any:
 
 def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
     """Coordinate values of a dimension: magnitudes in one unit for quantities, else the values themselves."""
-    from facility.units import Q_
 
     qs = []
     for v in values:
@@ -197,10 +174,6 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
 
     With no array keys the task is one point, sized and run as a single scenario.
     """
-    from facility.campus import design_campus
-    from facility.plan import it_load
-    from facility.simulate import _annual_arrays, _hourly
-    from facility.units import Q_
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
     s = Scenario.from_dict(data, source=source, base=base)
@@ -213,8 +186,9 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
         except InfeasibleDesign:  # one point (no array keys) that is infeasible
             return ({k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
                     | {k: np.full((n, HOURS), math.nan) for k in hourly})
-        _u, it, _w, chain, cool, _house = _hourly(r)
-        kpis = _design_kpis(r) | _annual_arrays(it, chain["grid_import"], cool)
+        y = year_arrays(r)
+        it, chain, cool = y.it_power, y.chain.as_dict(), y.cooling
+        kpis = _design_kpis(r) | annual_arrays(it, chain["grid_import"], cool)
         grid = chain["grid_import"]
         series = {"facility_power": lambda: grid, "it_power": lambda: it, "pue": lambda: grid / it,
                   "electrical_loss": lambda: chain["electrical_loss"],
@@ -292,7 +266,6 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
             _set(d, paths[k], _plain(v), k, known[k])
             one = Scenario.from_dict(d, source=f"sweep {k}={v}", base=scenario._base)
             if k.startswith("compute."):
-                from facility.plan import it_load
 
                 it_load(one)  # counts that the hall layout cannot hold fail here, not in a worker
             parsed[k].append(_get(one, paths[k]))

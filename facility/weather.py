@@ -28,6 +28,7 @@ __all__ = ["WeatherYear", "load_weather", "pvgis_cache_path", "fetch_pvgis", "HO
 HOURS = 8760
 _REQUIRED = ("temp_air", "relative_humidity", "atmospheric_pressure")
 _PVGIS = re.compile(r"^pvgis:\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+PVGIS = _PVGIS  # public name of the "pvgis:LAT,LON" weather-key pattern (facility.sites uses it)
 
 
 @dataclass(frozen=True)

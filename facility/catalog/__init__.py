@@ -31,6 +31,7 @@ from facility.errors import ScenarioError, did_you_mean
 from facility.units import UnitParseError, parse_delta_t, parse_quantity
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
+from models.registry import HEAT_REJECTION, STAGES
 
 __all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
 
@@ -114,6 +115,21 @@ ALLOWED = {
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
                    "liquid_fraction"}
+
+
+def all_kinds() -> tuple[str, ...]:
+    """Every catalog kind: the built-in ones and any kind registered in :mod:`models.registry` since (a new
+    heat-rejection device or power-stage kind is a registry entry, nothing here)."""
+    extra = [k for k in (*HEAT_REJECTION, *STAGES) if k not in KINDS]
+    return (*KINDS, *extra)
+
+
+def required_fields(kind: str) -> tuple[str, ...]:
+    """Fields an entry of ``kind`` needs: the built-in table, else the registered model's ``fields``."""
+    if kind in REQUIRED:
+        return REQUIRED[kind]
+    model = HEAT_REJECTION.get(kind) or STAGES.get(kind)
+    return tuple(f for f in model.fields if f in FIELDS or f in TEXT_FIELDS) if model else ()
 
 
 @dataclass(frozen=True)
@@ -212,11 +228,12 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise ScenarioError(f"expected a table of fields; got {raw!r}", source=where or None,
                             key=f"{key_prefix}{name}".lstrip("."))
     kind = raw.get("kind", base.kind if base else None)
-    if kind not in KINDS:
-        raise err_at("kind")(f"got {kind!r}; expected one of {', '.join(KINDS)}")
+    kinds = all_kinds()
+    if kind not in kinds:
+        raise err_at("kind")(f"got {kind!r}; expected one of {', '.join(kinds)}")
     if base is not None and kind != base.kind:
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
-    allowed = ALLOWED[kind]
+    allowed = ALLOWED.get(kind) or set(required_fields(kind)) - set(TEXT_FIELDS)
     values: dict[str, Value] = dict(base.values) if base else {}
     text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement")
             } if base else {}
@@ -245,9 +262,10 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
             options = set(allowed) | set(TEXT_FIELDS)
             raise err_at(key)(f"unknown field for a {kind}; {_suggest(key, options)}"
                               f"expected one of {', '.join(sorted(options))}")
-    for req in REQUIRED[kind]:
+    required = required_fields(kind)
+    for req in required:
         if req not in values and not text.get(req):
-            raise err_at(req)(f"missing; a {kind} needs {', '.join(REQUIRED[kind])}")
+            raise err_at(req)(f"missing; a {kind} needs {', '.join(required)}")
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
                  material=text.get("material", "") or "", condenser=text.get("condenser", "") or "",
@@ -263,6 +281,23 @@ class Catalog:
     def __init__(self, entries: Mapping[str, Entry]):
         self.entries = dict(entries)
         self._check_tree()
+        self._si: dict[str, dict[str, Any]] = {}
+
+    def si(self, name: str) -> dict[str, Any]:
+        """An entry's values as SI magnitudes (W, K, Pa, m3/s, ...; plain numbers as they are), its text fields
+        (``material``, ``condenser``, ``placement``) and, for an entry with efficiency points, ``loss_per_unit``
+        = the fitted (a, b, c). Compiled once per entry of this catalog: the sizing's inner loops read numbers,
+        not Quantities."""
+        out = self._si.get(name)
+        if out is None:
+            e = self.entries[name]
+            out = {k: (v.value.to_base_units().m if isinstance(v.value, pint.Quantity) else v.value)
+                   for k, v in e.values.items() if k != "efficiency_points"}
+            out.update(material=e.material, condenser=e.condenser, placement=e.placement)
+            if "efficiency_points" in e.values:
+                out["loss_per_unit"] = self.loss_coefficients(name)
+            self._si[name] = out
+        return out
 
     # ------------------------------------------------------------------ structure
     def _check_tree(self) -> None:

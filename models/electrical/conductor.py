@@ -26,7 +26,8 @@ import numpy as np
 
 from models.units import quantity_io
 
-__all__ = ["MATERIALS", "resistivity", "line_current", "cross_section", "conductor_loss", "conductor_mass"]
+__all__ = ["MATERIALS", "resistivity", "line_current", "cross_section", "conductor_loss", "conductor_mass",
+           "line_factor", "conductor_coefficients"]
 
 #: material -> (resistivity at 20 degC [ohm m], temperature coefficient [1/K], density [kg/m3]); [1], [2]
 MATERIALS = {
@@ -125,3 +126,28 @@ def conductor_loss(current, length, area, rho, n_conductors=3):
 def conductor_mass(area, length, n_conductors=3, material="copper"):
     """Mass of ``n_conductors`` of section ``area`` and ``length``: :math:`n A L \\rho_m`. [kg]"""
     return n_conductors * np.asarray(area, dtype=float) * length * _material(material)[2]
+
+
+def line_factor(system: str, voltage, power_factor):
+    r"""Real power per ampere of one circuit [W/A]: :math:`\sqrt 3 V \cos\varphi` (three-phase ``"ac3"``) or
+    :math:`V` (DC)."""
+    return np.sqrt(3.0) * voltage * power_factor if system == "ac3" else voltage
+
+
+def conductor_coefficients(p, n, installed, power_factor, v_out, system):
+    r"""Stage coefficients of ``n`` parallel circuits in service: each of section :math:`A = I_{amp}/J`
+    (ampacity over design current density), resistance :math:`R_c = \rho(T) L / A` per conductor; the current
+    :math:`I = P/k` (:func:`line_factor`) shares equally, so the loss is :math:`n_c R_c I^2/n`: :math:`A = B = 0`,
+    :math:`C = n_c R_c/(k^2 n)`, with :math:`n_c` = 3 conductors (three-phase) or 2 (DC). ``p``: ``ampacity``
+    [A], ``current_density`` [A/m2], ``length`` [m], ``temperature`` [K], ``material``. Returns
+    ``((A, B, C), copper mass [kg])`` of the ``installed`` circuits."""
+    area = p["ampacity"] / p["current_density"]
+    rho20, alpha, density = _material(p["material"])
+    rho = rho20 * (1.0 + alpha * (p["temperature"] - 293.15))
+    n_cond = 3 if system == "ac3" else 2
+    r_c = rho * p["length"] / area
+    k = line_factor(system, v_out, power_factor)
+    inv = 1.0 / n if np.ndim(n) == 0 and n else (0.0 if np.ndim(n) == 0 else
+                                                  np.divide(1.0, n, out=np.zeros(np.shape(n)), where=n > 0))
+    mass = installed * n_cond * area * p["length"] * density
+    return (0.0 * n, 0.0 * n, n_cond * r_c / (k * k) * inv), mass

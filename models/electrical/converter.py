@@ -24,11 +24,10 @@ is the positive root of the quadratic.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import nnls
 
 from models.units import quantity_io
 
-__all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients"]
+__all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients", "converter_coefficients"]
 
 
 @quantity_io(returns="W", p_out="W", a="W", b="", c="1/W")
@@ -141,8 +140,27 @@ def fit_loss_coefficients(load_fraction, efficiency) -> tuple[float, float, floa
         raise ValueError("need at least three (load fraction, efficiency) points")
     if np.any((x <= 0) | (x > 1.5)) or np.any((eta <= 0) | (eta >= 1)):
         raise ValueError("load fractions must lie in (0, 1.5] and efficiencies in (0, 1)")
+    from scipy.optimize import nnls  # (here: scipy.optimize is slow to import and only the catalog's fit needs it)
+
     loss = x * (1.0 / eta - 1.0)
     # weight each point by 1/x so that the fit is in efficiency terms (relative loss), not absolute loss
     design = np.column_stack([np.ones_like(x), x, x * x]) / x[:, None]
     coef, _ = nnls(design, loss / x)
     return float(coef[0]), float(coef[1]), float(coef[2])
+
+
+def _inverse_or_zero(n):
+    """1 / n, and 0 where n is 0 (no units in service: no loss); a plain number for a plain number."""
+    if np.ndim(n) == 0:
+        return 1.0 / n if n else 0.0
+    n = np.asarray(n, dtype=float)
+    return np.divide(1.0, n, out=np.zeros_like(n), where=n > 0)
+
+
+def converter_coefficients(p, n, installed, power_factor, v_out, system):
+    r"""Stage coefficients :math:`(A, B, C)` of ``n`` converters in service (module docstring: :math:`A = n R a`,
+    :math:`B = b`, :math:`C = c/(n R)`), from ``p["rating"]`` [W] and the fitted per-unit ``p["loss_per_unit"]``
+    = (a, b, c) [-]; returns ``((A [W], B [-], C [1/W]), copper mass [kg] = 0)``."""
+    rating = p["rating"]
+    a, b, c = p["loss_per_unit"]
+    return (n * rating * a, b * (n > 0), c / rating * _inverse_or_zero(n)), 0.0 * n

@@ -26,7 +26,7 @@ import numpy as np
 from models.units import quantity_io
 
 __all__ = ["transformer_losses", "transformer_efficiency", "doe_efficiency", "peak_efficiency_index",
-           "load_loss_from_impedance", "DOE_LIQUID_IMMERSED_3PH_2016", "DOE_LV_DRY_3PH_2016"]
+           "load_loss_from_impedance", "DOE_LIQUID_IMMERSED_3PH_2016", "DOE_LV_DRY_3PH_2016", "transformer_coefficients"]
 
 #: 10 CFR 431.196(b)(2): minimum efficiency of three-phase liquid-immersed distribution transformers made on or
 #: after 1 Jan 2016, at 50 % per-unit load [kVA: %].
@@ -146,3 +146,14 @@ def load_loss_from_impedance(s_rated, z_pu, x_over_r):
     20.33
     """
     return s_rated * z_pu / np.sqrt(1.0 + np.asarray(x_over_r, dtype=float) ** 2)
+
+
+def transformer_coefficients(p, n, installed, power_factor, v_out, system):
+    r"""Stage coefficients of ``n`` identical transformers in service sharing real power :math:`P` at power factor
+    :math:`\cos\varphi`: :math:`n P_0 + P_k (P/(n S_r \cos\varphi))^2 n`, i.e. :math:`A = n P_0`, :math:`B = 0`,
+    :math:`C = P_k/(\cos^2\varphi\,n S_r^2)` (IEC 60076-1 losses, :func:`transformer_losses`). ``p``: ``rating``
+    [VA], ``no_load_loss`` [W], ``load_loss`` [W]. Returns ``((A [W], B [-], C [1/W]), copper mass [kg] = 0)``."""
+    rating, pf = p["rating"], power_factor
+    inv = 1.0 / n if np.ndim(n) == 0 and n else (0.0 if np.ndim(n) == 0 else
+                                                  np.divide(1.0, n, out=np.zeros(np.shape(n)), where=n > 0))
+    return (n * p["no_load_loss"], 0.0 * n, p["load_loss"] / (pf * pf * rating * rating) * inv), 0.0 * n

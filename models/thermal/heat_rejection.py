@@ -20,27 +20,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["H_FG", "CP_AIR", "leaving_temperature", "economiser_share", "fan_power", "adiabatic_air_temperature",
-           "adiabatic_water", "tower_water"]
+__all__ = ["H_FG", "CP_AIR", "economiser_share", "fan_power", "adiabatic_air_temperature",
+           "adiabatic_water", "tower_water", "COIL_AIR_APPROACH", "dry_cooler_leaving", "adiabatic_leaving",
+           "cooling_tower_leaving", "adiabatic_device_water", "cooling_tower_device_water"]
 
 #: Latent heat of vaporisation of water at ~25 degC [J/kg] (IAPWS-IF97: 2442 kJ/kg at 25 degC).
 H_FG = 2.442e6
 #: Specific heat of (moist) air [J/(kg K)] (ASHRAE Fundamentals 2017 Ch. 1: 1.006 kJ/kg K dry air).
 CP_AIR = 1006.0
-
-
-def leaving_temperature(kind: str, t_db, t_wb, approach, pad_effectiveness=0.85):
-    """Coldest fluid temperature [K] a device of ``kind`` can deliver: dry-cooler, adiabatic, cooling-tower.
-
-    ``t_db``, ``t_wb`` ambient dry and wet bulb [K]; ``approach`` [K]; ``pad_effectiveness`` [-] (adiabatic).
-    """
-    if kind == "dry-cooler":
-        return np.asarray(t_db, dtype=float) + approach
-    if kind == "adiabatic":
-        return adiabatic_air_temperature(t_db, t_wb, pad_effectiveness) + approach
-    if kind == "cooling-tower":
-        return np.asarray(t_wb, dtype=float) + approach
-    raise ValueError(f"unknown heat-rejection device {kind!r}")
 
 
 def economiser_share(t_leaving, t_supply, t_return):
@@ -91,3 +78,46 @@ def tower_water(heat, circulating_flow, latent_fraction=0.9, drift_fraction=1e-5
     drift = drift_fraction * np.asarray(circulating_flow, dtype=float)
     blowdown = evap / (cycles - 1.0)
     return evap, drift, blowdown
+
+
+#: Air leaving an adiabatic cooler's coil approaches the entering fluid within this [K]: engineering assumption.
+COIL_AIR_APPROACH = 2.0
+
+
+# ------------------------------------------------------------------------------------------------ devices
+# Per-kind kernels of the component registry (models.registry): SI floats or numpy arrays of any broadcastable
+# shape; ``p`` is the device's catalog entry as SI numbers (``approach`` [K], ``pad_effectiveness`` [-], ...).
+def dry_cooler_leaving(t_db, t_wb, t_supply, p):
+    """Dry cooler: leaving fluid [K] ``t_db + approach``; never wet (returns ``(leaving, False)``)."""
+    return np.asarray(t_db, dtype=float) + p["approach"], False
+
+
+def adiabatic_leaving(t_db, t_wb, t_supply, p):
+    """Adiabatic cooler: leaving fluid [K] and whether the pads run.
+
+    The pads run only when dry operation cannot reach the loop supply ``t_supply`` [K] (``t_db + approach >
+    t_supply``): wetting them otherwise spends water for no cooling the loop can use (the control of adiabatic
+    coolers, e.g. ASHRAE Handbook — HVAC Applications 2019, Ch. 53, staged evaporative pre-cooling).
+    """
+    t_db = np.asarray(t_db, dtype=float)
+    pads = t_db + p["approach"] > t_supply
+    pre = adiabatic_air_temperature(t_db, t_wb, p["pad_effectiveness"])
+    return np.where(pads, pre, t_db) + p["approach"], pads
+
+
+def cooling_tower_leaving(t_db, t_wb, t_supply, p):
+    """Open cooling tower: leaving water [K] ``t_wb + approach``; always wet."""
+    return np.asarray(t_wb, dtype=float) + p["approach"], True
+
+
+def adiabatic_device_water(heat, t_db, t_wb, t_return, wet, circulating, p):
+    """Water [kg/s] of an adiabatic cooler rejecting ``heat`` [W]: pads evaporate only while ``wet``; the air
+    leaves the coil :data:`COIL_AIR_APPROACH` below the returning fluid ``t_return`` [K]."""
+    t_air = adiabatic_air_temperature(t_db, t_wb, p["pad_effectiveness"])
+    return np.where(wet, adiabatic_water(heat, t_db, t_air, t_return - COIL_AIR_APPROACH), 0.0)
+
+
+def cooling_tower_device_water(heat, t_db, t_wb, t_return, wet, circulating, p):
+    """Water [kg/s] of a cooling tower: evaporation + drift + blowdown (:func:`tower_water`)."""
+    evap, drift, blowdown = tower_water(heat, circulating, p["latent_fraction"], p["drift_fraction"], p["cycles"])
+    return evap + drift + blowdown

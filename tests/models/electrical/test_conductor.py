@@ -45,3 +45,19 @@ def test_vector_current_equals_scalar():
     p = Q_(np.array([1.0, 2.0, 3.0]), "MW")
     assert np.allclose(line_current(p, Q_(34.5, "kV"), "ac3", 0.98).m_as("A"),
                        [line_current(Q_(x, "MW"), Q_(34.5, "kV"), "ac3", 0.98).m_as("A") for x in p.m])
+
+
+def test_stage_coefficients_of_parallel_circuits_equal_their_joule_loss():
+    """Four 3-phase copper circuits of 2,000 A at 2 A/mm2, 120 m, 90 degC, carrying 5 MW at 480 V pf 0.95:
+    loss = 3 (I/4)^2 rho L / A per circuit x 4, with I = P / (sqrt(3) V pf) and rho(90 degC) of IEC 60228."""
+    from models.electrical.conductor import conductor_coefficients, conductor_loss, resistivity
+
+    p = {"ampacity": 2000.0, "current_density": 2e6, "length": 120.0, "temperature": 363.15, "material": "copper"}
+    (a, b, c), mass = conductor_coefficients(p, 4, 5, 0.95, 480.0, "ac3")
+    power = 5e6
+    i = power / (np.sqrt(3) * 480.0 * 0.95)
+    rho = resistivity.kernel("copper", 363.15)
+    expected = 4 * conductor_loss.kernel(i / 4, 120.0, 1e-3, rho, 3)
+    assert a == 0.0 and b == 0.0
+    assert c * power * power == pytest.approx(expected, rel=1e-9)
+    assert mass == pytest.approx(5 * 3 * 1e-3 * 120.0 * 8890.0, rel=1e-12)  # installed circuits, copper 8,890 kg/m3

@@ -59,3 +59,15 @@ def test_output_inverts_input_and_energy_closes(p, a, b, c):
 def test_units_at_the_edge():
     out = stage_output(Q_(103, "kW"), Q_(1, "kW"), 0.01, Q_(1e-7, "1/W"))
     assert out.m_as("kW") == pytest.approx(100.0)
+
+
+def test_stage_coefficients_of_n_converters_follow_the_per_unit_curve():
+    """n units of rating R sharing P, each at x = P/(n R): loss = n R (a + b x + c x^2) (White Paper 113 form)."""
+    from models.electrical.converter import converter_coefficients
+
+    a, b, c = 0.01, 0.02, 0.03
+    (A, B, C), mass = converter_coefficients({"rating": 1.25e6, "loss_per_unit": (a, b, c)}, 4, 4, 1.0, 480.0, "ac3")
+    p = 3e6
+    x = p / (4 * 1.25e6)
+    assert A + B * p + C * p * p == pytest.approx(4 * 1.25e6 * (a + b * x + c * x * x), rel=1e-12)
+    assert mass == 0.0

@@ -67,3 +67,17 @@ def test_vector_efficiency_equals_scalar():
     vec = transformer_efficiency(p, Q_(2500, "kVA"), Q_(2.2, "kW"), Q_(14.0, "kW"), 0.98)
     scal = [transformer_efficiency(Q_(x, "kW"), Q_(2500, "kVA"), Q_(2.2, "kW"), Q_(14.0, "kW"), 0.98) for x in p.m]
     assert np.allclose(vec, scal)
+
+
+def test_stage_coefficients_of_shared_transformers_equal_their_iec_losses():
+    """Three 2,500 kVA units (P0 2.5 kW, Pk 20 kW) sharing 4 MW at pf 0.95: A + C P^2 = 3 (P0 + Pk (S/(3 Sr))^2)
+    (IEC 60076-1), S = P / pf."""
+    from models.electrical.transformer import transformer_coefficients, transformer_losses
+
+    p = {"rating": 2.5e6, "no_load_loss": 2.5e3, "load_loss": 20e3}
+    (a, b, c), mass = transformer_coefficients(p, 3, 3, 0.95, 480.0, "ac3")
+    load = 4e6
+    each = transformer_losses.kernel(load / 0.95 / 3, 2.5e6, 2.5e3, 20e3)
+    assert a + b * load + c * load * load == pytest.approx(3 * each, rel=1e-12)
+    assert mass == 0.0
+    assert transformer_coefficients(p, 0, 0, 0.95, 480.0, "ac3")[0] == (0, 0.0, 0.0)  # none in service: no loss

@@ -6,9 +6,10 @@ from fluids.friction import friction_factor
 from ht import NTU_from_effectiveness, effectiveness_from_NTU
 
 from facility.units import Q_
+from models.registry import leaving_temperature
 from models.thermal.chiller import cop, part_load_power
 from models.thermal.heat_exchanger import effectiveness_counterflow, ntu_counterflow
-from models.thermal.heat_rejection import H_FG, leaving_temperature, tower_water
+from models.thermal.heat_rejection import H_FG, tower_water
 from models.thermal.hydraulics import friction_factor_swamee_jain, pipe_pressure_drop, pump_power
 
 

@@ -1,0 +1,242 @@
+r"""Operation of a heat-rejection plant and of a fluid loop: one function each, for the design point and every hour.
+
+A **plant** serves one water loop: an economiser device (dry cooler, adiabatic cooler, cooling tower or any kind
+of :mod:`models.registry`) cools the return as far as the weather allows; a chiller, if the plant has one, trims
+the rest in series (ASHRAE Handbook — HVAC Applications 2019, Ch. 20 "Data Centers", water-side economiser with a
+series chiller). :func:`operate_plant`, on arrays of weather and heat of any broadcastable shape:
+
+* economiser share :math:`s = (T_{ret} - \max(T_{leave}, T_{sup}))/(T_{ret} - T_{sup})`, clipped to 0..1
+  (:func:`models.thermal.heat_rejection.economiser_share`); :math:`Q_{econ} = s\,Q`, :math:`Q_{ch} = Q - Q_{econ}`;
+* chillers staged on to carry :math:`Q_{ch}`: :math:`n = \lceil Q_{ch}/Q_{cap} \rceil`, sharing it equally, each at
+  its part-load power :math:`P = (Q_{cap}/COP)\,(a + b\,PLR + c\,PLR^2)` (DOE-2 EIR curve,
+  :func:`models.thermal.chiller.part_load_power`) with the COP of the lift (:func:`models.thermal.chiller.cop`):
+  evaporating :data:`EVAP_APPROACH` below the loop supply, condensing above the condenser water leaving the device
+  (:math:`T_{leave} + \Delta T_{cond}`, water-cooled) or the outdoor dry bulb (air-cooled);
+* the device carries :math:`Q_{econ}` plus, for a water-cooled chiller, :math:`Q_{ch} + P_{comp}`; a device with
+  condenser water (towers) adds its pump: :math:`\dot m = Q/(c_p \Delta T_{cond})`,
+  :math:`P = \dot m/\rho \cdot \Delta p/\eta` (:func:`condenser_water`), whose work it rejects too;
+* fans by the affinity law, airflow proportional to the heat: :math:`P = P_d (Q/Q_d)^3`, :math:`P_d` the
+  catalog's fan power ratio times the heat :math:`Q_d` the device is sized for;
+* water from the device's kernel (pads while wet, tower evaporation, drift and blowdown).
+
+Heat closes: rejected = :math:`Q + P_{comp} + P_{cw}`.
+
+A **loop** carries heat at a constant temperature rise: :math:`\dot m = Q/(c_p \Delta T)`, :math:`\dot V = \dot m/\rho`;
+its components' pressure drop scales with the flow squared from the design point, the pipe's (sized at design
+for a velocity) is Darcy–Weisbach with the Swamee–Jain friction factor at the actual Reynolds number
+(:mod:`models.thermal.hydraulics`); pump power :math:`\dot V \Delta p/\eta`.
+
+At the design weather and heat, the operation *is* the design point (the sizing calls the same functions).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from models.registry import HeatRejectionModel
+from models.thermal.chiller import cop as chiller_cop
+from models.thermal.chiller import part_load_power
+from models.thermal.heat_rejection import economiser_share
+from models.thermal.hydraulics import friction_factor_swamee_jain
+
+__all__ = ["PlantSpec", "PlantState", "operate_plant", "LoopSpec", "LoopState", "operate_loop", "condenser_water",
+           "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
+           "EVAP_APPROACH", "EIR_CURVE", "MIN_LIFT", "WATER_DENSITY", "PIPE_ROUGHNESS"]
+
+#: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
+CONDENSER_RANGE = 5.56
+#: Condenser-water loop pressure rise [Pa]: engineering assumption (tower static lift, condenser, piping).
+CONDENSER_PRESSURE = 150e3
+#: Condenser water: specific heat [J/(kg K)] and density [kg/m3], the conventional round figures (IAPWS-95 at
+#: 30 degC: 4,180 J/(kg K) and 996 kg/m3; the difference is below the accuracy of the pressure budget above).
+CONDENSER_WATER_CP = 4186.0
+CONDENSER_WATER_DENSITY = 1000.0
+#: Evaporator approach of chillers [K]: engineering assumption (refrigerant 2 K below chilled-water supply).
+EVAP_APPROACH = 2.0
+#: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
+#: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
+EIR_CURVE = (0.2, 0.3, 0.5)
+#: Floor of the chiller lift [K] (models.thermal.chiller.cop ``min_lift``): where the economiser covers the loop
+#: there is no lift to speak of and no chiller load; the floor only keeps the COP finite (any floor below ~15 K
+#: leaves the capped COP unchanged).
+MIN_LIFT = 1.0
+#: Density of make-up water [kg/m3] to report water as a volume (IAPWS-95: 997 kg/m3 at 25 degC).
+WATER_DENSITY = 997.0
+#: Absolute roughness of commercial steel pipe [m] (Moody; fluids.roughness 'Steel, commercial' 45 um).
+PIPE_ROUGHNESS = 45e-6
+
+
+def cube(x, x_design, p_design):
+    """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
+    x_design = np.asarray(x_design, dtype=float)
+    safe = np.where(x_design > 0, x_design, 1.0)
+    t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
+    return p_design * (t * t * t)
+
+
+def condenser_water(heat, pump_efficiency):
+    r"""Condenser-water flow [kg/s] and its pump power [W] to carry ``heat`` [W] to a tower over the
+    :data:`CONDENSER_RANGE`, against :data:`CONDENSER_PRESSURE`; ``pump_efficiency`` wire to water [-].
+
+    .. math:: \dot m = Q / (c_p\,\Delta T), \qquad P = \dot m / \rho \cdot \Delta p / \eta
+    """
+    circ = heat / (CONDENSER_WATER_CP * CONDENSER_RANGE)
+    return circ, circ / CONDENSER_WATER_DENSITY * CONDENSER_PRESSURE / pump_efficiency
+
+
+def _columns(obj, axis_len: int | None = None):
+    """A copy of a spec with every array field as a column (P, 1), to meet hourly arrays (P, H)."""
+    changes: dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if isinstance(v, np.ndarray) and v.ndim == 1:
+            changes[f.name] = v[:, None]
+        elif isinstance(v, dict):
+            changes[f.name] = {k: (x[:, None] if isinstance(x, np.ndarray) and x.ndim == 1 else x)
+                               for k, x in v.items()}
+    return replace(obj, **changes) if changes else obj
+
+
+@dataclass(frozen=True)
+class PlantSpec:
+    """A heat-rejection plant's sized equipment in SI numbers (each a float, or an array (P,) for a batch).
+
+    ``device`` the economiser's registered model (``None``: chiller only) with its catalog entry ``params``;
+    ``device_size`` [W] the heat it is sized for (``None`` while sizing: the design point itself);
+    chiller: ``chiller`` (the plant has one), ``water_cooled``, ``eta_ii`` [-], ``condenser_approach`` [K],
+    ``chiller_capacity`` [W]; ``pump_efficiency`` [-] of the condenser-water pump.
+    """
+
+    device: HeatRejectionModel | None
+    params: dict
+    device_size: Any
+    chiller: bool
+    water_cooled: bool
+    eta_ii: Any
+    condenser_approach: Any
+    chiller_capacity: Any
+    pump_efficiency: Any
+
+    def columns(self) -> PlantSpec:
+        """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
+        return _columns(self)
+
+
+@dataclass(frozen=True)
+class PlantState:
+    """A plant in operation (arrays of the broadcast shape of weather and heat). Temperatures [K], powers and
+    heats [W], flows [kg/s]."""
+
+    leaving: Any
+    wet: Any
+    economiser_share: Any
+    economiser_heat: Any
+    chiller_heat: Any
+    chiller_cop: Any
+    chillers_running: Any
+    compressor_power: Any
+    device_heat: Any
+    device_size: Any
+    fan_power: Any
+    condenser_flow: Any
+    condenser_pump_power: Any
+    water: Any
+    heat_rejected: Any
+    chiller_on: Any
+
+
+def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> PlantState:
+    """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
+    returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
+
+    Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
+    compressor power (the caller decides whether that is infeasible).
+    """
+    q = np.asarray(heat, dtype=float)
+    dev, p = spec.device, spec.params
+    if dev is not None:
+        leaving, wet = dev.leaving(t_db, t_wb, t_supply, p)
+        share = economiser_share(leaving, t_supply, t_return)
+    else:
+        leaving, wet, share = None, False, 0.0
+    q_econ = share * q
+    q_ch = q - q_econ
+    cop = n_run = None
+    w = 0.0 * q
+    if spec.chiller:
+        t_cond = (leaving + CONDENSER_RANGE) if spec.water_cooled else np.asarray(t_db, dtype=float)
+        cop = chiller_cop(t_supply, t_cond, spec.eta_ii, EVAP_APPROACH, spec.condenser_approach, min_lift=MIN_LIFT)
+        cap = spec.chiller_capacity
+        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
+        each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
+        w = n_run * part_load_power(each, cap, cop, EIR_CURVE)
+    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
+    device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
+    size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
+    circ = p_cw = fans = water = 0.0 * q
+    if dev is not None:
+        if dev.condenser_water:
+            circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
+            device_heat = device_heat + p_cw
+        if dev.water is not None:
+            water = dev.water(device_heat, t_db, t_wb, t_return, wet, circ, p)
+        fans = cube(device_heat, size, p["fan_power_ratio"] * size)
+    return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,
+                      chiller_cop=cop, chillers_running=n_run, compressor_power=w, device_heat=device_heat,
+                      device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, water=water,
+                      heat_rejected=q + w + p_cw, chiller_on=chiller_on)
+
+
+@dataclass(frozen=True)
+class LoopSpec:
+    """A sized fluid loop in SI numbers (floats, or arrays (P,) for a batch).
+
+    ``rho`` [kg/m3], ``cp`` [J/(kg K)], ``mu`` [Pa s] of the coolant at the loop's mean temperature; ``delta_t``
+    [K] its design rise (held in operation: variable flow); ``dp_components`` [Pa] of its components at the design
+    flow ``flow_design`` [m3/s]; ``diameter`` [m] of its main pipe (``None``: no pipe, e.g. a technology loop
+    inside the racks) over ``pipe_length`` [m]; ``pump_efficiency`` wire to water [-].
+    """
+
+    rho: Any
+    cp: Any
+    mu: Any
+    delta_t: Any
+    dp_components: Any
+    flow_design: Any
+    diameter: Any
+    pipe_length: Any
+    pump_efficiency: Any
+
+    def columns(self) -> LoopSpec:
+        """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
+        return _columns(self)
+
+
+@dataclass(frozen=True)
+class LoopState:
+    """A loop in operation: mass flow [kg/s], volume flow [m3/s], pressure drop [Pa], pump power [W]."""
+
+    mass_flow: Any
+    volume_flow: Any
+    pressure_drop: Any
+    pump_power: Any
+
+
+def operate_loop(spec: LoopSpec, heat) -> LoopState:
+    """The loop carrying ``heat`` [W] at its design temperature rise (see the module docstring)."""
+    m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
+    v = m / spec.rho
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
+        dp = spec.dp_components * (x * x)
+        if spec.diameter is not None:
+            d = spec.diameter
+            velocity = v * (4.0 / (math.pi * d * d))
+            f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
+            dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+    dp = np.where(v > 0, dp, 0.0)
+    return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)

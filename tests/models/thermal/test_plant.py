@@ -1,0 +1,109 @@
+"""models.thermal.plant: the plant and loop operation shared by the design point and the year."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from fluids.friction import friction_factor
+
+from models.registry import heat_rejection_model
+from models.thermal.chiller import cop
+from models.thermal.plant import (
+    CONDENSER_RANGE,
+    EIR_CURVE,
+    EVAP_APPROACH,
+    MIN_LIFT,
+    PIPE_ROUGHNESS,
+    LoopSpec,
+    PlantSpec,
+    operate_loop,
+    operate_plant,
+)
+
+DRY = {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02}
+ADIABATIC = {**DRY, "pad_effectiveness": 0.85}
+TOWER = {"capacity": 5e6, "approach": 4.0, "fan_power_ratio": 0.0127, "cycles": 4.0, "drift_fraction": 1e-5,
+         "latent_fraction": 0.9}
+
+
+def _plant(kind, params, water_cooled=False, size=None):
+    return PlantSpec(device=heat_rejection_model(kind) if kind else None, params=params, device_size=size,
+                     chiller=True, water_cooled=water_cooled, eta_ii=0.48 if not water_cooled else 0.71,
+                     condenser_approach=15.0 if not water_cooled else 2.0, chiller_capacity=1.5e6,
+                     pump_efficiency=0.65)
+
+
+def test_loop_pipe_friction_matches_fluids_colebrook_and_components_scale_with_flow_squared():
+    """Water at 30 degC (rho 995.6 kg/m3, mu 0.797 mPa s, cp 4,178 J/(kg K)), 10 K rise, 0.5 m steel pipe of
+    600 m: Darcy-Weisbach with Swamee-Jain within 1.5 % of fluids' exact Colebrook (Clamond)."""
+    rho, mu, cp, dt, d, length = 995.6, 0.797e-3, 4178.0, 10.0, 0.5, 600.0
+    heat_design = 20e6
+    v_design = heat_design / (cp * dt) / rho
+    spec = LoopSpec(rho=rho, cp=cp, mu=mu, delta_t=dt, dp_components=100e3, flow_design=v_design, diameter=d,
+                    pipe_length=length, pump_efficiency=0.65)
+    for heat in (20e6, 10e6):
+        op = operate_loop(spec, heat)
+        v = heat / (cp * dt) / rho
+        assert op.volume_flow == pytest.approx(v, rel=1e-12)
+        vel = v / (math.pi * d * d / 4.0)
+        f = friction_factor(Re=rho * vel * d / mu, eD=PIPE_ROUGHNESS / d)
+        pipe = f * length / d * rho * vel**2 / 2.0
+        components = 100e3 * (v / v_design) ** 2
+        assert op.pressure_drop - components == pytest.approx(pipe, rel=0.015)
+        assert op.pump_power == pytest.approx(v * op.pressure_drop / 0.65, rel=1e-12)
+    assert operate_loop(spec, 0.0).pump_power == 0.0
+
+
+def test_chillers_are_staged_and_run_at_their_part_load_power():
+    """2.5 MW of chiller heat on 1.5 MW chillers: two run at 1.25 MW each (PLR 0.833), each at
+    Q_cap / COP * EIR(PLR) with the DOE-2 quadratic; heat rejected = heat + compressor work."""
+    spec = _plant(None, {})
+    t_sup, t_ret, t_db = 293.15, 303.15, 308.15
+    op = operate_plant(spec, t_db, 295.0, t_sup, t_ret, 2.5e6)
+    c = cop(t_sup, t_db, 0.48, EVAP_APPROACH, 15.0, min_lift=MIN_LIFT)
+    plr = 1.25e6 / 1.5e6
+    a, b, cc = EIR_CURVE
+    assert op.chillers_running == 2
+    assert op.compressor_power == pytest.approx(2 * 1.5e6 / c * (a + b * plr + cc * plr * plr), rel=1e-12)
+    assert op.heat_rejected == pytest.approx(2.5e6 + op.compressor_power, rel=1e-12)
+    assert op.chiller_on and op.economiser_share == 0.0
+
+
+def test_adiabatic_pads_run_only_when_dry_operation_cannot_reach_the_supply():
+    spec = _plant("adiabatic", ADIABATIC, size=3e6)
+    t_sup, t_ret = 305.15, 315.15  # 32 -> 42 degC loop
+    cool = operate_plant(spec, 293.15, 288.15, t_sup, t_ret, 3e6)  # 20 degC: 26 degC dry, below the supply
+    assert not cool.wet and cool.water == 0.0 and cool.economiser_share == 1.0 and cool.compressor_power == 0.0
+    hot = operate_plant(spec, 308.15, 297.15, t_sup, t_ret, 3e6)  # 35 degC dry bulb: 41 degC dry, pads needed
+    assert hot.wet and hot.water > 0.0
+    assert hot.leaving == pytest.approx(308.15 - 0.85 * 11.0 + 6.0)  # pads to 25.65 degC air, + approach
+    # the fans follow the cube of the heat through the device from its design point
+    assert hot.fan_power == pytest.approx(0.02 * 3e6 * (hot.device_heat / 3e6) ** 3, rel=1e-12)
+
+
+def test_towers_reject_the_chillers_work_and_their_condenser_pumps_and_heat_closes():
+    spec = _plant("cooling-tower", TOWER, water_cooled=True)
+    t_sup, t_ret = 291.15, 299.15
+    op = operate_plant(spec, 305.15, 297.15, t_sup, t_ret, 4e6)
+    assert op.leaving == pytest.approx(297.15 + 4.0)
+    assert op.device_heat == pytest.approx(4e6 + op.compressor_power + op.condenser_pump_power, rel=1e-12)
+    assert op.heat_rejected == pytest.approx(op.device_heat, rel=1e-12)
+    # condenser flow over the AHRI range; evaporation 90 % of the heat over h_fg
+    assert op.condenser_flow == pytest.approx((4e6 + op.compressor_power) / (4186.0 * CONDENSER_RANGE), rel=1e-12)
+    assert op.water > 0.9 * op.device_heat / 2.442e6
+
+
+def test_one_call_serves_a_batch_of_designs_over_hours_as_each_design_alone():
+    """Design values (P,) as columns (P, 1) against hours (H,): each row equals that design operated alone."""
+    sizes = np.array([2e6, 3e6])
+    batch = _plant("dry-cooler", {k: np.array([v, v]) for k, v in DRY.items()}, size=sizes).columns()
+    db = np.array([280.0, 295.0, 310.0])
+    heat = np.array([[1e6, 2e6, 2e6], [3e6, 1e6, 2.5e6]])
+    op = operate_plant(batch, db, db - 5, 300.0, 310.0, heat)
+    for i in range(2):
+        one = operate_plant(_plant("dry-cooler", DRY, size=sizes[i]), db, db - 5, 300.0, 310.0, heat[i])
+        np.testing.assert_array_equal(op.compressor_power[i], one.compressor_power)
+        np.testing.assert_array_equal(op.fan_power[i], one.fan_power)
+        np.testing.assert_array_equal(op.economiser_share[i], one.economiser_share)
