@@ -118,6 +118,8 @@ def _parse(path: Path) -> WeatherYear:
 
 #: Version of the on-disk cache of parsed years; part of the key (bump it if the cache file's layout changes).
 CACHE_FORMAT = 1
+#: Parsed years kept on disk (~350 kB each): beyond this the least recently written are removed.
+CACHE_KEEP = 64
 _ARRAYS = ("time", "dry_bulb", "wet_bulb", "relative_humidity", "pressure")
 
 
@@ -165,6 +167,13 @@ def _write_cache(file: Path, year: WeatherYear) -> None:
         os.replace(tmp, file)
     except OSError:
         Path(tmp).unlink(missing_ok=True)
+        return
+    try:
+        years = sorted(file.parent.glob("*.npz"), key=lambda f: f.stat().st_mtime)
+        for old in years[:-CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:  # another process pruning at the same time
+        pass
 
 
 @lru_cache(maxsize=16)

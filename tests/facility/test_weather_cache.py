@@ -104,6 +104,17 @@ def test_a_cache_folder_that_cannot_be_written_is_not_an_error(epw, monkeypatch)
     assert len(load_weather(epw).wet_bulb) == 8760
 
 
+def test_the_cache_keeps_the_most_recent_years_only(epw, monkeypatch):
+    monkeypatch.setattr(weather, "CACHE_KEEP", 2)
+    folder = epw.parent / "cache" / "weather"
+    folder.mkdir(parents=True)
+    for i in range(3):  # three older cache files
+        (folder / f"old{i}.npz").write_bytes(b"x")
+        _touch(folder / f"old{i}.npz", 1e9 + i)
+    load_weather(epw)
+    assert [f.name for f in _cache_files(epw)] == sorted(["old2.npz", weather_cache_path(epw, epw.read_bytes()).name])
+
+
 def test_a_bad_weather_file_is_refused_and_not_cached(epw):
     epw.write_text("".join(epw.read_text().splitlines(keepends=True)[:500]))  # 492 hours
     with pytest.raises(ValueError, match="hours"):
