@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,15 @@ def test_facility_run_with_its_weather_cached_loads_no_xarray_pandas_or_dask(war
                    "time (models.electrical.converter.fit_loss_coefficients): the run needs scipy.optimize")
 def test_facility_run_with_its_weather_cached_loads_no_scipy_optimize(warm_run):
     assert "scipy.optimize" not in warm_run[1]["loaded"]
+
+
+def test_a_corrupt_unit_registry_cache_is_rebuilt(tmp_path):
+    code = ("import json, facility; "
+            "print(json.dumps([facility.Q_('1 EFLOPS').m_as('TFLOPS'), str(facility.ureg.cache_folder)]))")
+    env = {"FACILITY_CACHE": str(tmp_path)}
+    _, folder = _fresh(code, env)
+    assert folder.startswith(str(tmp_path)) and any(Path(folder).iterdir())  # the parsed definitions, cached
+    for f in Path(folder).iterdir():
+        f.write_bytes(b"garbage")
+    assert _fresh(code, env) == [1e6, folder]
+    assert all(f.read_bytes() != b"garbage" for f in Path(folder).iterdir())  # written again
