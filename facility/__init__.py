@@ -25,6 +25,7 @@ needs them.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +36,19 @@ def _import_pint_without_dask() -> None:
     ``pint.compat`` imports ``dask.base`` eagerly only to bind ``compute``, ``persist`` and ``visualize`` for the
     dask methods of a Quantity (``pint.facets.dask``). Hiding dask during pint's import and then binding those
     names to lazy equivalents keeps pint's dask support whole (a Quantity wrapping a dask array still computes)
-    while ``import facility`` does not load dask. Nothing is done if pint or dask is already imported, or if
-    pint's internals are not the ones this was written for (pint 0.24-0.25): then pint is imported as usual.
+    while ``import facility`` does not load dask (``tests/test_startup.py`` checks both). Nothing is done if pint
+    or dask is already imported or ``FACILITY_PINT_WITHOUT_DASK=0`` is set (this is a side effect on pint's
+    module state, measured in ``benchmarks/bench_startup.py``). Should a later pint lack ``pint.facets.dask``,
+    it is left as if dask were not installed (facility wraps no dask arrays in Quantities).
     """
-    if "pint" in sys.modules or "dask" in sys.modules:
+    if "pint" in sys.modules or "dask" in sys.modules or os.environ.get("FACILITY_PINT_WITHOUT_DASK") == "0":
         return
     sys.modules["dask"] = None  # type: ignore[assignment]  (importlib.util.find_spec("dask") -> None)
     try:
         import pint.compat
         import pint.facets.dask as pint_dask
+    except ImportError:  # a pint without this facet: it imported without dask, as it would without dask installed
+        return
     finally:
         del sys.modules["dask"]
     if pint.compat.HAS_DASK or not all(hasattr(pint_dask, n) for n in ("compute", "persist", "visualize", "dask_array")):

@@ -68,6 +68,11 @@ def test_pint_keeps_its_dask_support_although_facility_imports_it_without_dask()
     assert _fresh(code) == [False, "ndarray", [2000.0, 2000.0, 2000.0, 2000.0]]
 
 
+def test_the_pint_import_without_dask_can_be_turned_off():
+    code = "import json, sys, facility; print(json.dumps(['dask' in sys.modules, facility.Q_('2 kW').m_as('W')]))"
+    assert _fresh(code, env={"FACILITY_PINT_WITHOUT_DASK": "0"}) == [True, 2000.0]  # pint as it imports itself
+
+
 def _run_json(cache: str) -> dict:
     code = ("import io, json, sys, contextlib; from facility.cli import main; buf = io.StringIO()\n"
             "with contextlib.redirect_stdout(buf): code = main(['run', '--format', 'json'])\n"
