@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["COOLANTS", "PRESSURE", "STEP", "T_MAX", "TABLE_FILE", "PROPERTIES", "tabulate", "write_tables"]
+__all__ = ["COOLANTS", "PRESSURE", "STEP", "T_MAX", "TABLE_FILE", "PROPERTIES", "freezing_point_coolprop",
+           "temperature_grid", "tabulate", "write_tables"]
 
 #: Coolants tabulated, as CoolProp names: water (IAPWS-95 via HEOS) and the incompressible aqueous solutions of
 #: propylene glycol (MPG) and ethylene glycol (MEG) from 5 to 60 % by mass in 5 % steps (CoolProp's MPG and MEG
