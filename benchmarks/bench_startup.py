@@ -88,6 +88,35 @@ print(parse, median(from_disk, 20), median(lambda: load_weather(path), 100))
 """
 
 
+MARGINAL = """
+import resource, sys
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+import facility.cli  # what the run imports before it sizes (pint, pydantic, the facility modules)
+out = []
+for group in sys.argv[1:]:
+    c = cpu()
+    for name in group.split(","):
+        __import__(name)
+    out.append(cpu() - c)
+print(*out)
+"""
+#: Groups of libraries whose marginal import cost in the run is measured (after ``facility.cli``).
+GROUPS = ("scipy.optimize", "xarray,dask.array")
+
+
+def marginal_cpu(env: dict[str, str], repeat: int = 3) -> list[float]:
+    """Median CPU time [s] to import each of :data:`GROUPS` once ``facility.cli`` is loaded, in fresh interpreters
+    (CPU, not wall: steadier on a shared machine)."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", MARGINAL, *GROUPS], env=env, check=True, capture_output=True,
+                             text=True, cwd=env["FACILITY_CACHE"])
+        runs.append([float(x) for x in out.stdout.split()])
+    return [statistics.median(r[i] for r in runs) for i in range(len(GROUPS))]
+
+
 def weather_times(env: dict[str, str]) -> list[float]:
     """Median times [s] to load a weather year: parsed through pvlib (pvlib imported), from the disk cache, and
     from the in-process cache."""
@@ -118,6 +147,7 @@ def main() -> None:
         runs = [import_times(RUN, env) for _ in range(3)]
         libs = _top_level({k: min(r[k] for r in runs) for k in LIBRARIES})
         weather = None if args.src else weather_times(env)
+        marginal = marginal_cpu(env)
     print(f"sources: {where}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"python -c pass: {base[0]:.3f} s (min {base[1]:.3f} s)")
     print(f'python -c "import facility": {imp[0]:.3f} s wall (min {imp[1]:.3f} s), {imp[2]:.3f} s CPU '
@@ -127,9 +157,10 @@ def main() -> None:
     print("  imports in that run (-X importtime, cumulative: a library's figure includes what it imports; "
           "least of 3 runs): "
           + ", ".join(f"{k} {v:.3f} s" for k, v in libs.items()))
-    lazy = libs.get("xarray", 0.0) + libs.get("dask", 0.0)
-    print(f"  the run without xarray (and the pandas and dask it loads): ~{run[1] - lazy:.3f} s wall, "
-          f"~{run[2] - lazy:.3f} s CPU (least wall and median CPU minus {lazy:.3f} s of their import)")
+    print("  CPU to import, once facility.cli is loaded (median of 3): "
+          + ", ".join(f"{g.replace(',', ' + ')} {c:.3f} s" for g, c in zip(GROUPS, marginal, strict=True)))
+    print(f"  the run without xarray and dask: ~{run[2] - marginal[1]:.3f} s CPU; without scipy.optimize too: "
+          f"~{run[2] - sum(marginal):.3f} s CPU")
     if weather:
         print(f"weather year (Tampa EPW, 8,760 h, wet bulb included): parsed through pvlib {weather[0] * 1e3:.1f} ms, "
               f"from the disk cache {weather[1] * 1e3:.1f} ms, from memory {weather[2] * 1e6:.1f} us")
