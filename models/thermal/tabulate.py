@@ -13,7 +13,8 @@ for density, specific heat and conductivity and 3e-3 for viscosity over every ra
 curvature of the viscosity of 60 % glycol near its freezing point; ``tests/models/thermal/test_coolant.py``
 checks every coolant against CoolProp at 20 points across its range).
 
-Only this script and the tests import CoolProp (its import takes ~4 s); the model reads the ~100 kB file.
+CoolProp (its import takes ~4 s) is imported inside the functions: :mod:`models.thermal.coolant` reads the
+~100 kB file and calls :func:`tabulate` only for a fluid not shipped.
 
 References
 ----------
