@@ -31,7 +31,11 @@ def _registry() -> pint.UnitRegistry:
     import shutil
     from pathlib import Path
 
-    folder = Path(os.environ.get("FACILITY_CACHE", Path.home() / ".cache" / "facility")) / f"pint-{pint.__version__}"
+    try:
+        root = os.environ.get("FACILITY_CACHE") or Path.home() / ".cache" / "facility"
+    except RuntimeError:  # no home directory: no cache
+        return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    folder = Path(root) / f"pint-{pint.__version__}"
     for _ in range(2):
         try:
             return pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)

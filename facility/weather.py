@@ -182,7 +182,10 @@ def _load(path: Path, mtime: float) -> WeatherYear:  # mtime keys the in-process
         content = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"cannot read {path.name} ({exc.strerror})") from None
-    file = weather_cache_path(path, content)
+    try:
+        file = weather_cache_path(path, content)
+    except (OSError, RuntimeError):  # no home directory, or the sources unreadable: no disk cache
+        return _parse(path)
     arrays = _read_cache(file)
     if arrays is not None:
         return WeatherYear(path.stem, arrays["time"], arrays["dry_bulb"], arrays["wet_bulb"],

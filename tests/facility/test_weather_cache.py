@@ -137,3 +137,12 @@ def test_a_year_seen_before_loads_in_a_fresh_interpreter_without_pvlib_or_pandas
     assert first.stdout.split() == ["8760", "True", "True"]  # never seen: parsed through pvlib
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert second.stdout.split() == ["8760", "False", "False"]
+
+
+def test_no_home_directory_means_no_disk_cache_not_an_error(epw, monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("FACILITY_CACHE")
+    monkeypatch.setattr(weather.Path, "home", staticmethod(no_home))
+    assert len(load_weather(epw).wet_bulb) == 8760
