@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-
-import xarray as xr
+from typing import TYPE_CHECKING
 
 from facility.errors import ScenarioError
+
+if TYPE_CHECKING:  # a Dataset comes in; xarray itself is not needed to write it
+    import xarray as xr
 
 __all__ = ["write_hourly"]
 

@@ -3,7 +3,10 @@
 Everything is read through ``pvlib.iotools`` and renamed to pvlib's nomenclature (``temp_air`` [°C],
 ``relative_humidity`` [%], ``atmospheric_pressure`` [Pa]); the wet bulb for all hours is computed in one
 vectorised pass (:func:`models.thermal.psychrometrics.wet_bulb_kernel`). A weather year is cached in memory after
-its first load (keyed by path and modification time).
+its first load (keyed by path and modification time) and on disk, under ``$FACILITY_CACHE/weather`` (default
+``~/.cache/facility``), keyed by the SHA-256 of the file's content, of this reader and of the wet-bulb model (a
+changed file or a changed model is parsed again; a corrupt cache file is parsed again and replaced): pvlib and
+pandas load only for a file never seen, and a cached year loads in a few milliseconds.
 
 ``site.weather`` may be a bundled name, a path to an ``.epw`` or TMY3 ``.csv`` file, or ``pvgis:LAT,LON``: a
 typical year from the EU JRC PVGIS service (``pvlib.iotools.get_pvgis_tmy``), fetched once where the machine is
@@ -13,8 +16,10 @@ missing one is a clear error.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +28,7 @@ import numpy as np
 
 from models.thermal.psychrometrics import wet_bulb_kernel
 
-__all__ = ["WeatherYear", "load_weather", "pvgis_cache_path", "fetch_pvgis", "HOURS"]
+__all__ = ["WeatherYear", "load_weather", "pvgis_cache_path", "fetch_pvgis", "weather_cache_path", "HOURS", "CACHE_FORMAT"]
 
 HOURS = 8760
 _REQUIRED = ("temp_air", "relative_humidity", "atmospheric_pressure")
@@ -82,8 +87,8 @@ def _read(path: Path):
     raise ValueError(f"unknown weather file type {path.suffix!r}; expected .epw or a TMY3 .csv")
 
 
-@lru_cache(maxsize=16)
-def _load(path: Path, mtime: float) -> WeatherYear:  # mtime keys the cache on file changes
+def _parse(path: Path) -> WeatherYear:
+    """Read a weather file through pvlib (imports pvlib and pandas) and compute the wet bulb of every hour."""
     try:
         data = _read(path)
     except ValueError:
@@ -110,6 +115,85 @@ def _load(path: Path, mtime: float) -> WeatherYear:  # mtime keys the cache on f
     # a typical year is a composite of months from different years: label it as one non-leap year
     time = np.datetime64("2001-01-01T00", "h") + np.arange(HOURS)
     return WeatherYear(path.stem, time, t, wb, rh, p, str(path))
+
+
+#: Version of the on-disk cache of parsed years; part of the key (bump it if the cache file's layout changes).
+CACHE_FORMAT = 1
+#: Parsed years kept on disk (~350 kB each): beyond this the least recently written are removed.
+CACHE_KEEP = 64
+_ARRAYS = ("time", "dry_bulb", "wet_bulb", "relative_humidity", "pressure")
+
+
+def weather_cache_path(path: Path, content: bytes) -> Path:
+    """Where the parsed year of a weather file with this ``content`` is cached: the SHA-256 of the content, of the
+    reader (this module) and of the wet-bulb model (``models.thermal.psychrometrics``), so that a change to any
+    of them parses the file again."""
+    import models.thermal.psychrometrics as psychrometrics
+
+    h = hashlib.sha256(f"facility weather cache {CACHE_FORMAT}\n{path.suffix.lower()}\n"
+                       f"{path.name.startswith('pvgis_tmy_')}\n".encode())
+    for module in (__file__, psychrometrics.__file__):
+        h.update(Path(module).read_bytes())
+    h.update(content)
+    return _cache_dir() / "weather" / f"{h.hexdigest()}.npz"
+
+
+def _read_cache(file: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of a cached year, or None if there is none or it is not a whole valid year."""
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in _ARRAYS}
+            if int(data["format"]) != CACHE_FORMAT:
+                return None
+    except Exception:  # missing, truncated or corrupt (zipfile, numpy and OS errors): parse the file again
+        return None
+    values = [arrays[k] for k in _ARRAYS[1:]]
+    if (arrays["time"].dtype != np.dtype("datetime64[h]") or any(a.shape != (HOURS,) for a in arrays.values())
+            or any(a.dtype != np.float64 or not np.all(np.isfinite(a)) for a in values)):
+        return None
+    return arrays
+
+
+def _write_cache(file: Path, year: WeatherYear) -> None:
+    """Write a parsed year atomically (a temporary file renamed into place); a cache that cannot be written
+    (read-only home, full disk) is skipped, never an error."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{file.stem[:16]}.", suffix=".tmp", dir=file.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, format=np.array(CACHE_FORMAT), **{k: getattr(year, k) for k in _ARRAYS})
+        os.replace(tmp, file)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return
+    try:
+        years = sorted(file.parent.glob("*.npz"), key=lambda f: f.stat().st_mtime)
+        for old in years[:-CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:  # another process pruning at the same time
+        pass
+
+
+@lru_cache(maxsize=16)
+def _load(path: Path, mtime: float) -> WeatherYear:  # mtime keys the in-process cache on file changes
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path.name} ({exc.strerror})") from None
+    try:
+        file = weather_cache_path(path, content)
+    except (OSError, RuntimeError):  # no home directory, or the sources unreadable: no disk cache
+        return _parse(path)
+    arrays = _read_cache(file)
+    if arrays is not None:
+        return WeatherYear(path.stem, arrays["time"], arrays["dry_bulb"], arrays["wet_bulb"],
+                           arrays["relative_humidity"], arrays["pressure"], str(path))
+    year = _parse(path)
+    _write_cache(file, year)
+    return year
 
 
 def load_weather(weather_path: Path) -> WeatherYear:

@@ -134,6 +134,8 @@ def fit_loss_coefficients(load_fraction, efficiency) -> tuple[float, float, floa
     >>> round(1.0 / (1.0 + a + b + c), 3)  # the curve passes near the 100 % point
     0.96
     """
+    from scipy.optimize import nnls  # here, not at import: scipy.optimize takes ~0.3 s to import
+
     x = np.asarray(load_fraction, dtype=float)
     eta = np.asarray(efficiency, dtype=float)
     if x.shape != eta.shape or x.ndim != 1 or x.size < 3:

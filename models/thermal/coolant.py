@@ -1,10 +1,15 @@
-r"""Coolant properties from CoolProp, tabulated once per fluid and interpolated on arrays.
+r"""Coolant properties, tabulated once per fluid from CoolProp and interpolated on arrays.
 
 Fluids are CoolProp names: ``"Water"`` (IAPWS-95 via HEOS), ``"INCOMP::MPG[0.25]"`` (propylene glycol 25 % by
 mass, "PG25"), ``"INCOMP::MEG[0.25]"`` (ethylene glycol 25 %, "EG25"); aliases ``water``, ``pg25``, ``eg25``,
-``pg30``... resolve to them. Properties are tabulated at 1 K steps from the fluid's freezing point (or 1 °C for
-water) to 95 °C at 2 bar and interpolated linearly; the tables agree with direct CoolProp calls to better than
-0.01 % (tested).
+``pg30``... and CoolProp's other spelling ``INCOMP::MPG-25%`` resolve to them. Properties are tabulated at 1 K
+steps from 1 K above the fluid's freezing point (1 °C for water) to 95 °C at 2 bar and interpolated linearly.
+
+Water and the glycols at 5-60 % in 5 % steps ship as package data (``models/thermal/data/coolants.npz``, written
+by ``python -m models.thermal.tabulate``), so this module does not import CoolProp (whose import takes ~4 s);
+any other CoolProp fluid is tabulated on first use with CoolProp, imported then. The tables agree with direct
+CoolProp calls to 2e-5 (relative) for density, specific heat and conductivity and 3e-3 for viscosity (tested at
+20 points across the range of every shipped coolant).
 
 The sensible heat carried by a liquid flow is :math:`Q = \dot m c_p \Delta T`, so
 
@@ -22,15 +27,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import CoolProp.CoolProp as CP
 import numpy as np
 
+from models.thermal import tabulate
 from models.units import quantity_io
 
 __all__ = ["fluid_name", "freezing_point", "properties", "density", "specific_heat", "viscosity",
            "conductivity", "mass_flow", "volume_flow"]
 
-_P = 2e5  # Pa: a typical loop pressure; liquid properties barely depend on it
 _ALIASES = {"water": "Water"}
 
 
@@ -43,17 +47,28 @@ def fluid_name(fluid: str) -> str:
     if m:
         base = "MPG" if m[1] == "pg" else "MEG"
         return f"INCOMP::{base}[{int(m[2]) / 100:.2f}]"
+    m = re.fullmatch(r"INCOMP::(MPG|MEG)-(\d{1,2})%", key)  # CoolProp's "INCOMP::MPG-25%" spelling
+    if m:
+        return f"INCOMP::{m[1]}[{int(m[2]) / 100:.2f}]"
     return key
+
+
+@cache
+def _shipped() -> dict[str, tuple[float, np.ndarray, np.ndarray]]:
+    """The package-data tables: CoolProp name -> (freezing point [K], temperatures [K], (4, n) D, C, V, L)."""
+    with np.load(tabulate.TABLE_FILE, allow_pickle=False) as data:
+        return {str(name): (float(data["freezing_point"][i]), data[f"t_{i}"], data[f"props_{i}"])
+                for i, name in enumerate(data["names"])}
 
 
 @cache
 def freezing_point(fluid: str) -> float:
     """Freezing point of the coolant [K] (273.15 K for water)."""
     name = fluid_name(fluid)
-    if name in ("Water", "INCOMP::Water"):
-        return 273.15
+    if name in _shipped():
+        return _shipped()[name][0]
     try:
-        return float(CP.PropsSI("T_freeze", "T", 300.0, "P", _P, name))
+        return tabulate.freezing_point_coolprop(name)
     except ValueError as exc:
         raise ValueError(f"unknown coolant {fluid!r} ({exc}); expected water, pg25, eg25 or a CoolProp name") from None
 
@@ -61,17 +76,19 @@ def freezing_point(fluid: str) -> float:
 @cache
 def _table(fluid: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     name = fluid_name(fluid)
-    t_low = max(freezing_point(fluid) + 1.0, 274.15)
-    t = np.arange(np.floor(t_low), 368.15 + 0.5, 1.0)
-    props = {k: np.asarray(CP.PropsSI(k, "T", t, "P", _P, name), dtype=float) for k in ("D", "C", "V", "L")}
-    return t, props
+    if name in _shipped():
+        _, t, values = _shipped()[name]
+    else:  # a fluid not shipped: tabulated with CoolProp on first use, on the same grid as the shipped ones
+        freezing_point(fluid)  # a clear error for an unknown name
+        _, t, values = tabulate.tabulate(name)
+    return t, dict(zip(tabulate.PROPERTIES, values, strict=True))
 
 
 def properties(fluid: str, temperature) -> dict[str, np.ndarray]:
     """Density [kg/m³], specific heat [J/(kg·K)], viscosity [Pa·s] and conductivity [W/(m·K)] at ``temperature`` [K].
 
     SI magnitudes in, SI magnitudes out (a kernel: see :func:`density` etc. for the unit-aware versions).
-    Raises ValueError outside the tabulated range (freezing point + 1 K to 95 °C).
+    Raises ValueError outside the tabulated range (freezing point + 1 K to 95 °C; 1 °C for water).
     """
     t_tab, tab = _table(fluid)
     t = np.asarray(temperature, dtype=float)
