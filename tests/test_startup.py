@@ -100,15 +100,10 @@ def test_facility_run_with_its_weather_cached_loads_neither_coolprop_nor_pvlib_n
     assert not {"CoolProp", "pvlib", "streamlit", "plotly", "distributed"} & set(warm["loaded"])
 
 
-@pytest.mark.xfail(strict=True, reason="facility.simulate builds the hourly xarray Dataset inside run() (xarray "
-                   "loads pandas and, through its duck-array check, dask); the other half of issue 12 makes the "
-                   "Dataset lazy: remove this marker when merged")
 def test_facility_run_with_its_weather_cached_loads_no_xarray_pandas_or_dask(warm_run):
     assert not {"xarray", "pandas", "dask"} & set(warm_run[1]["loaded"])
 
 
-@pytest.mark.xfail(strict=True, reason="the catalog fits each converter's loss curve with scipy.optimize.nnls at run "
-                   "time (models.electrical.converter.fit_loss_coefficients): the run needs scipy.optimize")
 def test_facility_run_with_its_weather_cached_loads_no_scipy_optimize(warm_run):
     assert "scipy.optimize" not in warm_run[1]["loaded"]
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from models.units import quantity_io
 
-__all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients", "converter_coefficients"]
+__all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients", "converter_coefficients", "nnls3"]
 
 
 @quantity_io(returns="W", p_out="W", a="W", b="", c="1/W")
@@ -108,8 +108,12 @@ def fit_loss_coefficients(load_fraction, efficiency) -> tuple[float, float, floa
     r"""Fit per-unit loss coefficients :math:`(a, b, c)` to published efficiency points.
 
     At per-unit load :math:`x` and efficiency :math:`\eta` the per-unit loss is :math:`x (1/\eta - 1)`;
-    the coefficients of :math:`a + b x + c x^2` are found by non-negative least squares
-    (``scipy.optimize.nnls``), so that no term can be negative (a loss curve cannot fall with load).
+    the coefficients of :math:`a + b x + c x^2` are found by non-negative least squares, so that no term can
+    be negative (a loss curve cannot fall with load). With three unknowns the NNLS optimum is found exactly by
+    enumeration: the optimum is the unconstrained least-squares solution on its own support (Lawson & Hanson,
+    *Solving Least Squares Problems*, 1974, ch. 23, KKT conditions), so the best non-negative solution among the
+    seven supports is it. Tested equal to ``scipy.optimize.nnls``; numpy only, because scipy.optimize takes
+    ~0.3 s to import and every run fits the catalog's curves.
 
     Parameters
     ----------
@@ -134,21 +138,50 @@ def fit_loss_coefficients(load_fraction, efficiency) -> tuple[float, float, floa
     >>> round(1.0 / (1.0 + a + b + c), 3)  # the curve passes near the 100 % point
     0.96
     """
-    from scipy.optimize import nnls  # here, not at import: scipy.optimize takes ~0.3 s to import
-
     x = np.asarray(load_fraction, dtype=float)
     eta = np.asarray(efficiency, dtype=float)
     if x.shape != eta.shape or x.ndim != 1 or x.size < 3:
         raise ValueError("need at least three (load fraction, efficiency) points")
     if np.any((x <= 0) | (x > 1.5)) or np.any((eta <= 0) | (eta >= 1)):
         raise ValueError("load fractions must lie in (0, 1.5] and efficiencies in (0, 1)")
-    from scipy.optimize import nnls  # (here: scipy.optimize is slow to import and only the catalog's fit needs it)
-
     loss = x * (1.0 / eta - 1.0)
     # weight each point by 1/x so that the fit is in efficiency terms (relative loss), not absolute loss
     design = np.column_stack([np.ones_like(x), x, x * x]) / x[:, None]
-    coef, _ = nnls(design, loss / x)
+    coef = nnls3(design, loss / x)
     return float(coef[0]), float(coef[1]), float(coef[2])
+
+
+def nnls3(a, y) -> np.ndarray:
+    """Non-negative least squares ``min |a c - y|, c >= 0`` for a few columns, exactly, by enumerating supports.
+
+    Parameters
+    ----------
+    a : array_like
+        Design matrix, shape (m, n) with n small (2^n - 1 supports are tried). [-]
+    y : array_like
+        Right-hand side, shape (m,). [-]
+
+    Returns
+    -------
+    ndarray
+        The non-negative coefficients, shape (n,). [-]
+    """
+    a = np.asarray(a, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = a.shape[1]
+    best, best_res = np.zeros(n), float(y @ y)
+    for mask in range(1, 2**n):
+        cols = [j for j in range(n) if mask >> j & 1]
+        c_sub, *_ = np.linalg.lstsq(a[:, cols], y, rcond=None)
+        if np.any(c_sub < 0):
+            continue
+        c = np.zeros(n)
+        c[cols] = c_sub
+        r = a @ c - y
+        res = float(r @ r)
+        if res < best_res - 1e-15 * max(best_res, 1e-300):
+            best, best_res = c, res
+    return best
 
 
 def _inverse_or_zero(n):

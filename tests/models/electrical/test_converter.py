@@ -71,3 +71,21 @@ def test_stage_coefficients_of_n_converters_follow_the_per_unit_curve():
     x = p / (4 * 1.25e6)
     assert A + B * p + C * p * p == pytest.approx(4 * 1.25e6 * (a + b * x + c * x * x), rel=1e-12)
     assert mass == 0.0
+
+
+def test_nnls3_equals_scipy_nnls_on_random_and_catalog_like_problems():
+    """The exact enumeration solves the same non-negative least squares as scipy.optimize.nnls (Lawson-Hanson)."""
+    from scipy.optimize import nnls
+
+    from models.electrical.converter import nnls3
+
+    rng = np.random.default_rng(12)
+    for _ in range(300):
+        m = int(rng.integers(3, 9))
+        x = np.sort(rng.uniform(0.05, 1.5, m))
+        a = np.column_stack([np.ones(m), x, x * x]) / x[:, None]
+        y = rng.normal(0.0, 0.05, m)
+        ours, ref = nnls3(a, y), nnls(a, y)[0]
+        assert np.all(ours >= 0)
+        assert np.linalg.norm(a @ ours - y) == pytest.approx(np.linalg.norm(a @ ref - y), rel=1e-9, abs=1e-12)
+        np.testing.assert_allclose(ours, ref, rtol=1e-6, atol=1e-9)
