@@ -497,10 +497,28 @@ def stage_rows(doc: dict) -> list[dict]:
             for s in doc["stages"] if s["units_installed"]]
 
 
-def power_tab(res: dict, doc: dict, data: dict) -> None:
-    st.plotly_chart(sankey(res["flows"]), width="stretch")
+@st.cache_resource(show_spinner=False, max_entries=16)
+def power_figures(data_json: str) -> tuple[go.Figure, go.Figure]:
+    """The Sankey and the voltage ladder of a computed scenario (built once per scenario; never modified)."""
+    res = solve(data_json)
+    return sankey(res["flows"]), ladder(res["doc"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def year_figures(data_json: str) -> list[go.Figure]:
+    """The charts of the year of a computed scenario (built once per scenario; never modified)."""
+    res = solve(data_json)
+    return year_charts(res["hourly"], res["doc"])
+
+
+TABS = ["Power", "Cooling", "Year", "Compare", "Sweep", "Export"]
+
+
+def power_tab(data_json: str, res: dict, doc: dict, data: dict) -> None:
+    fig_sankey, fig_ladder = power_figures(data_json)
+    st.plotly_chart(fig_sankey, width="stretch")
     st.caption("Node labels carry the power through each node; hover a link for its power.")
-    st.plotly_chart(ladder(doc), width="stretch")
+    st.plotly_chart(fig_ladder, width="stretch")
     st.subheader("Power stages")
     st.dataframe(stage_rows(doc), width="stretch", hide_index=True, column_config={
         "voltage [V]": INT, "current [A]": INT, "power in [kW]": INT, "loss [kW]": INT,
@@ -536,9 +554,9 @@ def cooling_tab(doc: dict) -> None:
                  column_config={"free cooling [%]": PCT, "compressors [kW]": INT, "fans [kW]": INT})
 
 
-def year_tab(ds, doc: dict) -> None:
+def year_tab(data_json: str) -> None:
     st.caption(YEAR_HELP)
-    for fig in year_charts(ds, doc):
+    for fig in year_figures(data_json):
         st.plotly_chart(fig, width="stretch")
 
 
@@ -778,7 +796,7 @@ def main() -> None:
         st.error(f"{kind}: {exc}")
         st.caption("Change the inputs and Apply again; the scenario as loaded is unchanged.")
         return
-    doc, ds = res["doc"], res["hourly"]
+    doc = res["doc"]
     changed = changed_keys(base, data)
     st.caption(f"**{doc['scenario']}** ({label}) — {Path(doc['site']['weather']).name}, "
                f"{doc['power']['architecture']}, {doc['cooling_inputs']['heat_rejection']}. "
@@ -788,22 +806,30 @@ def main() -> None:
                    f"deployment fit {envelope:,.0f} MW.")
     headlines(doc, base_res["doc"])
     constraint_view(doc, envelope)
-    tabs = st.tabs(["Power", "Cooling", "Year", "Compare", "Sweep", "Export"])
-    with tabs[0]:
-        power_tab(res, doc, data)
-    with tabs[1]:
-        cooling_tab(doc)
-    with tabs[2]:
-        year_tab(ds, doc)
-    with tabs[3]:
-        compare_tab(doc, base_res["doc"], data)
-    with tabs[4]:
-        sweep_tab(data)
-    with tabs[5]:
-        export_tab(res, doc, data, base)
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")  # lazy: only the open tab runs
+    data_json = json.dumps(data, sort_keys=True)
+    if tabs[0].open:
+        with tabs[0]:
+            power_tab(data_json, res, doc, data)
+    if tabs[1].open:
+        with tabs[1]:
+            cooling_tab(doc)
+    if tabs[2].open:
+        with tabs[2]:
+            year_tab(data_json)
+    if tabs[3].open:
+        with tabs[3]:
+            compare_tab(doc, base_res["doc"], data)
+    if tabs[4].open:
+        with tabs[4]:
+            sweep_tab(data)
+    if tabs[5].open:
+        with tabs[5]:
+            export_tab(res, doc, data, base)
 
-
+_start = time.perf_counter()
 try:
     main()
 except Exception as exc:  # never a traceback in the page
     st.error(f"Internal error: {exc.__class__.__name__}: {exc}. Please report it with the scenario.")
+st.session_state["last_run_s"] = time.perf_counter() - _start  # server-side time of this run (benchmarks)

@@ -48,6 +48,14 @@ def _changed(at: AppTest) -> list[str]:
     return text.split("What-if: changed ", 1)[1].rstrip(".").split(", ")
 
 
+def _tab(at: AppTest, name: str) -> AppTest:
+    """Open a tab (the tabs are lazy: only the open one runs)."""
+    at.session_state["tab"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _pick(at: AppTest, name: str) -> AppTest:
     at.sidebar.selectbox(key="scenario_file").set_value(name).run()
     assert not at.exception, (name, at.exception)
@@ -162,6 +170,7 @@ def test_every_architecture_can_be_chosen(app):
 
 
 def test_pin_a_change_and_compare_side_by_side(app):
+    _tab(app, "Compare")
     app.text_input(key="pin_name").set_value("A").run()
     app.button(key="pin").click().run()
     _apply(app, accelerators=50_000)
@@ -178,6 +187,7 @@ def test_pin_a_change_and_compare_side_by_side(app):
     app.button(key="unpin").click().run()
     _apply(app, accelerators=100_000, plant="dry-cooler+chiller")
     assert _changed(app) == []
+    _tab(app, "Power")
 
 
 def test_a_downloaded_scenario_reloads_to_the_same_result():
@@ -226,7 +236,7 @@ def test_a_computation_past_its_time_limit_says_so(monkeypatch):
 
 
 def test_sweep_view_draws_a_heatmap_and_a_table():
-    at = _app()
+    at = _tab(_app(), "Sweep")
     at.selectbox(key="sw_k2").set_value("site.weather").run()
     at.number_input(key="sw_n_first").set_value(2).run()
     at.button(key="sw_run").click().run()
@@ -243,17 +253,19 @@ def test_a_sweep_over_the_power_architecture_runs():
     """Defect 3: "no stage 'ups' in architecture 'dc-800v'" reported as an internal error."""
     at = _app()
     _apply(at, red="2N")  # a UPS setting that dc-800v has no stage for
+    _tab(at, "Sweep")
     at.selectbox(key="sw_k1").set_value("power.architecture").run()
     at.button(key="sw_run").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("ups" in c.value for c in at.caption)  # says what was left out
     table = at.dataframe[-1].value
     assert sorted(table["power.architecture"]) == ["ac-480v", "dc-800v"]
-    assert any(d.key == "dl_toml" for d in at.get("download_button"))  # the downloads are still there
+    _tab(at, "Export")
+    assert {d.key for d in at.get("download_button")} >= {"dl_toml", "dl_json", "dl_csv", "dl_eq_xlsx"}
 
 
 def test_sweep_view_over_plants_and_a_wide_range():
-    at = _app()
+    at = _tab(_app(), "Sweep")
     at.selectbox(key="sw_k1").set_value("cooling.heat_rejection").run()
     at.selectbox(key="sw_k2").set_value("cooling.tcs_supply").run()
     at.number_input(key="sw_n_second").set_value(40).run()
@@ -279,9 +291,13 @@ def test_every_deployment_can_be_edited(tmp_path):
 
 
 def test_year_axis_shows_months_not_2001(app):
+    _tab(app, "Year")
     spec = json.loads(next(c.proto.spec for c in app.get("plotly_chart") if "Power over the year" in c.proto.spec))
     assert spec["layout"]["xaxis"]["tickformat"] == "%b"
     assert "typical year" in spec["layout"]["xaxis"]["title"]["text"]
+    assert any("Load-duration curve" in c.proto.spec for c in app.get("plotly_chart"))
+    assert any("Monthly energy and PUE" in c.proto.spec for c in app.get("plotly_chart"))
+    _tab(app, "Power")
 
 
 def test_the_uploader_states_the_real_limit(app):
