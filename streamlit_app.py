@@ -511,22 +511,27 @@ def year_figures(data_json: str) -> list[go.Figure]:
     return year_charts(res["hourly"], res["doc"])
 
 
-TABS = ["Power", "Cooling", "Year", "Compare", "Sweep", "Export"]
+TABS = ["Power", "Cooling", "Year", "Equipment", "Compare", "Sweep", "Export"]
 
 
-def power_tab(data_json: str, res: dict, doc: dict, data: dict) -> None:
+def power_tab(data_json: str) -> None:
     fig_sankey, fig_ladder = power_figures(data_json)
     st.plotly_chart(fig_sankey, width="stretch")
     st.caption("Node labels carry the power through each node; hover a link for its power.")
     st.plotly_chart(fig_ladder, width="stretch")
+
+
+def equipment_tab(doc: dict, data: dict) -> None:
+    st.subheader("Equipment list")
+    st.caption("Counts installed on the campus and per hall, unit ratings, redundancy, and loading in normal "
+               "operation and after the worst single failure (Export has it as CSV and XLSX).")
+    st.dataframe(equipment_list(doc, data.get("cooling")), width="stretch", hide_index=True, column_config={
+        "count": INT, "required": INT, "loading normal [%]": PCT, "loading after one failure [%]": PCT})
     st.subheader("Power stages")
     st.dataframe(stage_rows(doc), width="stretch", hide_index=True, column_config={
         "voltage [V]": INT, "current [A]": INT, "power in [kW]": INT, "loss [kW]": INT,
         "efficiency [%]": st.column_config.NumberColumn(format="%.2f %%"), "units required": INT,
         "units installed": INT, "loading [%]": PCT, "loading after one failure [%]": PCT})
-    st.subheader("Equipment list")
-    st.dataframe(equipment_list(doc, data.get("cooling")), width="stretch", hide_index=True, column_config={
-        "count": INT, "required": INT, "loading normal [%]": PCT, "loading after one failure [%]": PCT})
 
 
 def cooling_tab(doc: dict) -> None:
@@ -560,6 +565,31 @@ def year_tab(data_json: str) -> None:
         st.plotly_chart(fig, width="stretch")
 
 
+COUNTS = ("-", "h")
+
+
+def readable(rows: list[dict]) -> list[dict]:
+    """The delta table as text: thousands separators, PUE and WUE to 3 decimals, changes signed, changes that
+    vanish at the display precision blank."""
+    out = []
+    for r in rows:
+        small = r["unit"] in ("-", "L/kWh") and r["quantity"].startswith(("PUE", "WUE"))
+        fmt = "{:,.3f}" if small else ("{:,.0f}" if r["unit"] in COUNTS or r["unit"] == "m³" else "{:,.1f}")
+        row = {"quantity": r["quantity"], "unit": r["unit"]}
+        for k, v in r.items():
+            if k in ("quantity", "unit"):
+                continue
+            if v is None:
+                row[k] = "–"
+            elif k.startswith("Δ "):
+                text = fmt.format(v)
+                row[k] = "" if float(text.replace(",", "")) == 0 else ("+" + text if v > 0 else text)
+            else:
+                row[k] = fmt.format(v)
+        out.append(row)
+    return out
+
+
 def compare_tab(doc: dict, base_doc: dict, data: dict) -> None:
     pins = st.session_state.setdefault("pins", {})
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -577,11 +607,8 @@ def compare_tab(doc: dict, base_doc: dict, data: dict) -> None:
         st.caption("Pin the design on screen as A, change the inputs, and B (on screen) appears beside it; pin as "
                    "many as you like. Until then: the design on screen against the scenario as loaded.")
     ref = next(iter(designs))
-    rows = delta_table(designs, reference=ref)
-    fmt = st.column_config.NumberColumn(format="localized")
-    st.dataframe(rows, width="stretch", hide_index=True, column_config={k: fmt for k in rows[0] if k not in
-                                                                        ("quantity", "unit")})
-    st.caption(f"Δ columns: each design minus {ref}.")
+    st.table(readable(delta_table(designs, reference=ref)))
+    st.caption(f"Δ columns: each design minus {ref}; a change below the display precision shows as blank.")
     for n, p in pins.items():
         changed = changed_keys(pins[ref]["data"] if ref in pins else data, p["data"])
         if n != ref:
@@ -810,7 +837,7 @@ def main() -> None:
     data_json = json.dumps(data, sort_keys=True)
     if tabs[0].open:
         with tabs[0]:
-            power_tab(data_json, res, doc, data)
+            power_tab(data_json)
     if tabs[1].open:
         with tabs[1]:
             cooling_tab(doc)
@@ -819,12 +846,15 @@ def main() -> None:
             year_tab(data_json)
     if tabs[3].open:
         with tabs[3]:
-            compare_tab(doc, base_res["doc"], data)
+            equipment_tab(doc, data)
     if tabs[4].open:
         with tabs[4]:
-            sweep_tab(data)
+            compare_tab(doc, base_res["doc"], data)
     if tabs[5].open:
         with tabs[5]:
+            sweep_tab(data)
+    if tabs[6].open:
+        with tabs[6]:
             export_tab(res, doc, data, base)
 
 _start = time.perf_counter()
