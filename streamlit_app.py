@@ -181,8 +181,10 @@ def base_scenario() -> tuple[dict | None, str]:
                       help="Only the chosen source is used; touching one of them chooses it.")
     choice = sb.selectbox("Bundled scenario", names, key="scenario_file", on_change=set_source,
                           args=(SOURCES[0],))
-    upload = sb.file_uploader("Upload a scenario (.toml)", type=["toml"], key="upload", on_change=on_upload,
-                              help=f"A scenario TOML file of at most {MAX_UPLOAD_BYTES // 1024} kB.")
+    upload = sb.file_uploader(f"Upload a scenario (.toml, up to {MAX_UPLOAD_BYTES // 1024} kB)", type=["toml"],
+                              key="upload", on_change=on_upload,
+                              help=f"A scenario TOML file of at most {MAX_UPLOAD_BYTES // 1024} kB; larger files are "
+                                   "refused before they are read.")
     pasted = sb.text_area("Paste a scenario (TOML)", height=80, key="pasted", on_change=on_paste,
                           help=f"At most {MAX_UPLOAD_BYTES // 1024} kB.")
     if source == "Upload":
@@ -352,18 +354,19 @@ def what_if(base: dict, values: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ views
-HEADLINES = [("facility_power_design_mw", "Grid demand at design", "MW", "{:,.1f}", DESIGN_HELP),
-             ("peak_grid_mw", "Peak grid demand of the year", "MW", "{:,.1f}", YEAR_HELP),
-             ("it_power_mw", "IT power at design", "MW", "{:,.1f}", DESIGN_HELP),
+HEADLINES = [("facility_power_design_mw", "Grid at design", "MW", "{:,.1f}", DESIGN_HELP),
+             ("peak_grid_mw", "Grid peak of the year", "MW", "{:,.1f}", YEAR_HELP),
+             ("it_power_mw", "IT at design", "MW", "{:,.1f}", DESIGN_HELP),
              ("pue_design", "PUE at design", "", "{:.3f}", DESIGN_HELP),
              ("pue_annual", "PUE over the year", "", "{:.3f}", YEAR_HELP + " Energy in over IT energy."),
              ("wue_l_per_kwh", "WUE", "L/kWh", "{:.3f}", "Water over the year per kWh of IT energy."),
-             ("annual_energy_mwh", "Energy over the year", "GWh", "{:,.1f}", YEAR_HELP),
+             ("annual_energy_mwh", "Energy per year", "GWh", "{:,.1f}", YEAR_HELP),
              ("accelerators", "Accelerators", "", "{:,.0f}", "Installed: the requested count in whole racks."),
-             ("chiller_hours", "Chiller hours, liquid loop", "h", "{:,.0f}",
-              "Hours of the year a chiller runs on the facility-water (liquid) loop."),
-             ("chiller_hours_air", "Chiller hours, air side", "h", "{:,.0f}",
-              "Hours of the year a chiller runs on the chilled-water loop of the CRAHs (air-cooled heat).")]
+             ("chiller_hours", "Chillers, liquid", "h", "{:,.0f}",
+              "Chiller hours: hours of the year a chiller runs on the facility-water (liquid) loop."),
+             ("chiller_hours_air", "Chillers, air side", "h", "{:,.0f}",
+              "Chiller hours: hours of the year a chiller runs on the chilled-water loop of the CRAHs (the heat "
+              "that leaves the racks in air).")]
 
 
 def fmt_delta(fmt: str, v: float, b: float) -> str | None:
@@ -388,17 +391,30 @@ def constraint_view(doc: dict, envelope: float | None) -> None:
     rows = constraints(doc, envelope)
     cols = st.columns(len(rows))
     for c, r in zip(cols, rows, strict=True):
-        mark = "–" if r["ok"] is None else ("✅" if r["ok"] else "⚠️")
+        mark = "–" if r["ok"] is None else ("✓" if r["ok"] else "⚠")
         if r["value"] is None:
             value = "n/a"
         elif r["unit"] == "-":
-            value = f"{r['value']:.0%}"
+            value = f"{r['value']:.1%}"
         else:
             value = f"{r['value']:,.1f} {r['unit']}" if r["unit"] != "h" else f"{r['value']:,.0f} h"
-        c.metric(f"{mark} {r['constraint']}", value, help=r["note"])
+        c.metric(f"{mark} {r['constraint']}", value, help=r["note"], border=True)
         c.caption(r["note"])
     for w in design_warnings(doc):
         st.warning(w)
+
+
+def wrap(text: str, width: int = 10) -> str:
+    """Break a label into lines of about ``width`` characters (``<br>``) so that neighbouring columns of the Sankey
+    do not overwrite each other."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def sankey(flows: dict) -> go.Figure:
@@ -408,13 +424,14 @@ def sankey(flows: dict) -> go.Figure:
         outflow[s] += v
         inflow[t] += v
     through = np.maximum(inflow, outflow)
-    labels = [f"{name}: {mw:,.1f} MW" for name, mw in zip(flows["labels"], through, strict=True)]
+    labels = [f"{wrap(name)}<br>{mw:,.1f} MW" for name, mw in zip(flows["labels"], through, strict=True)]
     fig = go.Figure(go.Sankey(
-        node={"label": labels, "pad": 18, "thickness": 14},
+        node={"label": labels, "pad": 22, "thickness": 12,
+              "hovertemplate": "%{label}<extra></extra>"},
         link={"source": flows["source"], "target": flows["target"], "value": flows["value_mw"],
               "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,.2f} MW<extra></extra>"},
-        textfont={"size": 13}))
-    fig.update_layout(title="Power from the grid to the chips [MW]", height=520,
+        textfont={"size": 10}))
+    fig.update_layout(title="Power from the grid to the chips [MW]", height=560,
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 
@@ -425,20 +442,27 @@ def ladder(doc: dict) -> go.Figure:
     volts = [doc["site"]["grid_voltage_kv"] * 1e3] + [s["voltage_v"] for s in stages]
     amps = [None] + [s["current_a"] for s in stages]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=names, y=volts, mode="lines+markers", name="voltage [V]"))
-    fig.add_trace(go.Scatter(x=names, y=amps, mode="lines+markers", name="current, total [A]"))
+    fig.add_trace(go.Scatter(x=names, y=volts, mode="lines+markers", name="voltage [V]",
+                             line={"color": "#1f5fa8"}))
+    fig.add_trace(go.Scatter(x=names, y=amps, mode="lines+markers", name="current, total [A]",
+                             line={"color": "#e4572e"}))
     fig.update_yaxes(type="log", title="voltage [V] / current [A] (log)")
     fig.update_xaxes(tickangle=-30)
-    fig.update_layout(title="Voltage ladder: voltage and current at each stage", height=440,
-                      legend={"orientation": "h", "y": 1.12}, margin={"t": 70})
+    fig.update_layout(title="Voltage ladder: voltage and current at each stage", height=440, legend=LEGEND,
+                      margin={"t": 60})
     return fig
+
+
+#: Legends right-aligned above the plot area, clear of the title (left) and of the plot.
+LEGEND = {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+#: Labels of reference lines: on a white box, readable over the data.
+NOTE = {"annotation_bgcolor": "rgba(255,255,255,0.85)", "annotation_font_size": 11}
 
 
 def year_axis(fig: go.Figure, title: str, height: int) -> go.Figure:
     """A typical meteorological year: months on the axis, not a calendar year."""
     fig.update_xaxes(tickformat="%b", dtick="M1", hoverformat="%d %b %H:00", title="typical year (month)")
-    fig.update_layout(title=title, height=height, margin={"t": 50, "b": 40},
-                      legend={"orientation": "h", "y": 1.15})
+    fig.update_layout(title=title, height=height, margin={"t": 60, "b": 40}, legend=LEGEND)
     return fig
 
 
@@ -447,20 +471,23 @@ def year_charts(ds, doc: dict) -> list[go.Figure]:
     f1 = go.Figure()
     f1.add_trace(go.Scattergl(x=t, y=ds["facility_power"].values / 1e6, name="grid demand [MW]"))
     f1.add_trace(go.Scattergl(x=t, y=ds["it_power"].values / 1e6, name="IT [MW]"))
-    f1.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand")
+    f1.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand",
+                 **NOTE)
     f1.update_yaxes(title="power [MW]")
     year_axis(f1, "Power over the year", 340)
     f2 = go.Figure()
-    f2.add_trace(go.Scattergl(x=t, y=ds["temp_air"].values, name="dry bulb [°C]"))
-    f2.add_trace(go.Scattergl(x=t, y=ds["temp_wet_bulb"].values, name="wet bulb [°C]"))
-    for loop in doc["cooling"]["loops"]:
-        f2.add_hline(y=loop["supply_degc"], line_dash="dot",
+    f2.add_trace(go.Scattergl(x=t, y=ds["temp_air"].values, name="dry bulb [°C]", line={"color": "#e4572e"}))
+    f2.add_trace(go.Scattergl(x=t, y=ds["temp_wet_bulb"].values, name="wet bulb [°C]", line={"color": "#2e86de"}))
+    for i, loop in enumerate(doc["cooling"]["loops"]):
+        f2.add_hline(y=loop["supply_degc"], line_dash="dot", **NOTE,
+                     annotation_position="top left" if i % 2 else "top right",
                      annotation_text=f"{loop['name']} supply {loop['supply_degc']:.0f} °C")
     f2.update_yaxes(title="temperature [°C]")
     year_axis(f2, "Weather against the supply temperatures", 360)
     hours, mw = load_duration(ds)
     f3 = go.Figure(go.Scatter(x=hours, y=mw, mode="lines", name="grid demand"))
-    f3.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand")
+    f3.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand",
+                 **NOTE)
     f3.update_layout(title="Load-duration curve of the grid demand", height=320, margin={"t": 50},
                      xaxis_title="hours of the year at or above [h]", yaxis_title="grid demand [MW]")
     months = monthly(ds)
@@ -468,16 +495,20 @@ def year_charts(ds, doc: dict) -> list[go.Figure]:
     f4.add_trace(go.Bar(x=[m["month"] for m in months], y=[m["facility [MWh]"] / 1e3 for m in months],
                         name="energy [GWh]"))
     f4.add_trace(go.Scatter(x=[m["month"] for m in months], y=[m["PUE"] for m in months], name="PUE",
-                            yaxis="y2", mode="lines+markers"))
-    f4.update_layout(title="Monthly energy and PUE", height=320, margin={"t": 50},
+                            yaxis="y2", mode="lines+markers", line={"color": "#e4572e"}))
+    f4.update_layout(title="Monthly energy and PUE", height=320, margin={"t": 60},
                      yaxis={"title": "energy [GWh]"},
-                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False},
-                     legend={"orientation": "h", "y": 1.15})
+                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False,
+                             "tickformat": ".3f"},
+                     legend=LEGEND)
     f5 = go.Figure()
-    f5.add_trace(go.Scattergl(x=t, y=ds["compressor_power"].values / 1e6, name="compressors [MW]"))
-    f5.add_trace(go.Scattergl(x=t, y=ds["pue"].values, name="hourly PUE", yaxis="y2"))
+    f5.add_trace(go.Scattergl(x=t, y=ds["compressor_power"].values / 1e6, name="compressors [MW]",
+                              line={"color": "#9ecae1", "width": 1}, fill="tozeroy"))
+    f5.add_trace(go.Scattergl(x=t, y=ds["pue"].values, name="hourly PUE", yaxis="y2",
+                              line={"color": "#e4572e", "width": 1}))
     f5.update_layout(yaxis={"title": "compressor power [MW]"},
-                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False})
+                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False,
+                             "tickformat": ".2f"})
     year_axis(f5, "Chillers and hourly PUE", 320)
     return [f1, f2, f3, f4, f5]
 
@@ -525,8 +556,14 @@ def equipment_tab(doc: dict, data: dict) -> None:
     st.subheader("Equipment list")
     st.caption("Counts installed on the campus and per hall, unit ratings, redundancy, and loading in normal "
                "operation and after the worst single failure (Export has it as CSV and XLSX).")
+    small = st.column_config.TextColumn(width="small")
     st.dataframe(equipment_list(doc, data.get("cooling")), width="stretch", hide_index=True, column_config={
-        "count": INT, "required": INT, "loading normal [%]": PCT, "loading after one failure [%]": PCT})
+        "system": small, "where": small, "per hall": small, "rating": small, "redundancy": small,
+        "count": st.column_config.NumberColumn(format="localized", width="small"),
+        "required": st.column_config.NumberColumn(format="localized", width="small"),
+        "loading normal [%]": st.column_config.NumberColumn("loading [%]", format="%.1f %%", width="small"),
+        "loading after one failure [%]": st.column_config.NumberColumn("after one failure [%]", format="%.1f %%",
+                                                                       width="small")})
     st.subheader("Power stages")
     st.dataframe(stage_rows(doc), width="stretch", hide_index=True, column_config={
         "voltage [V]": INT, "current [A]": INT, "power in [kW]": INT, "loss [kW]": INT,
@@ -575,7 +612,7 @@ def readable(rows: list[dict]) -> list[dict]:
     for r in rows:
         small = r["unit"] in ("-", "L/kWh") and r["quantity"].startswith(("PUE", "WUE"))
         fmt = "{:,.3f}" if small else ("{:,.0f}" if r["unit"] in COUNTS or r["unit"] == "m³" else "{:,.1f}")
-        row = {"quantity": r["quantity"], "unit": r["unit"]}
+        row = {"quantity": r["quantity"], "unit": "–" if r["unit"] == "-" else r["unit"]}  # "-" is a list in markdown
         for k, v in r.items():
             if k in ("quantity", "unit"):
                 continue
@@ -772,6 +809,9 @@ def export_tab(res: dict, doc: dict, data: dict, base: dict) -> None:
 # ------------------------------------------------------------------------------------------ the page
 def main() -> None:
     st.set_page_config(page_title="AI campus power & cooling", layout="wide")
+    # the scenario uploader's own note gives the transport limit (server.maxUploadSize, whole MB only); the
+    # label gives the real one (256 kB), so the transport note is hidden rather than contradicting it
+    st.html('<style>.st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] {display: none;}</style>')
     st.title("AI campus power & cooling — what-if explorer")
     try:
         base, label = base_scenario()

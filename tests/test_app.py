@@ -96,7 +96,7 @@ def test_every_bundled_scenario_sets_every_input_to_its_own_values(app):
         for k, v in _expected_inputs(path).items():
             assert app.session_state[k] == v, (path.name, k)
         assert _changed(app) == [], path.name
-        assert _metric(app, "Grid demand at design") > 0
+        assert _metric(app, "Grid at design") > 0
     _pick(app, "default.toml")
 
 
@@ -117,7 +117,7 @@ def test_a_new_system_brings_its_own_liquid_fraction(app):
     _apply(app, system="h100-air-16")
     assert app.session_state["liquid"] == 0.0
     assert _changed(app) == ["compute.deployments[0].system"]
-    assert _metric(app, "Chiller hours, liquid loop") == 0
+    assert _metric(app, "Chillers, liquid") == 0
     _apply(app, system="h100-lc-64")
     assert app.session_state["liquid"] == pytest.approx(0.75) and _changed(app) == []
     # a fraction the user set is kept when the system is changed in the same Apply
@@ -129,9 +129,9 @@ def test_a_new_system_brings_its_own_liquid_fraction(app):
 
 
 def test_more_gpus_means_more_megawatts(app):
-    before = _metric(app, "IT power at design")
+    before = _metric(app, "IT at design")
     _apply(app, accelerators=150_000)
-    assert _metric(app, "IT power at design") > before
+    assert _metric(app, "IT at design") > before
     assert _changed(app) == ["compute.deployments[0].accelerators"]
     _apply(app, accelerators=100_000)
     assert _changed(app) == []
@@ -140,13 +140,13 @@ def test_more_gpus_means_more_megawatts(app):
 def test_warmer_coolant_means_fewer_liquid_chiller_hours_and_the_air_side_is_shown(app):
     """Defect 5: at 45 °C the liquid loop needs no chiller but the air side still does."""
     _apply(app, supply=25.0)
-    cold = _metric(app, "Chiller hours, liquid loop")
+    cold = _metric(app, "Chillers, liquid")
     _apply(app, supply=45.0)
-    assert _metric(app, "Chiller hours, liquid loop") < cold
+    assert _metric(app, "Chillers, liquid") < cold
     doc = facility.to_json(facility.run(facility.Scenario.from_dict(
         {**scenario_to_dict(facility.load_scenario(REPO / "scenarios/default.toml")),
          "cooling": {"tcs_supply": "45 degC", "heat_rejection": "dry-cooler+chiller", "cdu": "cdu-in-rack-100kw"}})))
-    assert _metric(app, "Chiller hours, air side") == doc["chiller_hours_air"] > 0
+    assert _metric(app, "Chillers, air side") == doc["chiller_hours_air"] > 0
     _apply(app, supply=32.0)
     assert _changed(app) == []
 
@@ -197,7 +197,7 @@ def test_a_downloaded_scenario_reloads_to_the_same_result():
     at.sidebar.text_area(key="pasted").set_value(scenario_to_toml(s)).run()
     assert not at.error and at.session_state["source"] == "Paste"
     doc = facility.to_json(facility.run(s))
-    assert _metric(at, "Grid demand at design") == pytest.approx(doc["facility_power_design_mw"], abs=0.05)
+    assert _metric(at, "Grid at design") == pytest.approx(doc["facility_power_design_mw"], abs=0.05)
     assert _metric(at, "PUE over the year") == pytest.approx(doc["pue_annual"], abs=5e-4)
     assert at.session_state["system"] == "gb200-nvl72" and at.session_state["site"] == "sterling-va"
     # touching the picker chooses it: the paste no longer overrides it silently
@@ -211,7 +211,7 @@ def test_invalid_input_and_infeasible_design_show_a_message_in_place():
     assert not at.exception and "not valid TOML" in at.error[0].value
     assert at.sidebar.radio(key="source").value == "Paste"  # the rest of the page is still there
     at.sidebar.radio(key="source").set_value("Bundled scenario").run()
-    assert not at.error and _metric(at, "Grid demand at design") > 0
+    assert not at.error and _metric(at, "Grid at design") > 0
     assert _changed(at) == [] and at.session_state["site"] == "tampa-fl"  # no input lost while nothing was drawn
     _apply(at, plant="dry-cooler", supply=15.0)
     assert at.error and "Infeasible design" in at.error[0].value and "no chiller" in at.error[0].value

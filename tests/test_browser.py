@@ -76,7 +76,7 @@ def browser(tmp_path_factory):
 
 def _ready(page, timeout: float = 120_000) -> None:
     """Wait until the script has finished its run (no 'Running' status) and the headline is drawn."""
-    page.get_by_text("Grid demand at design").first.wait_for(timeout=timeout)
+    page.get_by_text("Grid at design").first.wait_for(timeout=timeout)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
     assert page.locator('[data-testid="stException"]').count() == 0
     body = page.inner_text("body")
@@ -121,9 +121,15 @@ def _changed(page) -> list[str]:
     return re.search(r"What-if: changed (.*)\.", text)[1].split(", ")
 
 
+CAPTION = "document.querySelector('[data-testid=\"stCaptionContainer\"]').innerText"
+
+
 def _apply(page) -> None:
+    """Press Apply and wait for the page to state the new what-if (every Apply here changes the list of changed
+    keys under the title), then for the run to finish."""
+    before = page.evaluate(f"() => {CAPTION}")
     page.get_by_role("button", name="Apply").click()
-    time.sleep(0.5)
+    page.wait_for_function(f"(before) => {CAPTION} !== before", arg=before, timeout=120_000)
     _ready(page)
 
 
@@ -203,8 +209,10 @@ def test_one_input_changes_one_key_then_pin_and_compare(server, browser):
     count.fill("50000")
     _apply(page)
     assert _changed(page) == ["compute.deployments[0].accelerators"]
+    from playwright.sync_api import expect
+
     table = page.locator('[data-testid="stTable"]').first
-    table.wait_for(timeout=60_000)
+    expect(table).to_contain_text("50,048", timeout=60_000)  # the run may still be drawing after the caption
     text = table.inner_text()
     assert "Δ on screen" in text and "100,032" in text and "50,048" in text and "-49,984" in text
     ARTIFACTS.mkdir(exist_ok=True)
@@ -219,10 +227,15 @@ def test_screenshots_of_every_tab(server, browser):
     _ready(page, timeout=180_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app.png"))
+    scroller = "document.querySelector('[data-testid=\"stMain\"]')"
     for name in TABS:
         _open_tab(page, name)
         page.locator('[data-testid="stTabs"]').first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}.png"))
-        page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}-full.png"), full_page=True)
+        height = page.evaluate(f"() => {scroller}.scrollHeight")
+        for k, y in enumerate(range(0, height, 900)):  # the whole tab, a screen at a time
+            page.evaluate(f"() => {scroller}.scrollTo(0, {y})")
+            time.sleep(0.3)
+            page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}-{k + 1}.png"))
     assert (ARTIFACTS / "app.png").stat().st_size > 10_000
     page.close()
