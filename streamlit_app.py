@@ -203,20 +203,27 @@ def base_scenario() -> tuple[dict | None, str]:
 
 
 def weather_upload() -> None:
-    """An uploaded EPW file becomes a site choice (kept in a temporary folder of the server)."""
-    f = st.session_state.get("weather_upload")
-    if f is None:
+    """An uploaded EPW file (with its ASHRAE design-day .ddy file, if given) becomes a site choice and is chosen;
+    the files are kept in a temporary folder of the server, named by the hash of their contents."""
+    files = st.session_state.get("weather_upload") or []
+    epw = [f for f in files if f.name.lower().endswith(".epw")]
+    ddy = [f for f in files if f.name.lower().endswith(".ddy")]
+    if not files:
         return
-    raw = f.getvalue()
-    if len(raw) > MAX_WEATHER_BYTES or not f.name.lower().endswith(".epw"):
-        st.session_state["weather_error"] = (f"{f.name}: expected an EnergyPlus weather file (.epw) of at most "
-                                             f"{MAX_WEATHER_BYTES // 2**20} MB")
+    if len(epw) != 1 or len(ddy) > 1 or any(f.size > MAX_WEATHER_BYTES for f in files):
+        st.session_state["weather_error"] = ("expected one EnergyPlus weather file (.epw) and at most one ASHRAE "
+                                             f"design-day file (.ddy), each of at most {MAX_WEATHER_BYTES // 2**20} "
+                                             f"MB; got {', '.join(f.name for f in files)}")
         return
+    raw = epw[0].getvalue()
+    extra = ddy[0].getvalue() if ddy else b""
     folder = Path(tempfile.gettempdir()) / "facility-app-weather"
     folder.mkdir(exist_ok=True)
-    path = folder / f"{hashlib.sha256(raw).hexdigest()[:16]}.epw"
+    path = folder / f"{hashlib.sha256(raw + b'|' + extra).hexdigest()[:16]}.epw"  # the pair names the files
     path.write_bytes(raw)
-    st.session_state.setdefault("weather_names", {})[str(path)] = f.name
+    if ddy:
+        path.with_suffix(".ddy").write_bytes(ddy[0].getvalue())
+    st.session_state.setdefault("weather_names", {})[str(path)] = epw[0].name
     st.session_state["site"] = str(path)
     st.session_state.pop("weather_error", None)
 
@@ -324,6 +331,10 @@ def what_if(base: dict, values: dict) -> dict:
     facts = scenario_facts(json.dumps(base, sort_keys=True))
     if ss["site"] != base["site"]["weather"]:
         d["site"]["weather"] = ss["site"]
+        uploaded = Path(ss["site"])
+        if (uploaded.is_absolute() and not uploaded.with_suffix(".ddy").is_file()
+                and str(d["cooling"].get("design_basis", "")).startswith("ashrae")):
+            d["cooling"]["design_basis"] = "weather-max"  # no design-day file: the year's hottest hour
     for i, dep in enumerate(d["compute"]["deployments"]):
         system = ss[key("system", i)]
         n = int(ss[key("accelerators", i)])
@@ -787,6 +798,8 @@ def export_tab(res: dict, doc: dict, data: dict, base: dict) -> None:
                               "scenario's [expect] bands are left out (they describe that scenario).")
     names = st.session_state.get("weather_names", {})
     stem = scenario_file_name(name, "")
+    st.caption(f"Files are named after the design: `{stem}.toml`, `{stem}-results.json`, … Uploaded weather is "
+               "referred to by its file name (put it beside the scenario); no server paths are written.")
     ds = res["hourly"]
     c = st.columns(3)
     c[0].download_button("Scenario (TOML)", lambda: what_if_toml(data, name, names), file_name=f"{stem}.toml",
@@ -818,8 +831,11 @@ def main() -> None:
     except ScenarioError as exc:
         base, label = None, None
         st.error(f"Scenario not loaded: {exc}")
-    st.sidebar.file_uploader("Weather file (.epw)", type=["epw"], key="weather_upload", on_change=weather_upload,
-                             help="An EnergyPlus weather year becomes a site choice (Apply to use it).")
+    st.sidebar.file_uploader("Weather year (.epw, with its .ddy)", type=["epw", "ddy"], key="weather_upload",
+                             accept_multiple_files=True, on_change=weather_upload,
+                             help="An EnergyPlus weather year becomes the site. Add the site's ASHRAE design-day "
+                                  "file (.ddy) for the 0.4 % design conditions; without it the design hour is "
+                                  "the year's hottest (design_basis = weather-max).")
     if st.session_state.get("weather_error"):
         st.sidebar.error(st.session_state["weather_error"])
     if base is None:

@@ -306,3 +306,71 @@ def test_the_uploader_states_the_real_limit(app):
     scen = next(u for u in up if u.proto.id.endswith("upload") or "scenario" in u.proto.label.lower())
     assert "256 kB" in scen.proto.help
     assert tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"] == 1
+
+
+def _uploader(at: AppTest, key: str):
+    return next(u for u in at.sidebar.get("file_uploader") if u.proto.id.endswith(key))
+
+
+def test_an_uploaded_scenario_is_used_and_a_file_over_256_kB_is_refused_in_place():
+    """Defect 4: an upload silently beat the picker, and a failed upload blanked the whole page."""
+    s = facility.load_scenario(REPO / "scenarios" / "meta-24k-h100-air.toml")
+    at = _app()
+    _uploader(at, "upload").set_value(("meta.toml", scenario_to_toml(s).encode(), "application/toml")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["source"] == "Upload" and at.session_state["system"] == "h100-air-16"
+    big = scenario_to_toml(s) + "#" * (257 * 1024)
+    _uploader(at, "upload").set_value(("big.toml", big.encode(), "application/toml")).run()
+    assert not at.exception
+    assert at.error and "256 kB" in at.error[0].value and "big.toml" in at.error[0].value
+    assert at.sidebar.selectbox(key="scenario_file")  # the rest of the page is still usable
+    at.sidebar.radio(key="source").set_value("Bundled scenario").run()
+    assert not at.error and at.sidebar.selectbox(key="scenario_file").value == "default.toml"
+    assert _changed(at) == [] and at.session_state["system"] == "h100-lc-64"
+
+
+def test_an_uploaded_weather_file_becomes_the_site_and_shows_its_design_conditions():
+    from facility.sites import bundled_sites
+
+    path = bundled_sites()["chicago-il"].path
+    at = _app()
+    _uploader(at, "weather_upload").set_value([("my-site.epw", path.read_bytes(), "application/octet-stream"),
+                                               ("my-site.ddy", path.with_suffix(".ddy").read_bytes(), "text/plain")])
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _changed(at) == ["site.weather"]
+    assert at.session_state["site"].endswith(".epw") and "my-site" not in at.session_state["site"]
+    chicago = facility.to_json(facility.run(facility.Scenario.from_dict(
+        {**scenario_to_dict(facility.load_scenario(REPO / "scenarios/default.toml")),
+         "site": {"weather": "chicago-il", "grid_voltage": "161 kV"}})))
+    assert _metric(at, "Grid at design") == pytest.approx(chicago["facility_power_design_mw"], abs=0.05)
+    _tab(at, "Cooling")
+    dry = chicago["cooling"]["design_conditions"]["dry_bulb_degc"]
+    assert _metric(at, "Design dry bulb") == pytest.approx(dry, abs=0.05)
+    _tab(at, "Export")
+    assert any("colossus-like-campus-phase-1-default-what-if.toml" in c.value for c in at.caption)
+    # a weather year alone: the design hour is the year's hottest, and the page says which basis it used
+    at = _app()
+    _uploader(at, "weather_upload").set_value(("alone.epw", path.read_bytes(), "application/octet-stream")).run()
+    assert not at.error and sorted(_changed(at)) == ["cooling.design_basis", "site.weather"]
+
+
+def test_the_saved_what_if_reloads_to_the_same_design():
+    """What the Scenario (TOML) button serves: its own name, no [expect], a file name from the name."""
+    from facility.explore import what_if_toml
+
+    at = _app()
+    _apply(at, accelerators=60_000, supply=38.0)
+    _tab(at, "Export")
+    at.text_input(key="save_name").set_value("Sixty thousand at 38 C").run()
+    assert any("sixty-thousand-at-38-c.toml" in c.value for c in at.caption)
+    base = scenario_to_dict(facility.load_scenario(REPO / "scenarios/default.toml"))
+    data = json.loads(json.dumps(base))
+    data["compute"]["deployments"][0]["accelerators"] = 60_000
+    data["cooling"]["tcs_supply"] = "38 degC"
+    text = what_if_toml(data, "Sixty thousand at 38 C")
+    back = tomllib.loads(text)
+    assert back["name"] == "Sixty thousand at 38 C" and "expect" not in back
+    doc = facility.to_json(facility.run(facility.Scenario.from_dict(back)))
+    assert _metric(at, "Grid at design") == pytest.approx(doc["facility_power_design_mw"], abs=0.05)
+    assert _metric(at, "PUE over the year") == pytest.approx(doc["pue_annual"], abs=5e-4)
