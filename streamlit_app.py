@@ -182,7 +182,7 @@ def base_scenario() -> tuple[dict | None, str]:
     choice = sb.selectbox("Bundled scenario", names, key="scenario_file", on_change=set_source,
                           args=(SOURCES[0],))
     upload = sb.file_uploader(f"Upload a scenario (.toml, up to {MAX_UPLOAD_BYTES // 1024} kB)", type=["toml"],
-                              key="upload", on_change=on_upload,
+                              key="upload", on_change=on_upload, max_upload_size=1,
                               help=f"A scenario TOML file of at most {MAX_UPLOAD_BYTES // 1024} kB; larger files are "
                                    "refused before they are read.")
     pasted = sb.text_area("Paste a scenario (TOML)", height=80, key="pasted", on_change=on_paste,
@@ -523,12 +523,14 @@ def year_charts(ds, doc: dict) -> list[go.Figure]:
 
 PCT = st.column_config.NumberColumn(format="%.1f %%")
 INT = st.column_config.NumberColumn(format="localized")
+ONE = st.column_config.NumberColumn(format="%.1f")
 
 
 def stage_rows(doc: dict) -> list[dict]:
     return [{"stage": s["name"] + (f" [{s['deployment']}]" if s["deployment"] else ""),
-             "voltage [V]": s["voltage_v"], "current [A]": s["current_a"], "power in [kW]": s["power_in_kw"],
-             "loss [kW]": s["loss_kw"], "efficiency [%]": 100 * s["efficiency"],
+             "voltage [V]": round(s["voltage_v"]), "current [A]": round(s["current_a"]),
+             "power in [kW]": round(s["power_in_kw"]), "loss [kW]": round(s["loss_kw"]),
+             "efficiency [%]": 100 * s["efficiency"],
              "units required": s["units_required"], "units installed": s["units_installed"],
              "unit rating": s["unit_rating"], "redundancy": s["redundancy"],
              "loading [%]": None if s["loading_normal"] is None else 100 * s["loading_normal"],
@@ -591,17 +593,23 @@ def cooling_tab(doc: dict) -> None:
     st.subheader("Loops")
     st.dataframe([{"loop": lp["name"], "coolant": lp["coolant"], "heat [MW]": lp["heat_mw"],
                    "supply [°C]": lp["supply_degc"], "return [°C]": lp["return_degc"],
-                   "flow [m³/h]": lp["flow_m3_per_h"], "pressure drop [kPa]": lp["pressure_drop_kpa"],
-                   "pump power [kW]": lp["pump_power_kw"]} for lp in cool["loops"]],
-                 width="stretch", hide_index=True, column_config={"flow [m³/h]": INT, "pump power [kW]": INT})
+                   "flow [m³/h]": round(lp["flow_m3_per_h"]),
+                   "pressure drop [kPa]": round(lp["pressure_drop_kpa"]),
+                   "pump power [kW]": round(lp["pump_power_kw"])} for lp in cool["loops"]],
+                 width="stretch", hide_index=True, column_config={
+                     "heat [MW]": ONE, "supply [°C]": ONE, "return [°C]": ONE, "flow [m³/h]": INT,
+                     "pressure drop [kPa]": INT, "pump power [kW]": INT})
     st.subheader("Heat rejection at design")
     st.dataframe([{"loop": h["loop"], "economiser": h["economiser"], "free cooling [%]":
                    100 * h["free_cooling_fraction"], "chiller heat [MW]": h["chiller_heat_mw"],
-                   "chiller COP [-]": h["chiller_cop"], "compressors [kW]": h["compressor_power_kw"],
-                   "fans [kW]": h["fan_power_kw"], "heat rejected [MW]": h["heat_rejected_mw"],
+                   "chiller COP [-]": h["chiller_cop"], "compressors [kW]": round(h["compressor_power_kw"]),
+                   "fans [kW]": round(h["fan_power_kw"]), "heat rejected [MW]": h["heat_rejected_mw"],
                    "water [m³/h]": h["water_m3_per_h"]} for h in cool["heat_rejection"]],
                  width="stretch", hide_index=True,
-                 column_config={"free cooling [%]": PCT, "compressors [kW]": INT, "fans [kW]": INT})
+                 column_config={"free cooling [%]": PCT, "chiller heat [MW]": ONE,
+                                "chiller COP [-]": st.column_config.NumberColumn(format="%.2f"),
+                                "compressors [kW]": INT, "fans [kW]": INT, "heat rejected [MW]": ONE,
+                                "water [m³/h]": ONE, "economiser": st.column_config.TextColumn(width="small")})
 
 
 def year_tab(data_json: str, res: dict) -> None:
@@ -830,6 +838,7 @@ def main() -> None:
         st.error(f"Scenario not loaded: {exc}")
     st.sidebar.file_uploader("Weather year (.epw, with its .ddy)", type=["epw", "ddy"], key="weather_upload",
                              accept_multiple_files=True, on_change=weather_upload,
+                             max_upload_size=MAX_WEATHER_BYTES // 2**20,  # an EPW year is ~1.6 MB
                              help="An EnergyPlus weather year becomes the site. Add the site's ASHRAE design-day "
                                   "file (.ddy) for the 0.4 % design conditions; without it the design hour is "
                                   "the year's hottest (design_basis = weather-max).")

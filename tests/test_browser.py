@@ -239,3 +239,22 @@ def test_screenshots_of_every_tab(server, browser):
             page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}-{k + 1}.png"))
     assert (ARTIFACTS / "app.png").stat().st_size > 10_000
     page.close()
+
+
+def test_a_weather_year_uploads_through_the_browser(server, browser):
+    """An EPW year is ~1.6 MB, above the 1 MB transport limit of the scenario uploader: the weather uploader has
+    its own limit, and the uploaded year becomes the site."""
+    from facility.sites import bundled_sites
+
+    epw = bundled_sites()["chicago-il"].path
+    assert epw.stat().st_size > 2**20
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    before = page.evaluate(f"() => {CAPTION}")
+    page.locator('.st-key-weather_upload input[type="file"]').set_input_files([str(epw), str(epw.with_suffix(".ddy"))])
+    page.wait_for_function(f"(before) => {CAPTION} !== before", arg=before, timeout=120_000)
+    _ready(page)
+    assert _changed(page) == ["site.weather"]
+    assert _selected(page, "Site / weather") == f"uploaded: {epw.name}"
+    page.close()
