@@ -463,62 +463,65 @@ def ladder(doc: dict) -> dict:
 
 #: Legends right-aligned above the plot area, clear of the title (left) and of the plot.
 LEGEND = {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
-#: Labels of reference lines: on a white box, readable over the data.
-NOTE = {"annotation_bgcolor": "rgba(255,255,255,0.85)", "annotation_font_size": 11}
+def hline(y: float, text: str, dash: str = "dash", right: bool = True) -> tuple[dict, dict]:
+    """A horizontal reference line across the plot and its label on a white box (readable over the data)."""
+    shape = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+             "line": {"dash": dash, "color": "#333", "width": 1.5}}
+    note = {"xref": "paper", "x": 1 if right else 0, "xanchor": "right" if right else "left", "yref": "y", "y": y,
+            "yanchor": "bottom", "text": text, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 11}}
+    return shape, note
 
 
-def year_axis(fig: go.Figure, title: str, height: int) -> go.Figure:
+def year_layout(title: str, height: int, yaxis: dict, lines: list[tuple[dict, dict]], **more) -> dict:
     """A typical meteorological year: months on the axis, not a calendar year."""
-    fig.update_xaxes(tickformat="%b", dtick="M1", hoverformat="%d %b %H:00", title="typical year (month)")
-    fig.update_layout(title=title, height=height, margin={"t": 60, "b": 40}, legend=LEGEND)
-    return fig
+    return {"title": {"text": title}, "height": height, "margin": {"t": 60, "b": 40}, "legend": LEGEND,
+            "xaxis": {"tickformat": "%b", "dtick": "M1", "hoverformat": "%d %b %H:00",
+                      "title": {"text": "typical year (month)"}},
+            "yaxis": yaxis, "shapes": [s for s, _ in lines], "annotations": [n for _, n in lines], **more}
+
+
+def trace(x, y, name: str, color: str | None = None, **more) -> dict:
+    return {"type": "scattergl", "x": x, "y": y, "name": name, "mode": "lines",
+            "line": {"color": color, "width": 1.5} if color else {"width": 1.5}, **more}
 
 
 def year_charts(ds, doc: dict) -> list[go.Figure]:
+    """The charts of the year, built as figure dicts in one piece (plotly's update calls cost ~25 ms each)."""
     t = ds["time"].values
-    f1 = go.Figure()
-    f1.add_trace(go.Scattergl(x=t, y=ds["facility_power"].values / 1e6, name="grid demand [MW]"))
-    f1.add_trace(go.Scattergl(x=t, y=ds["it_power"].values / 1e6, name="IT [MW]"))
-    f1.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand",
-                 **NOTE)
-    f1.update_yaxes(title="power [MW]")
-    year_axis(f1, "Power over the year", 340)
-    f2 = go.Figure()
-    f2.add_trace(go.Scattergl(x=t, y=ds["temp_air"].values, name="dry bulb [°C]", line={"color": "#e4572e"}))
-    f2.add_trace(go.Scattergl(x=t, y=ds["temp_wet_bulb"].values, name="wet bulb [°C]", line={"color": "#2e86de"}))
-    for i, loop in enumerate(doc["cooling"]["loops"]):
-        f2.add_hline(y=loop["supply_degc"], line_dash="dot", **NOTE,
-                     annotation_position="top left" if i % 2 else "top right",
-                     annotation_text=f"{loop['name']} supply {loop['supply_degc']:.0f} °C")
-    f2.update_yaxes(title="temperature [°C]")
-    year_axis(f2, "Weather against the supply temperatures", 360)
+    design = doc["facility_power_design_mw"]
+    f1 = {"data": [trace(t, ds["facility_power"].values / 1e6, "grid demand [MW]", "#1f5fa8"),
+                   trace(t, ds["it_power"].values / 1e6, "IT [MW]", "#9ecae1")],
+          "layout": year_layout("Power over the year", 340, {"title": {"text": "power [MW]"}},
+                                [hline(design, "design demand")])}
+    loops = [hline(lp["supply_degc"], f"{lp['name']} supply {lp['supply_degc']:.0f} °C", "dot", right=i % 2 == 0)
+             for i, lp in enumerate(doc["cooling"]["loops"])]
+    f2 = {"data": [trace(t, ds["temp_air"].values, "dry bulb [°C]", "#e4572e"),
+                   trace(t, ds["temp_wet_bulb"].values, "wet bulb [°C]", "#2e86de")],
+          "layout": year_layout("Weather against the supply temperatures", 360,
+                                {"title": {"text": "temperature [°C]"}}, loops)}
     hours, mw = load_duration(ds)
-    f3 = go.Figure(go.Scatter(x=hours, y=mw, mode="lines", name="grid demand"))
-    f3.add_hline(y=doc["facility_power_design_mw"], line_dash="dash", annotation_text="design demand",
-                 **NOTE)
-    f3.update_layout(title="Load-duration curve of the grid demand", height=320, margin={"t": 50},
-                     xaxis_title="hours of the year at or above [h]", yaxis_title="grid demand [MW]")
+    shape, note = hline(design, "design demand")
+    f3 = {"data": [{"type": "scatter", "x": hours, "y": mw, "mode": "lines", "name": "grid demand"}],
+          "layout": {"title": {"text": "Load-duration curve of the grid demand"}, "height": 320, "margin": {"t": 50},
+                     "xaxis": {"title": {"text": "hours of the year at or above [h]"}},
+                     "yaxis": {"title": {"text": "grid demand [MW]"}}, "shapes": [shape], "annotations": [note]}}
     months = monthly(ds)
-    f4 = go.Figure()
-    f4.add_trace(go.Bar(x=[m["month"] for m in months], y=[m["facility [MWh]"] / 1e3 for m in months],
-                        name="energy [GWh]"))
-    f4.add_trace(go.Scatter(x=[m["month"] for m in months], y=[m["PUE"] for m in months], name="PUE",
-                            yaxis="y2", mode="lines+markers", line={"color": "#e4572e"}))
-    f4.update_layout(title="Monthly energy and PUE", height=320, margin={"t": 60},
-                     yaxis={"title": "energy [GWh]"},
-                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False,
-                             "tickformat": ".3f"},
-                     legend=LEGEND)
-    f5 = go.Figure()
-    f5.add_trace(go.Scattergl(x=t, y=ds["compressor_power"].values / 1e6, name="compressors [MW]",
-                              line={"color": "#9ecae1", "width": 1}, fill="tozeroy"))
-    f5.add_trace(go.Scattergl(x=t, y=ds["pue"].values, name="hourly PUE", yaxis="y2",
-                              line={"color": "#e4572e", "width": 1}))
-    f5.update_layout(yaxis={"title": "compressor power [MW]"},
-                     yaxis2={"title": "PUE [-]", "overlaying": "y", "side": "right", "showgrid": False,
-                             "tickformat": ".2f"})
-    year_axis(f5, "Chillers and hourly PUE", 320)
-    return [f1, f2, f3, f4, f5]
+    names = [m["month"] for m in months]
+    f4 = {"data": [{"type": "bar", "x": names, "y": [m["facility [MWh]"] / 1e3 for m in months],
+                    "name": "energy [GWh]", "marker": {"color": "#1f5fa8"}},
+                   {"type": "scatter", "x": names, "y": [m["PUE"] for m in months], "name": "PUE", "yaxis": "y2",
+                    "mode": "lines+markers", "line": {"color": "#e4572e"}}],
+          "layout": {"title": {"text": "Monthly energy and PUE"}, "height": 320, "margin": {"t": 60},
+                     "legend": LEGEND, "yaxis": {"title": {"text": "energy [GWh]"}},
+                     "yaxis2": {"title": {"text": "PUE [-]"}, "overlaying": "y", "side": "right",
+                                "showgrid": False, "tickformat": ".3f"}}}
+    f5 = {"data": [trace(t, ds["compressor_power"].values / 1e6, "compressors [MW]", "#9ecae1", fill="tozeroy"),
+                   trace(t, ds["pue"].values, "hourly PUE", "#e4572e", yaxis="y2")],
+          "layout": year_layout("Chillers and hourly PUE", 320, {"title": {"text": "compressor power [MW]"}}, [],
+                                yaxis2={"title": {"text": "PUE [-]"}, "overlaying": "y", "side": "right",
+                                        "showgrid": False, "tickformat": ".2f"})}
+    return [go.Figure(f) for f in (f1, f2, f3, f4, f5)]
 
 
 PCT = st.column_config.NumberColumn(format="%.1f %%")
