@@ -890,7 +890,8 @@ def main() -> None:
         return
     doc = res["doc"]
     changed = changed_keys(base, data)
-    st.caption(f"**{doc['scenario']}** ({label}) — {Path(doc['site']['weather']).name}, "
+    weather = st.session_state.get("weather_names", {}).get(doc["site"]["weather"]) or Path(doc["site"]["weather"]).name
+    st.caption(f"**{doc['scenario']}** ({label}) — {weather}, "
                f"{doc['power']['architecture']}, {doc['cooling_inputs']['heat_rejection']}. "
                + (f"What-if: changed {', '.join(changed)}." if changed else "As loaded."))
     if st.session_state["mode"] == "grid envelope":

@@ -341,6 +341,7 @@ def test_an_uploaded_weather_file_becomes_the_site_and_shows_its_design_conditio
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert _changed(at) == ["site.weather"]
     assert at.session_state["site"].endswith(".epw") and "my-site" not in at.session_state["site"]
+    assert "my-site.epw" in at.caption[0].value  # the page names it as the user knows it
     chicago = facility.to_json(facility.run(facility.Scenario.from_dict(
         {**scenario_to_dict(facility.load_scenario(REPO / "scenarios/default.toml")),
          "site": {"weather": "chicago-il", "grid_voltage": "161 kV"}})))
