@@ -1,6 +1,12 @@
-"""The explorer in a real browser: headless Chromium (Debian's) opens the app served on localhost, waits for the
-headline figures, checks that no exception is shown, and saves a screenshot (tests/artifacts/app.png)."""
+"""The explorer in a real browser: headless Chromium (Debian's) driven by Playwright on the app served on localhost,
+as a capacity planner uses it. The walk: every bundled scenario picked shows its own values in the sidebar; one
+input changed changes only that key of the computed scenario; pin A, change, compare. The first page of a warm
+server is timed, and a screenshot of every tab at 1400 x 1000 is saved to tests/artifacts/ (look at them)."""
 
+from __future__ import annotations
+
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -11,10 +17,14 @@ import urllib.request
 import pytest
 
 from tests.conftest import REPO
+from tests.test_app import _expected_inputs
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic"]
+ARTIFACTS = REPO / "tests" / "artifacts"
+VIEWPORT = {"width": 1400, "height": 1000}
+TABS = ["Power", "Cooling", "Year", "Equipment", "Compare", "Sweep", "Export"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not shutil.which("chromium"),
                                                     reason="Debian chromium not installed (.ci/run installs it)")]
@@ -26,13 +36,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server():
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
                              "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+                             "--browser.gatherUsageStats", "false"], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -52,22 +62,199 @@ def server():
         proc.kill()
 
 
-def test_app_in_headless_chromium(server, tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
-    artifacts = REPO / "tests" / "artifacts"
-    artifacts.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                        args=ARGS, headless=True,
-                                                        viewport={"width": 1400, "height": 1800})
-        page = browser.new_page()
-        page.goto(server, timeout=60_000)
-        page.get_by_text("Grid demand at design").first.wait_for(timeout=150_000)
-        page.get_by_text("Power from the grid to the chips").first.wait_for(timeout=60_000)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        body = page.inner_text("body")
-        assert "Traceback" not in body and "Internal error" not in body
-        page.screenshot(path=str(artifacts / "app.png"), full_page=False)
-        browser.close()
-    assert (artifacts / "app.png").stat().st_size > 10_000
+        context = p.chromium.launch_persistent_context(str(tmp_path_factory.mktemp("profile")),
+                                                       executable_path=CHROMIUM, args=ARGS, headless=True,
+                                                       viewport=VIEWPORT)
+        yield context
+        context.close()
+
+
+def _ready(page, timeout: float = 120_000) -> None:
+    """Wait until the script has finished its run (no 'Running' status) and the headline is drawn."""
+    page.get_by_text("Grid at design").first.wait_for(timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Internal error" not in body
+
+
+def _widget(page, testid: str, label: str):
+    return page.locator(f'section[data-testid="stSidebar"] [data-testid="{testid}"]').filter(
+        has=page.get_by_text(label, exact=True)).first
+
+
+def _select(page, label: str, option: str) -> None:
+    """Choose an option of a sidebar selectbox (a combobox) by its label: type it, click it in the list."""
+    box = _widget(page, "stSelectbox", label).locator('input[role="combobox"]')
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    assert box.input_value() == option
+
+
+def _selected(page, label: str) -> str:
+    return _widget(page, "stSelectbox", label).locator('input[role="combobox"]').input_value()
+
+
+def _sidebar_values(page) -> dict:
+    """What the sidebar shows for the inputs of the first deployment."""
+    slider = _widget(page, "stSlider", "Coolant supply temperature [°C]").locator('input[type="range"]')
+    liquid = _widget(page, "stSlider", "Liquid fraction of the rack's heat").locator('input[type="range"]')
+    count = _widget(page, "stNumberInput", "Accelerators").locator("input")
+    return {"site": _selected(page, "Site / weather"), "system": _selected(page, "System"),
+            "architecture": _selected(page, "Power architecture"),
+            "red": _selected(page, "Redundancy of the UPS / rectifier block"),
+            "plant": _selected(page, "Heat rejection"), "supply": float(slider.input_value()),
+            "liquid": float(liquid.input_value()),
+            "accelerators": int(count.input_value().replace(",", ""))}
+
+
+def _changed(page) -> list[str]:
+    text = page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    if "As loaded." in text:
+        return []
+    return re.search(r"What-if: changed (.*)\.", text)[1].split(", ")
+
+
+CAPTION = "document.querySelector('[data-testid=\"stCaptionContainer\"]').innerText"
+
+
+def _apply(page) -> None:
+    """Press Apply and wait for the page to state the new what-if (every Apply here changes the list of changed
+    keys under the title), then for the run to finish."""
+    before = page.evaluate(f"() => {CAPTION}")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_function(f"(before) => {CAPTION} !== before", arg=before, timeout=120_000)
+    _ready(page)
+
+
+def _open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    time.sleep(0.5)
+    _ready(page)
+
+
+def test_first_page_of_a_warm_server_is_ready_within_3_s(server, browser):
+    """Median of three reloads, from the request to the headline drawn and the run finished. The browser's own work
+    (Streamlit's and Plotly's JavaScript) dominates: the server's run is ~50 ms. On a machine busier than 1.5
+    runnable processes per core the figure is recorded but not judged (tests/artifacts/first_page_s.txt)."""
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)  # the first page ever: imports, weather files (a cold server)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        page.reload()
+        _ready(page)
+        times.append(time.perf_counter() - t0)
+    ready = sorted(times)[1]
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "first_page_s.txt").write_text(f"{ready:.2f} s (reloads {', '.join(f'{t:.2f}' for t in times)}); "
+                                                f"load average per core {load:.1f}\n")
+    if load <= 1.5:
+        assert ready <= 3.0, f"first page ready after {ready:.1f} s on a warm server"
+    page.close()
+
+
+def test_every_bundled_scenario_shows_its_own_values_in_the_sidebar(server, browser):
+    """Defect 1, in the browser: after a changed what-if, each picked scenario's values show in the sidebar."""
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    _select(page, "Heat rejection", "cooling-tower+chiller")
+    _select(page, "System", "gb200-nvl72")
+    _apply(page)
+    assert sorted(_changed(page)) == ["compute.deployments[0].system", "cooling.heat_rejection"]
+    for path in sorted((REPO / "scenarios").glob("*.toml")):
+        _select(page, "Bundled scenario", path.name)
+        page.get_by_text(f"({path.name})").first.wait_for(timeout=60_000)
+        _ready(page)
+        shown = _sidebar_values(page)
+        want = _expected_inputs(path)
+        for k, v in shown.items():
+            assert v == want[k], (path.name, k, v, want[k])
+        assert _changed(page) == [], path.name
+    page.close()
+
+
+def test_one_input_changes_one_key_then_pin_and_compare(server, browser):
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    _select(page, "Bundled scenario", "gb200-ashburn-dc800.toml")
+    page.get_by_text("(gb200-ashburn-dc800.toml)").first.wait_for(timeout=60_000)
+    _ready(page)
+    _select(page, "Bundled scenario", "default.toml")
+    page.get_by_text("(default.toml)").first.wait_for(timeout=60_000)
+    _ready(page)
+    _select(page, "Heat rejection", "cooling-tower+chiller")
+    _apply(page)
+    assert _changed(page) == ["cooling.heat_rejection"]
+    assert _sidebar_values(page)["site"] == "tampa-fl"
+    _select(page, "Heat rejection", "dry-cooler+chiller")
+    _apply(page)
+    assert _changed(page) == []
+    # pin A, change, compare
+    _open_tab(page, "Compare")
+    page.get_by_role("button", name="Pin this design").click()
+    page.get_by_text("Unpin all").wait_for(timeout=60_000)
+    _ready(page)
+    count = _widget(page, "stNumberInput", "Accelerators").locator("input")
+    count.fill("50000")
+    _apply(page)
+    assert _changed(page) == ["compute.deployments[0].accelerators"]
+    from playwright.sync_api import expect
+
+    table = page.locator('[data-testid="stTable"]').first
+    expect(table).to_contain_text("50,048", timeout=60_000)  # the run may still be drawing after the caption
+    text = table.inner_text()
+    assert "Δ on screen" in text and "100,032" in text and "50,048" in text and "-49,984" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-compare.png"))
+    page.close()
+
+
+def test_screenshots_of_every_tab(server, browser):
+    """Saved for a look at 1400 x 1000 (tests/artifacts/app-<tab>.png): nothing overlaps or is cut off."""
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+    scroller = "document.querySelector('[data-testid=\"stMain\"]')"
+    for name in TABS:
+        _open_tab(page, name)
+        page.locator('[data-testid="stTabs"]').first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}.png"))
+        height = page.evaluate(f"() => {scroller}.scrollHeight")
+        for k, y in enumerate(range(0, height, 900)):  # the whole tab, a screen at a time
+            page.evaluate(f"() => {scroller}.scrollTo(0, {y})")
+            time.sleep(0.3)
+            page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}-{k + 1}.png"))
+    assert (ARTIFACTS / "app.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_a_weather_year_uploads_through_the_browser(server, browser):
+    """An EPW year is ~1.6 MB, above the 1 MB transport limit of the scenario uploader: the weather uploader has
+    its own limit, and the uploaded year becomes the site."""
+    from facility.sites import bundled_sites
+
+    epw = bundled_sites()["chicago-il"].path
+    assert epw.stat().st_size > 2**20
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    before = page.evaluate(f"() => {CAPTION}")
+    page.locator('.st-key-weather_upload input[type="file"]').set_input_files([str(epw), str(epw.with_suffix(".ddy"))])
+    page.wait_for_function(f"(before) => {CAPTION} !== before", arg=before, timeout=120_000)
+    _ready(page)
+    assert _changed(page) == ["site.weather"]
+    assert _selected(page, "Site / weather") == f"uploaded: {epw.name}"
+    page.close()
