@@ -13,6 +13,8 @@ Commands
 ``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc [--hourly [VARS]]]
 [--scheduler serial|threads|dask] [--chunk-size N]``
     Every combination of the varied keys, with the annual KPIs on those dimensions.
+``facility supply SCENARIO [--format table|json] [--out dispatch.nc]``
+    Dispatch (and size, where free) the scenario's ``[supply]``: grid, turbines, battery, solar over its year.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -83,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--address", help="address of a dask.distributed scheduler (with --scheduler dask)")
     w.add_argument("--workers", type=int, default=2, help="workers for threads or a local dask cluster")
     w.add_argument("--format", choices=("table", "json"), default="table")
+    u = sub.add_parser("supply", help="where the power comes from: dispatch the scenario's [supply] over its year")
+    u.add_argument("scenario", help="scenario TOML file with a [supply] section")
+    u.add_argument("--format", choices=("table", "json"), default="table")
+    u.add_argument("--out", help="write the hourly dispatch: .nc (NetCDF) or .csv")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
@@ -254,6 +260,24 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _supply(args: argparse.Namespace) -> int:
+    from facility.export import write_hourly
+    from facility.supply import supply_for, supply_table
+
+    if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
+    scenario = load_scenario(args.scenario)
+    if scenario.supply is None:
+        raise ScenarioError("the scenario has no [supply] section; expected one (see README, 'Where the power "
+                            "comes from')", source=str(args.scenario), key="supply")
+    result = supply_for(run(scenario))
+    if args.out:
+        write_hourly(result.hourly, Path(args.out))
+    doc = {"scenario": scenario.name, "source": str(args.scenario), **result.to_json()}
+    sys.stdout.write((json.dumps(doc, indent=2) if args.format == "json" else supply_table(doc)) + "\n")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -315,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
-                "app": _app, "sweep": _sweep}[args.command](args)
+                "app": _app, "sweep": _sweep, "supply": _supply}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

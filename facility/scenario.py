@@ -36,6 +36,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.sites import resolve_weather
+from facility.supply import Supply
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [
@@ -387,6 +388,7 @@ class Scenario(_Strict):
     power: Power = Field(default_factory=Power)
     cooling: Cooling = Field(default_factory=Cooling)
     load: Load = Field(default_factory=Load)
+    supply: Supply | None = Field(None, description="Where the power comes from (facility.supply); optional.")
     catalog: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Overrides of catalog entries (or new entries) by name.")
     expect: dict[str, Band] = Field(default_factory=dict,
