@@ -63,7 +63,7 @@ if "USD" not in ureg:
     ureg.define("USD = [currency] = usd")
 if "MMBtu" not in ureg:
     ureg.define("MMBtu = 1e6 * Btu")
-_MWH_TH_PER_MMBTU = 1e6 * 1055.05585262 / 3.6e9  # 1 MMBtu in MWh [-]
+_MWH_TH_PER_MMBTU = 1e6 * 1055.056 / 3.6e9  # 1 MMBtu in MWh [-] (pint's Btu, ISO 31-4)
 
 _DIR = Path(__file__).parent / "catalog"
 

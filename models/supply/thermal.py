@@ -31,8 +31,9 @@ from models.units import quantity_io
 
 __all__ = ["fuel_curve", "heat_rate", "fuel_power", "emissions", "BTU_PER_KWH"]
 
-#: One Btu/kWh as a ratio of energies [-] (International Table Btu, 1055.05585 J; NIST SP 811 Appendix B).
-BTU_PER_KWH = 1055.05585262 / 3.6e6
+#: One Btu/kWh as a ratio of energies [-]: the Btu of ISO 31-4 (1055.056 J), as pint defines it, so that catalog
+#: figures read through pint and this constant agree exactly (the International Table Btu is 1055.05585 J).
+BTU_PER_KWH = 1055.056 / 3.6e6
 
 
 def fuel_curve(heat_rate_full, heat_rate_part, part_load):
