@@ -15,6 +15,8 @@ Commands
     Every combination of the varied keys, with the annual KPIs on those dimensions.
 ``facility supply SCENARIO [--format table|json] [--out dispatch.nc]``
     Dispatch (and size, where free) the scenario's ``[supply]``: grid, turbines, battery, solar over its year.
+``facility sites SCENARIO --site a --site b ... [--format table|json]``
+    The same campus (and its supply) at several sites, side by side.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -89,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("scenario", help="scenario TOML file with a [supply] section")
     u.add_argument("--format", choices=("table", "json"), default="table")
     u.add_argument("--out", help="write the hourly dispatch: .nc (NetCDF) or .csv")
+    si = sub.add_parser("sites", help="the same campus (and its supply) at several sites, side by side")
+    si.add_argument("scenario", help="scenario TOML file")
+    si.add_argument("--site", action="append", required=True, help="a bundled site, alias or weather file (repeat)")
+    si.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
@@ -278,6 +284,24 @@ def _supply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sites(args: argparse.Namespace) -> int:
+    from facility.supply import compare_sites
+
+    rows = compare_sites(load_scenario(args.scenario), args.site)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    keys = list(rows[0])
+    table = [keys] + [[r[k] if isinstance(r[k], str) else "" if r[k] is None else f"{r[k]:,.4g}" for k in keys]
+                      for r in rows]
+    widths = [max(len(t[i]) for t in table) for i in range(len(keys))]
+    for j, t in enumerate(table):
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(t, widths, strict=True)).rstrip() + "\n")
+        if j == 0:
+            sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -339,7 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
-                "app": _app, "sweep": _sweep, "supply": _supply}[args.command](args)
+                "app": _app, "sweep": _sweep, "supply": _supply,
+                "sites": _sites}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

@@ -189,3 +189,17 @@ def test_colossus_supply_year_from_the_command_line_balances_and_meets_the_load(
     assert supplied == pytest.approx(doc["load_mwh"] + e["battery_charge"] + e["battery_auxiliary"], rel=1e-6)
     assert doc["turbines"][0]["units"] <= 40 and doc["co2_t"] > 0 and doc["lcoe_usd_per_mwh"] > 0
     assert out.stat().st_size > 100_000
+
+
+def test_sites_compares_one_campus_across_climates(capsys):
+    assert main(["sites", "scenarios/default.toml", "--site", "tampa-fl", "--site", "chicago", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    tampa, chicago = rows
+    assert [r["site"] for r in rows] == ["tampa-fl", "chicago"]
+    assert tampa["it_power_mw"] == chicago["it_power_mw"]  # the same campus
+    assert chicago["pue_annual"] < tampa["pue_annual"] and chicago["chiller_hours"] < tampa["chiller_hours"]
+
+
+def test_sites_names_a_bad_site(capsys):
+    assert main(["sites", "scenarios/default.toml", "--site", "atlantis"]) == 2
+    assert "--site[0] (atlantis)" in capsys.readouterr().err
