@@ -332,6 +332,10 @@ class Turbines(_Base):
     count_min: int | None = Field(None, ge=0, description="Lower bound when count is free. [-]")
     count_max: int | None = Field(None, ge=0, description="Upper bound when count is free. [-]")
     redundancy: Literal["N", "N+1"] = Field("N", description="N+1: one unit more than dispatched is installed.")
+    commitment: Literal["linear", "none"] = Field(
+        "linear", description="linear: the linear relaxation of unit commitment (minimum load, no-load fuel, start "
+                              "costs); none: plain economic dispatch at the full-load heat rate (no minimum load, no "
+                              "starts), a smaller LP for quick capacity studies.")
     fuel_price: Price | None = Field(None, description="Fuel price, HHV. [USD/MMBtu] Default: costs.toml.")
     name: str | None = Field(None, description="A label (default: the model name).")
 
@@ -546,6 +550,7 @@ class _Fleet:
     min_load: float
     availability: float
     spare: int
+    committed: bool  # linear relaxation of unit commitment (else plain dispatch at the full-load heat rate)
     fixed: float | None  # dispatchable MW, fixed
     lo: float
     hi: float
@@ -562,6 +567,9 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
         hr1 = e.si("heat_rate_full", "Btu/kWh") * BTU_PER_KWH
         hrx = e.si("heat_rate_part", "Btu/kWh") * BTU_PER_KWH
         a, b = fuel_curve(hr1, hrx, e.si("part_load_point", ""))
+        committed = t.commitment == "linear"
+        if not committed:
+            a, b = 0.0, hr1
         price_mmbtu = (t.fuel_price.m_as("USD/MMBtu") if t.fuel_price is not None
                        else _default("natural_gas_price", "USD/MMBtu"))
         spare = 1 if t.redundancy == "N+1" else 0
@@ -577,8 +585,10 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
         out.append(_Fleet(t.name or t.model, e, rating, a, b, price_mmbtu / _MWH_TH_PER_MMBTU,
                           e.si("co2_factor", "t/MMBtu") / _MWH_TH_PER_MMBTU,
                           e.si("nox_factor", "t/MMBtu") / _MWH_TH_PER_MMBTU,
-                          _cost(t.model, "variable_om", "USD/MWh"), e.si("start_cost", "USD") / rating,
-                          e.si("min_load", ""), e.si("availability", ""), spare, fixed, lo, hi, capex_ann))
+                          _cost(t.model, "variable_om", "USD/MWh"),
+                          e.si("start_cost", "USD") / rating if committed else 0.0,
+                          e.si("min_load", "") if committed else 0.0, e.si("availability", ""), spare, committed,
+                          fixed, lo, hi, capex_ann))
     return out
 
 
@@ -881,7 +891,7 @@ def _network_and_solve(pr: _Problem) -> tuple[Any, float]:
         m = net.model
         p = m["Generator-p"]
         obj = 0
-        for f in fleets:  # linear relaxation of unit commitment on the online capacity (module docstring)
+        for f in (f for f in fleets if f.committed):  # linear relaxation of unit commitment (module docstring)
             gen = f"fleet:{f.name}"
             pg = p.sel(name=gen)
             cap = f.fixed * f.availability if f.fixed is not None else None
@@ -904,7 +914,7 @@ def _network_and_solve(pr: _Problem) -> tuple[Any, float]:
             if st.aux > 0 and st.fixed is None:
                 m.add_constraints(m["Generator-p_nom"].sel(name="battery-aux")
                                   - st.aux * m["StorageUnit-p_nom"].sel(name="battery") == 0, name="battery-aux")
-        if fleets:
+        if any(f.committed for f in fleets):
             m.objective = m.objective.expression + obj
 
     t0 = time.perf_counter()
@@ -957,8 +967,11 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
     fleet_docs = []
     for f in fleets:
         p = col(f"fleet:{f.name}")
-        on = np.asarray(m.variables[f"online:{f.name}"].solution.values, dtype=float)
-        su = np.asarray(m.variables[f"start:{f.name}"].solution.values, dtype=float)
+        if f.committed:
+            on = np.asarray(m.variables[f"online:{f.name}"].solution.values, dtype=float)
+            su = np.asarray(m.variables[f"start:{f.name}"].solution.values, dtype=float)
+        else:  # plain dispatch: the units online are those producing, no starts counted
+            on, su = p.copy(), np.zeros(len(p))
         fuel = f.a * on + f.b * p  # MWh_th per hour
         turb_out.append(p)
         turb_on.append(on)
@@ -980,7 +993,7 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
                            "unit_rating_mw": f.rating, "capacity_mw": round(units * f.rating, 6),
                            "dispatchable_mw": round(dispatchable, 6), "redundancy": "N+1" if f.spare else "N",
                            "energy_mwh": round(float(p.sum()), 6), "fuel_mmbtu": round(float(fuel.sum())
-                                                                                      * _MWH_TH_PER_MMBTU, 3),
+                                                                                      / _MWH_TH_PER_MMBTU, 3),
                            "starts": round(float(su.sum() / f.rating), 3),
                            "co2_t": round(float(fuel.sum() * f.co2), 3), "nox_t": round(float(fuel.sum() * f.nox), 4),
                            "capacity_factor": round(float(p.sum()) / (units * f.rating * hours), 6)

@@ -203,3 +203,14 @@ def test_sites_compares_one_campus_across_climates(capsys):
 def test_sites_names_a_bad_site(capsys):
     assert main(["sites", "scenarios/default.toml", "--site", "atlantis"]) == 2
     assert "--site[0] (atlantis)" in capsys.readouterr().err
+
+
+def test_dispatch_without_commitment_burns_fuel_at_the_full_load_heat_rate():
+    # commitment = "none": no minimum load, no starts, fuel = 10,200 Btu/kWh x energy for the titan-130
+    cfg = Supply(grid={"import_limit": "10 MW", "price": "200 USD/MWh"},
+                 turbines=[{"model": "titan-130", "count": 2, "commitment": "none"}])
+    r = solve(cfg, np.full(24, 12e6))
+    t = r.summary["turbines"][0]
+    assert t["fuel_mmbtu"] == pytest.approx(10.2 * t["energy_mwh"], rel=1e-9)
+    assert t["energy_mwh"] == pytest.approx(24 * 12, rel=1e-9) and r.summary["starts"] == 0
+    assert r.objective == pytest.approx(r.recomputed_objective, rel=1e-9)
