@@ -60,7 +60,7 @@ __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "Su
 HOURS_PER_YEAR = 8760
 # Money and the fuel unit of US statistics (pint has neither). Defined once, idempotently, on the project registry.
 if "USD" not in ureg:
-    ureg.define("USD = [currency] = usd")
+    ureg.define("USD = [currency]")
 if "MMBtu" not in ureg:
     ureg.define("MMBtu = 1e6 * Btu")
 _MWH_TH_PER_MMBTU = 1e6 * 1055.056 / 3.6e9  # 1 MMBtu in MWh [-] (pint's Btu, ISO 31-4)
