@@ -13,8 +13,9 @@ Commands
 ``facility sweep SCENARIO --vary KEY=VALUES [--vary ...] [--out sweep.nc [--hourly [VARS]]]
 [--scheduler serial|threads|dask] [--chunk-size N]``
     Every combination of the varied keys, with the annual KPIs on those dimensions.
-``facility supply SCENARIO [--format table|json] [--out dispatch.nc]``
-    Dispatch (and size, where free) the scenario's ``[supply]``: grid, turbines, battery, solar over its year.
+``facility supply SCENARIO [--format table|json] [--out dispatch.nc] [--vary KEY=VALUES ...]``
+    Dispatch (and size, where free) the scenario's ``[supply]``: grid, turbines, battery, solar over its year;
+    with ``--vary``, every combination of supply key values on the same campus year.
 ``facility sites SCENARIO --site a --site b ... [--format table|json]``
     The same campus (and its supply) at several sites, side by side.
 ``facility app [--port 8501]``
@@ -90,7 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("supply", help="where the power comes from: dispatch the scenario's [supply] over its year")
     u.add_argument("scenario", help="scenario TOML file with a [supply] section")
     u.add_argument("--format", choices=("table", "json"), default="table")
-    u.add_argument("--out", help="write the hourly dispatch: .nc (NetCDF) or .csv")
+    u.add_argument("--out", help="write the hourly dispatch (or, with --vary, the sweep): .nc (NetCDF) or .csv")
+    u.add_argument("--vary", action="append", metavar="KEY=VALUES",
+                   help='a supply key and its values, e.g. "grid.import_limit=100..200:50 MW" or '
+                        '"turbines[0].count=4,6,8" (repeat for more dimensions)')
     si = sub.add_parser("sites", help="the same campus (and its supply) at several sites, side by side")
     si.add_argument("scenario", help="scenario TOML file")
     si.add_argument("--site", action="append", required=True, help="a bundled site, alias or weather file (repeat)")
@@ -276,11 +280,30 @@ def _supply(args: argparse.Namespace) -> int:
     if scenario.supply is None:
         raise ScenarioError("the scenario has no [supply] section; expected one (see README, 'Where the power "
                             "comes from')", source=str(args.scenario), key="supply")
+    if args.vary:
+        return _supply_sweep(args, scenario)
     result = supply_for(run(scenario))
     if args.out:
         write_hourly(result.hourly, Path(args.out))
     doc = {"scenario": scenario.name, "source": str(args.scenario), **result.to_json()}
     sys.stdout.write((json.dumps(doc, indent=2) if args.format == "json" else supply_table(doc)) + "\n")
+    return 0
+
+
+def _supply_sweep(args: argparse.Namespace, scenario) -> int:
+    from facility.export import write_hourly
+    from facility.supply import SWEEP_KPIS, sweep_supply
+    from facility.sweep import parse_vary
+
+    variations = dict(parse_vary(v) for v in args.vary)
+    ds = sweep_supply(run(scenario), variations)
+    if args.out:
+        write_hourly(ds, Path(args.out))
+    df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
+    if args.format == "json":
+        sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
+    else:
+        sys.stdout.write(df.to_string(index=False, float_format=lambda x: f"{x:.4g}") + "\n")
     return 0
 
 

@@ -54,7 +54,7 @@ from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean
 from facility.units import UnitParseError, parse_quantity, ureg
 
 __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "SupplyEntry", "solve", "supply_for",
-           "supply_table", "compare_sites",
+           "supply_table", "compare_sites", "sweep_supply", "SWEEP_KPIS",
            "load_supply_catalog", "load_costs", "annuity", "solar_profile", "HOURS_PER_YEAR"]
 
 HOURS_PER_YEAR = 8760
@@ -1177,3 +1177,93 @@ def compare_sites(scenario: Any, sites: list[str], *, with_supply: bool = True) 
                         "solar_capacity_factor": (sup["solar"] or {}).get("capacity_factor")})
         rows.append(row)
     return rows
+
+
+#: Figures of a supply sweep: name -> (unit, description); from the summary of each point.
+SWEEP_KPIS: dict[str, tuple[str, str]] = {
+    "lcoe_usd_per_mwh": ("USD/MWh", "all costs of the hours over the energy served"),
+    "total_cost_usd": ("USD", "annualised capital, fixed O&M, fuel, grid energy and demand, starts, wear, unserved"),
+    "co2_t": ("t", "CO2 of grid imports and fuel burned"),
+    "nox_t": ("t", "NOx of fuel burned"),
+    "starts": ("1", "unit starts (unit-equivalents)"),
+    "unserved_mwh": ("MWh", "load not served"),
+    "grid_peak_mw": ("MW", "peak grid import"),
+    "turbine_units": ("1", "turbines and engines installed, all fleets"),
+    "battery_power_mw": ("MW", "battery power rating"),
+    "solar_capacity_mw": ("MW", "solar AC capacity"),
+}
+
+
+def _set_path(data: dict[str, Any], key: str, value: Any) -> None:
+    import re
+
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([A-Za-z_]\w*)|\[(\d+)\]", key):
+        parts.append(name if name else int(index))
+    if not parts or not isinstance(parts[0], str):
+        raise ScenarioError(f"cannot read the key {key!r}; expected e.g. grid.import_limit or turbines[0].count",
+                            key="--vary")
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = node.get(part) if isinstance(node, dict) else (node[part] if isinstance(part, int) and
+                                                             part < len(node) else None)
+        if nxt is None:
+            if isinstance(parts[i + 1], int):
+                raise ScenarioError(f"{key!r}: the scenario's supply has no {'.'.join(map(str, parts[:i + 2]))}",
+                                    key=f"supply.{key}")
+            nxt = {}
+            node[part] = nxt
+        node = nxt
+    if isinstance(node, list):
+        raise ScenarioError(f"{key!r} names a list; expected an item of it such as turbines[0].count",
+                            key=f"supply.{key}")
+    node[parts[-1]] = value
+
+
+def sweep_supply(result: Any, variations: Mapping[str, list[Any]]) -> Any:
+    """Every combination of values of supply keys (``grid.import_limit``, ``battery.power``,
+    ``turbines[0].count``, ``solar.capacity``, ``objective``, ...; with or without the ``supply.`` prefix) solved
+    on the campus's year (run once). Returns an ``xarray.Dataset`` with one dimension per key and the figures of
+    :data:`SWEEP_KPIS` plus ``feasible`` (an infeasible point is NaN; the others run on)."""
+    import copy
+    import itertools
+
+    import xarray as xr
+
+    scenario = result.scenario
+    if scenario.supply is None:
+        raise ScenarioError("the scenario has no [supply] section to vary", source=scenario.source, key="supply")
+    keys = [k.removeprefix("supply.") for k in variations]
+    values = [list(v) for v in variations.values()]
+    if not keys or any(not v for v in values):
+        raise ScenarioError("nothing to vary; expected KEY=VALUES with at least one value", key="--vary")
+    base = scenario.supply.model_dump()
+    shape = tuple(len(v) for v in values)
+    out = {k: np.full(shape, np.nan) for k in SWEEP_KPIS}
+    feasible = np.zeros(shape, dtype=bool)
+    for idx in itertools.product(*(range(n) for n in shape)):
+        data = copy.deepcopy(base)
+        for key, vals, i in zip(keys, values, idx, strict=True):
+            _set_path(data, key, vals[i])
+        try:
+            cfg = Supply(**data)
+        except Exception as exc:  # pydantic's ValidationError: name the key and the value
+            raise ScenarioError(f"{', '.join(f'{k}={vals[i]!r}' for k, vals, i in zip(keys, values, idx, strict=True))}"
+                                f": {exc}".splitlines()[0], source=scenario.source, key="--vary") from None
+        try:
+            s = supply_for(result, cfg).summary
+        except InfeasibleDesign:
+            continue
+        feasible[idx] = True
+        figs = {**{k: s[k] for k in ("lcoe_usd_per_mwh", "total_cost_usd", "co2_t", "nox_t", "starts",
+                                     "unserved_mwh", "grid_peak_mw")},
+                "turbine_units": sum(t["units"] for t in s["turbines"]),
+                "battery_power_mw": (s["battery"] or {}).get("power_mw", 0.0),
+                "solar_capacity_mw": (s["solar"] or {}).get("capacity_mw", 0.0)}
+        for k, v in figs.items():
+            out[k][idx] = v
+    coords = {k: [str(v) for v in vals] for k, vals in zip(keys, values, strict=True)}
+    ds = xr.Dataset({k: (keys, v, {"units": SWEEP_KPIS[k][0], "description": SWEEP_KPIS[k][1]})
+                     for k, v in out.items()}, coords=coords)
+    ds["feasible"] = (keys, feasible)
+    return ds

@@ -214,3 +214,31 @@ def test_dispatch_without_commitment_burns_fuel_at_the_full_load_heat_rate():
     assert t["fuel_mmbtu"] == pytest.approx(10.2 * t["energy_mwh"], rel=1e-9)
     assert t["energy_mwh"] == pytest.approx(24 * 12, rel=1e-9) and r.summary["starts"] == 0
     assert r.objective == pytest.approx(r.recomputed_objective, rel=1e-9)
+
+
+def test_supply_sweep_varies_supply_keys_on_one_campus_year(write_toml):
+    from facility import run
+    from facility.supply import sweep_supply
+
+    text = MINIMAL.replace("accelerators = 100000", "accelerators = 640") + (
+        '[supply.grid]\nimport_limit = "2 MW"\nprice = "90 USD/MWh"\n'
+        '[[supply.turbines]]\nmodel = "recip-engine-18mw"\ncount = 1\ncommitment = "none"\n')
+    result = run(load_scenario(write_toml(text)))
+    ds = sweep_supply(result, {"grid.import_limit": ["0 MW", "2 MW"], "supply.turbines[0].count": [0, 1]})
+    assert ds["feasible"].dims == ("grid.import_limit", "turbines[0].count")
+    # no grid and no engine cannot serve the campus: infeasible, NaN; the others solve
+    assert not bool(ds["feasible"].sel({"grid.import_limit": "0 MW", "turbines[0].count": "0"}))
+    assert np.isnan(float(ds["lcoe_usd_per_mwh"].sel({"grid.import_limit": "0 MW", "turbines[0].count": "0"})))
+    both = ds.sel({"grid.import_limit": "2 MW", "turbines[0].count": "1"})
+    grid_only = ds.sel({"grid.import_limit": "2 MW", "turbines[0].count": "0"})
+    assert bool(both["feasible"]) and float(both["turbine_units"]) == 1
+    assert float(both["co2_t"]) != float(grid_only["co2_t"])
+
+
+def test_supply_command_with_vary_prints_one_row_per_point(write_toml, capsys):
+    text = MINIMAL.replace("accelerators = 100000", "accelerators = 640") + (
+        '[supply.grid]\nimport_limit = "2 MW"\nprice = "90 USD/MWh"\n[supply.battery]\npower = "1 MW"\n')
+    assert main(["supply", str(write_toml(text)), "--vary", "battery.power=0.5..1:0.5 MW", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["battery.power"] for r in rows] == ["0.5 MW", "1 MW"]
+    assert [r["battery_power_mw"] for r in rows] == [0.5, 1.0] and all(r["feasible"] for r in rows)
