@@ -12,7 +12,9 @@ Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10, 201
   formulation; e.g. Palmintier & Webster, IEEE Trans. Power Syst. 29(3), 2014): the online capacity
   :math:`P_{on,t}` is a continuous variable with :math:`p_{min} P_{on,t} \le P_t \le P_{on,t} \le A P_{nom}`,
   start-ups :math:`S_t \ge P_{on,t} - P_{on,t-1}` (cyclic over the horizon), no-load fuel on :math:`P_{on}`,
-  incremental fuel on :math:`P`, a start cost per MW started; ``starts`` = :math:`\sum_t S_t` / unit rating;
+  incremental fuel on :math:`P`, a start cost per MW started; ``starts`` = :math:`\sum_t S_t` / unit rating
+  (``commitment = "none"``: plain dispatch at the full-load heat rate, no minimum load, no starts — a smaller LP);
+  ``redundancy = "N+1"`` installs (and pays for) one unit more than the optimiser may dispatch;
 * battery: a PyPSA ``StorageUnit`` (power, energy = power x duration, charge and discharge efficiencies
   :math:`\sqrt{\eta_{rt}}`, cyclic state of charge, a reserve held for ride-through, an auxiliary load
   proportional to its power, a wear cost per MWh discharged from its cycle life);
