@@ -397,7 +397,8 @@ class Supply(_Base):
     """The ``[supply]`` section of a scenario: where the campus's power comes from."""
 
     objective: Literal["cost", "carbon", "weighted"] = Field(
-        "cost", description="cost | carbon | weighted (cost + carbon_price x CO2).")
+        "cost", description="cost [USD] | carbon [t CO2, with costs as a tie-break at 1e-6 t per USD] | weighted "
+                            "[USD: cost + carbon_price x CO2].")
     carbon_price: Annotated[Any, _q("[currency] / [mass]", "carbon price such as \"50 USD/t\"",
                                     allow_zero=True)] | None = Field(None, description="For weighted. [USD/t]")
     discount_rate: Fraction | None = Field(None, description="Real discount rate. [-] Default: costs.toml (7 %).")
