@@ -16,6 +16,11 @@ Commands
 ``facility swings SCENARIO [--seconds N] [--resolution "10 ms"] [--out trace.nc] [--format table|json]``
     Sub-second training swings through the chain, grid compliance and the mitigation layers (exit 1 when a
     ``[swings.expect]`` band is missed; bands are not checked on a trace overridden by --seconds/--resolution).
+``facility supply SCENARIO [--format table|json] [--out dispatch.nc] [--vary KEY=VALUES ...]``
+    Dispatch (and size, where free) the scenario's ``[supply]``: grid, turbines, battery, solar over its year;
+    with ``--vary``, every combination of supply key values on the same campus year.
+``facility sites SCENARIO --site a --site b ... [--format table|json]``
+    The same campus (and its supply) at several sites, side by side.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -92,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--resolution", help='sample step, 1-100 ms, e.g. "10 ms"')
     g.add_argument("--out", help="write the trace: .nc (NetCDF, with the spectra) or .csv")
     g.add_argument("--format", choices=("table", "json"), default="table")
+    u = sub.add_parser("supply", help="where the power comes from: dispatch the scenario's [supply] over its year")
+    u.add_argument("scenario", help="scenario TOML file with a [supply] section")
+    u.add_argument("--format", choices=("table", "json"), default="table")
+    u.add_argument("--out", help="write the hourly dispatch (or, with --vary, the sweep): .nc (NetCDF) or .csv")
+    u.add_argument("--vary", action="append", metavar="KEY=VALUES",
+                   help='a supply key and its values, e.g. "grid.import_limit=100..200:50 MW" or '
+                        '"turbines[0].count=4,6,8" (repeat for more dimensions)')
+    si = sub.add_parser("sites", help="the same campus (and its supply) at several sites, side by side")
+    si.add_argument("scenario", help="scenario TOML file")
+    si.add_argument("--site", action="append", required=True, help="a bundled site, alias or weather file (repeat)")
+    si.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     k = sub.add_parser("catalog", help="list the hardware catalog")
@@ -299,6 +315,61 @@ def _swings(args: argparse.Namespace) -> int:
     return 0 if all(r["ok"] for r in rows) else 1
 
 
+def _supply(args: argparse.Namespace) -> int:
+    from facility.export import write_hourly
+    from facility.supply import supply_for, supply_table
+
+    if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
+    scenario = load_scenario(args.scenario)
+    if scenario.supply is None:
+        raise ScenarioError("the scenario has no [supply] section; expected one (see README, 'Where the power "
+                            "comes from')", source=str(args.scenario), key="supply")
+    if args.vary:
+        return _supply_sweep(args, scenario)
+    result = supply_for(run(scenario))
+    if args.out:
+        write_hourly(result.hourly, Path(args.out))
+    doc = {"scenario": scenario.name, "source": str(args.scenario), **result.to_json()}
+    sys.stdout.write((json.dumps(doc, indent=2) if args.format == "json" else supply_table(doc)) + "\n")
+    return 0
+
+
+def _supply_sweep(args: argparse.Namespace, scenario) -> int:
+    from facility.export import write_hourly
+    from facility.supply import SWEEP_KPIS, sweep_supply
+    from facility.sweep import parse_vary
+
+    variations = dict(parse_vary(v) for v in args.vary)
+    ds = sweep_supply(run(scenario), variations)
+    if args.out:
+        write_hourly(ds, Path(args.out))
+    df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
+    if args.format == "json":
+        sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
+    else:
+        sys.stdout.write(df.to_string(index=False, float_format=lambda x: f"{x:.4g}") + "\n")
+    return 0
+
+
+def _sites(args: argparse.Namespace) -> int:
+    from facility.supply import compare_sites
+
+    rows = compare_sites(load_scenario(args.scenario), args.site)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    keys = list(rows[0])
+    table = [keys] + [[r[k] if isinstance(r[k], str) else "" if r[k] is None else f"{r[k]:,.4g}" for k in keys]
+                      for r in rows]
+    widths = [max(len(t[i]) for t in table) for i in range(len(keys))]
+    for j, t in enumerate(table):
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(t, widths, strict=True)).rstrip() + "\n")
+        if j == 0:
+            sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -360,7 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
-                "app": _app, "sweep": _sweep, "swings": _swings}[args.command](args)
+                "app": _app, "sweep": _sweep, "swings": _swings, "supply": _supply,
+                "sites": _sites}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

@@ -40,6 +40,7 @@ from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
 from facility.sites import resolve_weather
 from facility.swings import Swings
+from facility.supply import Supply
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [
@@ -379,6 +380,7 @@ class Scenario(_Strict):
     power: Power = Field(default_factory=Power)
     cooling: Cooling = Field(default_factory=Cooling)
     load: Load = Field(default_factory=Load)
+    supply: Supply | None = Field(None, description="Where the power comes from (facility.supply); optional.")
     catalog: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Overrides of catalog entries (or new entries) by name.")
     expect: dict[str, Band] = Field(default_factory=dict,
