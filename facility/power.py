@@ -439,8 +439,9 @@ def _stage_warnings(stages) -> list[str]:
         # in-rack stages at N are single points of failure of their rack by design: no warning for those
         if np.any(red.overload_on_failure) and (spec.zone != "rack" or spec.redundancy != "N"):
             worst = float(np.max(np.where(red.overload_on_failure, red.loading_failed, 0.0)))
-            w = (f"{spec.name}{f' [{st.deployment}]' if st.deployment else ''}: a single failure loads the "
-                 f"surviving units to {worst:.0%} of rating ({spec.redundancy})")
+            what = ("drops its load: no unit survives" if math.isinf(worst)
+                    else f"loads the surviving units to {worst:.0%} of rating")
+            w = f"{spec.name}{f' [{st.deployment}]' if st.deployment else ''}: a single failure {what} ({spec.redundancy})"
         out.append(w)
     return out
 

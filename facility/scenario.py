@@ -39,8 +39,8 @@ from facility.errors import ScenarioError, did_you_mean, format_key_path
 from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
 from facility.sites import resolve_weather
-from facility.swings import Swings
 from facility.supply import Supply
+from facility.swings import Swings
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [

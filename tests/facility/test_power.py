@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
+import facility
 from facility import Q_, Scenario, ScenarioError, design_power_chain, it_load
 from facility.architectures import architectures
 from models.compute import core_current
@@ -169,3 +170,16 @@ def test_in_rack_batteries_save_the_double_conversion_loss():
     assert bbu.grid_import < ups.grid_import
     saved = (ups.grid_import - bbu.grid_import) / ups.grid_import
     assert 0.02 < saved.m_as("") < 0.05  # roughly the UPS's 3.3 % double-conversion loss
+
+
+def test_a_stage_without_a_spare_unit_says_a_failure_drops_its_load_not_an_infinite_loading(write_toml):
+    """One UPS block at N: a single failure leaves no unit to carry the load; the warning says so (was 'inf%')."""
+    from tests.conftest import MINIMAL
+
+    path = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 64")
+                      + '\n[power.stages.ups]\nredundancy = "N"\n')
+    result = facility.run(facility.load_scenario(path), year=False)
+    ups = [w for w in result.power.warnings if "UPS" in w or "ups" in w.lower()]
+    assert ups, result.power.warnings
+    assert all("inf" not in w for w in result.power.warnings)
+    assert "drops its load" in ups[0]
