@@ -7,7 +7,33 @@ app can show the message in place.
 from __future__ import annotations
 
 import difflib
+import os
+import signal
+import sys
+import threading
 from collections.abc import Iterable, Sequence
+
+
+def _interrupt_guard() -> None:
+    """In the ``facility`` command only (not in a library user's process): Ctrl-C while the package is still being
+    imported prints one line and exits with 130 instead of a traceback. :func:`facility.cli.main` then puts
+    Python's own handler back and turns Ctrl-C into one line itself. (This module is among the first the package
+    imports, so the window left is Python's start-up and pint's import.)"""
+    if os.path.basename(sys.argv[0] if sys.argv else "") != "facility":
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+
+    def interrupted(_signum, _frame) -> None:
+        os.write(2, b"facility: interrupted\n")
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
+_interrupt_guard()
 
 __all__ = ["MAX_MESSAGE", "InfeasibleDesign", "ScenarioError", "format_key_path", "shorten"]
 

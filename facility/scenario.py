@@ -539,7 +539,7 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
 
     try:
         resolve_weather(s.site.weather, base)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         raise fail("site.weather", str(exc)) from None
     catalog = load_catalog().with_overrides(s.catalog, where=source) if s.catalog else load_catalog()
     for i, d in enumerate(s.compute.deployments):
@@ -581,14 +581,37 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
                 raise fail(f"{key}.equipment", f"got {o.equipment!r}; expected a {want} of the catalog: "
                            f"{', '.join(catalog.names(want))}")
     _check_cooling(s, catalog, fail)
-    if s.load.profile == "csv" and not _resolve(base, s.load.file).is_file():
-        raise fail("load.file", f"{s.load.file!r} does not exist; expected a CSV of 8,760 hourly IT loads")
+    if s.load.profile == "csv":
+        _check_load_file(_resolve(base, s.load.file), s.load.file, fail)
     for key in s.expect:
         if key not in RESULT_KEYS:
             hint = did_you_mean(key, sorted(RESULT_KEYS))
             raise fail(f"expect.{key}",
                        f"unknown result {key!r}; {hint}expected one of {', '.join(sorted(RESULT_KEYS))}")
     return catalog
+
+
+#: Largest load CSV read [bytes]: 8,760 rows of a few columns are ~0.2 MB.
+MAX_LOAD_FILE_BYTES = 20_000_000
+
+
+def _check_load_file(path: Path, text: str, fail) -> None:
+    """The load CSV exists, is a regular file (not a folder, not a device such as /dev/zero) and is not huge."""
+    try:
+        if path.is_dir():
+            raise fail("load.file", f"{shorten(text)} is a folder; expected a CSV of 8,760 hourly IT loads")
+        if not path.exists():
+            raise fail("load.file", f"{shorten(text)} does not exist; expected a CSV of 8,760 hourly IT loads")
+        if not path.is_file():
+            raise fail("load.file", f"{shorten(text)} is not a regular file (a device or a pipe); expected a CSV of "
+                       "8,760 hourly IT loads")
+        size = path.stat().st_size
+    except OSError as exc:
+        raise fail("load.file", f"cannot look up {shorten(text)} ({exc.strerror}); expected a CSV of 8,760 hourly "
+                   "IT loads") from None
+    if size > MAX_LOAD_FILE_BYTES:
+        raise fail("load.file", f"{shorten(text)} is {size:,} bytes; expected a CSV of 8,760 hourly IT loads of at "
+                   f"most {MAX_LOAD_FILE_BYTES:,} bytes")
 
 
 def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:

@@ -32,6 +32,7 @@ import pint
 import xarray as xr
 
 from facility._memory import keep_freed_memory
+from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
 from facility.scenario import Scenario, scenario_to_dict
 from facility.units import quantity_text, unit_text
@@ -264,6 +265,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     >>> ds.pue_annual.dims, ds.attrs["array_keys"]
     (('cooling.tcs_supply',), 'cooling.tcs_supply')
     """
+    scenario_arg(scenario, "sweep"), variations_arg(variations, "sweep")
     if hourly is True:
         hourly = DEFAULT_HOURLY
     hourly = tuple(hourly or ())
