@@ -467,6 +467,9 @@ class Scenario(_Strict):
         """
         if not isinstance(data, dict):
             raise ScenarioError(f"expected a table of sections; got {type(data).__name__}", source=source)
+        if _depth(data, MAX_DEPTH) > MAX_DEPTH:
+            raise ScenarioError(f"tables or lists are nested more than {MAX_DEPTH} levels deep; expected the "
+                                "sections of a scenario (see scenarios/default.toml)", source=source)
         token = _CONTEXT.set((source, base))
         try:
             return cls(**data)
@@ -691,9 +694,6 @@ def parse_scenario_text(text: str | bytes, source: str = "<text>", base: Path | 
     except RecursionError:
         raise ScenarioError(f"not valid TOML: nested too deeply; expected at most {MAX_DEPTH} levels",
                             source=source) from None
-    if _depth(data, MAX_DEPTH) > MAX_DEPTH:
-        raise ScenarioError(f"tables or lists are nested more than {MAX_DEPTH} levels deep; expected the "
-                            "sections of a scenario (see scenarios/default.toml)", source=source)
     return Scenario.from_dict(data, source=source, base=base)
 
 
