@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import signal
 import tomllib
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from facility import InfeasibleDesign, Scenario, ScenarioError, run, to_json
 from facility.catalog import FIELDS, load_catalog
 from facility.cli import SCENARIO_DIR
 
+#: File that a long run appends one letter per case to (its progress and outcome counts); unset: none.
+TALLY = os.environ.get("FACILITY_FUZZ_TALLY")
 #: Seconds a case may take: a valid campus runs its year in well under a second; 30 s is a hang.
 CASE_BUDGET_S = 30
 BASES = {p.name: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted(SCENARIO_DIR.glob("*.toml"))}
@@ -182,6 +185,9 @@ FUZZ = settings(max_examples=max(300, settings.default.max_examples), deadline=N
 def test_mutated_bundled_scenarios_run_or_are_refused_in_one_line(data):
     outcome = run_case(data)
     event(outcome)  # the share of each outcome shows in --hypothesis-show-statistics
+    if TALLY:  # a long run's progress: one letter per case (r result, s ScenarioError, i InfeasibleDesign)
+        with open(TALLY, "a") as fh:
+            fh.write(outcome[0].lower())
     assert outcome in ("result", "ScenarioError", "InfeasibleDesign")
 
 
