@@ -36,7 +36,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.bounds import Bound, check_number, check_quantity, is_number, scenario_bound
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path, shorten
-from facility.sites import resolve_weather
+from facility.sites import MAX_PATH, resolve_weather
 from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
 
 __all__ = [
@@ -165,6 +165,7 @@ def _resolve(base: Path | None, file: str) -> Path:
 
 Text = Annotated[str, _text()]
 Description = Annotated[str, _text(MAX_DESCRIPTION)]
+Path_ = Annotated[str, _text(MAX_PATH)]
 Flops = Annotated[Any, _quantity("[computation] / [time]", "compute.deployments[].compute_target")]
 GridVoltage = Annotated[Any, _quantity("[electric_potential]", "site.grid_voltage")]
 Accelerators = Annotated[int, _count("compute.deployments[].accelerators")] | None
@@ -217,7 +218,7 @@ class _Strict(BaseModel):
 class Site(_Strict):
     """Where the campus is: its weather and its grid connection."""
 
-    weather: Text = Field(description="A bundled site name (sterling-va, chicago-il, tampa-fl, golden-co, "
+    weather: Path_ = Field(description="A bundled site name (sterling-va, chicago-il, tampa-fl, golden-co, "
                                      "san-francisco-ca, or an alias) or a path to an EPW / TMY3 file.")
     grid_voltage: GridVoltage = Field(description="Utility voltage at the point of interconnection. [V]")
     description: Description | None = None
@@ -404,7 +405,7 @@ class Load(_Strict):
     daily_amplitude: Annotated[float, _number("load.daily_amplitude")] = Field(
         0.3, description="inference: half the peak-to-trough swing of the daily cycle, relative to level. [-]")
     peak_hour: Annotated[float, _number("load.peak_hour")] = Field(15.0, description="inference: hour of the daily peak.")
-    file: Text | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
+    file: Path_ | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
 
     @model_validator(mode="after")
     def _csv_needs_file(self) -> Load:
