@@ -52,14 +52,19 @@ VALUES = st.recursive(SCALARS, lambda c: st.lists(c, max_size=3) | st.dictionari
                       max_leaves=6)
 
 
-def _paths(node, prefix=()):
-    """Every key path of a nested dict/list (tables, lists and leaves)."""
+def _paths(node, limit: int = 12):
+    """Every key path of a nested dict/list (tables, lists and leaves) down to ``limit`` levels (no recursion)."""
     out = []
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for k, v in items:
-        out.append((*prefix, k))
-        out += _paths(v, (*prefix, k))
-    return out
+    stack = [(node, ())]
+    while stack:
+        item, prefix = stack.pop()
+        if len(prefix) >= limit:
+            continue
+        pairs = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for k, v in pairs:
+            out.append((*prefix, k))
+            stack.append((v, (*prefix, k)))
+    return sorted(out, key=repr)
 
 
 def _get(data, path):
