@@ -188,8 +188,8 @@ def _check(args: argparse.Namespace) -> int:
             raise
         except Exception as exc:  # recorded, and the other files still run; exit 3 at the end
             rows.append({"scenario": str(f), "quantity": "(run)", "band": None, "value": None, "ok": False,
-                         "error": f"internal error: {exc.__class__.__name__}: {shorten(str(exc), 300)} (please "
-                                  "report it)"})
+                         "error": f"internal error: {exc.__class__.__name__}: {' '.join(str(exc).split())[:300]} "
+                                  "(please report it)"})
             failed = internal = True
             continue
         if not scenario.expect:

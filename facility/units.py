@@ -13,15 +13,16 @@ Temperatures are parsed with their offset (``"35 degC"``) and converted to kelvi
 ``delta_degC`` or ``K``.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001  (facility.errors first: see below)
+
+# facility.errors first: in the `facility` command it turns Ctrl-C during the slow imports below into one line
+from facility.errors import shorten
 
 import functools
 import re
 from typing import Any
 
 import pint
-
-from facility.errors import shorten
 
 __all__ = ["MAX_TEXT", "Q_", "UnitParseError", "parse_quantity", "read_quantity", "ureg"]
 
