@@ -87,50 +87,58 @@ def _scale(value, factor):
     return value
 
 
+def _mutate(draw, data) -> None:
+    """One hostile mutation of ``data`` in place."""
+    paths = _paths(data)
+    op = draw(st.sampled_from(["delete", "swap", "scale", "replace", "unit", "nest", "catalog", "stage", "add"]))
+    if op == "catalog":
+        name = draw(st.sampled_from(CATALOG_NAMES))
+        field = draw(st.sampled_from(sorted(FIELDS)))
+        data.setdefault("catalog", {}).setdefault(name, {})[field] = draw(SCALARS)
+        return
+    if op == "stage":
+        sid = draw(st.sampled_from(STAGE_IDS))
+        field = draw(st.sampled_from(["voltage_out", "redundancy", "equipment"]))
+        data.setdefault("power", {}).setdefault("stages", {}).setdefault(sid, {})[field] = draw(SCALARS)
+        return
+    if not paths:
+        return
+    path = draw(st.sampled_from(paths))
+    parent, last = _get(data, path[:-1]), path[-1]
+    if op == "delete":
+        del parent[last]
+    elif op == "swap":
+        other = draw(st.sampled_from(paths))
+        if other[: len(path)] == path or path[: len(other)] == other:
+            return
+        o_parent, o_last = _get(data, other[:-1]), other[-1]
+        parent[last], o_parent[o_last] = o_parent[o_last], parent[last]
+    elif op == "scale":
+        parent[last] = _scale(parent[last], 10.0 ** draw(st.integers(-30, 30)))
+    elif op == "replace":
+        parent[last] = draw(VALUES)
+    elif op == "unit":
+        v = parent[last]
+        if isinstance(v, str) and " " in v:
+            parent[last] = f"{v.split(' ', 1)[0]} {draw(st.sampled_from(UNITS))}"
+    elif op == "nest":
+        v = parent[last]
+        for _ in range(draw(st.sampled_from([1, 2, 10, 100, 1000]))):
+            v = {"x": v} if draw(st.booleans()) else [v]
+        parent[last] = v
+    elif op == "add" and isinstance(parent, dict):
+        parent[draw(st.text(min_size=1, max_size=10))] = draw(VALUES)
+
+
 @st.composite
 def mutated_scenarios(draw):
     """A bundled scenario with 1 to 4 hostile mutations."""
     data = copy.deepcopy(BASES[draw(st.sampled_from(sorted(BASES)))])
     for _ in range(draw(st.integers(1, 4))):
-        paths = _paths(data)
-        op = draw(st.sampled_from(["delete", "swap", "scale", "replace", "unit", "nest", "catalog", "stage", "add"]))
-        if op == "catalog":
-            name = draw(st.sampled_from(CATALOG_NAMES))
-            field = draw(st.sampled_from(sorted(FIELDS)))
-            data.setdefault("catalog", {}).setdefault(name, {})[field] = draw(SCALARS)
+        try:
+            _mutate(draw, data)
+        except (TypeError, AttributeError, KeyError, IndexError):  # a mutation that no longer fits the data
             continue
-        if op == "stage":
-            sid = draw(st.sampled_from(STAGE_IDS))
-            field = draw(st.sampled_from(["voltage_out", "redundancy", "equipment"]))
-            data.setdefault("power", {}).setdefault("stages", {}).setdefault(sid, {})[field] = draw(SCALARS)
-            continue
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent, last = _get(data, path[:-1]), path[-1]
-        if op == "delete":
-            del parent[last]
-        elif op == "swap":
-            other = draw(st.sampled_from(paths))
-            if other[: len(path)] == path or path[: len(other)] == other:
-                continue
-            o_parent, o_last = _get(data, other[:-1]), other[-1]
-            parent[last], o_parent[o_last] = o_parent[o_last], parent[last]
-        elif op == "scale":
-            parent[last] = _scale(parent[last], 10.0 ** draw(st.integers(-30, 30)))
-        elif op == "replace":
-            parent[last] = draw(VALUES)
-        elif op == "unit":
-            v = parent[last]
-            if isinstance(v, str) and " " in v:
-                parent[last] = f"{v.split(' ', 1)[0]} {draw(st.sampled_from(UNITS))}"
-        elif op == "nest":
-            v = parent[last]
-            for _ in range(draw(st.sampled_from([1, 2, 10, 100, 1000]))):
-                v = {"x": v} if draw(st.booleans()) else [v]
-            parent[last] = v
-        elif op == "add" and isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=10))] = draw(VALUES)
     return data
 
 
