@@ -239,7 +239,13 @@ def _fit(args: argparse.Namespace) -> int:
     if not 0 <= args.deployment < len(scenario.compute.deployments):
         raise ScenarioError(f"got {args.deployment}; expected a deployment index from 0 to "
                             f"{len(scenario.compute.deployments) - 1}", key="--deployment")
-    racks, result = _located(lambda: fit_to_grid(scenario, envelope, args.deployment), scenario.source)
+    try:
+        racks, result = _located(lambda: fit_to_grid(scenario, envelope, args.deployment), scenario.source)
+    except ScenarioError as exc:  # the search for the largest campus went past the campus sizes this tool plans
+        if not (exc.key or "").startswith("compute.deployments"):
+            raise
+        raise ScenarioError(f"{args.grid} holds more than the campus sizes this tool plans ({exc.message}); expected "
+                            "a smaller envelope", source=scenario.source, key="--grid") from None
     doc = to_json(result)
     _finite(doc)
     summary = {"envelope_mw": round(envelope.m_as("MW"), 6), "deployment": args.deployment, "racks": racks,

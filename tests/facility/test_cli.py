@@ -388,3 +388,13 @@ def test_app_listens_on_localhost_and_stops_with_its_parent():
     finally:
         if p.poll() is None:
             p.kill()
+
+
+def test_a_load_csv_with_mixed_types_gives_one_line_without_a_pandas_warning(capsys, tmp_path, write_toml):
+    rows = ["it_fraction"] + ["0.8"] * 299_000 + ["high"] + ["0.8"] * 999  # 300,000 rows: read in chunks
+    (tmp_path / "load.csv").write_text("\n".join(rows) + "\n")
+    path = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 640")
+                      + '[load]\nprofile = "csv"\nfile = "load.csv"\n')
+    code, out, err = run(capsys, "run", str(path))
+    assert code == 2 and out == "" and "DtypeWarning" not in err
+    _one_line_error(err, "load.csv")
