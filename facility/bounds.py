@@ -114,7 +114,7 @@ SCENARIO: dict[str, Bound] = {
     "site.grid_voltage": Bound(1, 1200, "kV", "transmission and sub-transmission voltages; the highest AC line in "
                                "service runs at 1,150 kV"),
     "power.mv_voltage": Bound(4, 69, "kV", "a medium voltage: the distribution classes of ANSI C84.1, 4.16 to 69 kV"),
-    "power.stages[].voltage_out": Bound(0.3, 1000, "kV", "from the ~0.5-1 V core rail of a chip to 1,000 kV "
+    "power.stages[].voltage_out": Bound(0.3, 1e6, "V", "from the ~0.5-1 V core rail of a chip to 1,000 kV "
                                         "transmission; 0 or a negative voltage carries no power"),
     "compute.deployments[].accelerators": Bound(1, MAX_ACCELERATORS, "", _CEILING),
     "compute.deployments[].nodes": Bound(1, MAX_ACCELERATORS, "", _CEILING),
