@@ -90,8 +90,13 @@ def check_number(value: float, bound: Bound, shown: Any = None) -> float:
 def check_quantity(q: Any, bound: Bound, shown: Any = None) -> Any:
     """A pint Quantity checked against ``bound`` (converted to ``bound.unit``; arrays element by element)."""
     import numpy as np
+    import pint
 
-    x = np.asarray(q.m_as(bound.unit), dtype=float)
+    try:
+        x = np.asarray(q.m_as(bound.unit), dtype=float)
+    except pint.PintError:  # e.g. a temperature difference where a temperature is meant
+        raise ValueError(f"got {_clip(shown if shown is not None else q)}; expected a quantity in {bound.unit} "
+                         f"{bound.text()} ({bound.reason})") from None
     for v in x.ravel():
         if not bound.contains(float(v)):
             raise ValueError(f"got {_clip(shown if shown is not None else q)}; expected {bound.text()} "

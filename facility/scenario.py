@@ -37,7 +37,7 @@ from facility.bounds import Bound, check_number, check_quantity, is_number, scen
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path, shorten
 from facility.sites import MAX_PATH, resolve_weather
-from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
+from facility.units import Q_, parse_delta_t, parse_quantity, parse_temperature, quantity_text
 
 __all__ = [
     "ARCHITECTURES",
@@ -105,7 +105,7 @@ def _temperature_or_class(value: Any) -> pint.Quantity:
     if isinstance(value, str) and value.strip().upper() == "W+":
         raise ValueError("'W+' (above 45 degC) names no single temperature; write the supply temperature, "
                          "e.g. \"50 degC\"")
-    q = parse_quantity(value, "[temperature]")
+    q = parse_temperature(value)
     check_quantity(q, _bound("cooling.tcs_supply"), value)
     return q
 
@@ -114,7 +114,7 @@ def _temperature(key: str):
     bound = _bound(key)
 
     def check(value: Any) -> pint.Quantity:
-        q = parse_quantity(value, "[temperature]")
+        q = parse_temperature(value)
         check_quantity(q, bound, value)
         return q
     return BeforeValidator(check)

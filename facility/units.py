@@ -24,7 +24,8 @@ from typing import Any
 
 import pint
 
-__all__ = ["MAX_TEXT", "Q_", "UnitParseError", "parse_quantity", "read_quantity", "ureg"]
+__all__ = ["MAX_TEXT", "Q_", "UnitParseError", "parse_delta_t", "parse_quantity", "parse_temperature", "read_quantity",
+           "ureg"]
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("flop = [computation] = FLOP")
@@ -166,6 +167,17 @@ def _is_difference(q: pint.Quantity) -> bool:
     """A temperature difference: in K (or R) or a ``delta_`` unit (``delta_degC``, ``delta_degF``)."""
     names = [name for name, _ in q.unit_items()]
     return len(names) == 1 and (names[0] in ("kelvin", "degree_Rankine") or names[0].startswith("delta_"))
+
+
+def parse_temperature(value: Any) -> pint.Quantity:
+    """Read an absolute temperature (``"35 degC"``, ``"308.15 K"``, ``"95 degF"``); a difference such as
+    ``"24 delta_degC"`` is refused: a supply or a limit is a point on a scale."""
+    q = parse_quantity(value, "[temperature]")
+    names = [name for name, _ in q.unit_items()]
+    if any(n.startswith("delta_") for n in names):
+        raise UnitParseError(f"got {shorten(value)}, a temperature difference; expected an absolute temperature such "
+                             "as \"35 degC\"")
+    return q
 
 
 def parse_delta_t(value, low: float = 0.0, high: float = 60.0) -> pint.Quantity:

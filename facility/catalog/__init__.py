@@ -30,7 +30,7 @@ import pint
 from facility.bounds import CATALOG as CATALOG_BOUNDS
 from facility.bounds import Bound, check_number, check_quantity, is_number
 from facility.errors import ScenarioError, did_you_mean, shorten
-from facility.units import UnitParseError, parse_delta_t, parse_quantity
+from facility.units import UnitParseError, parse_delta_t, parse_quantity, parse_temperature
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
 
@@ -191,7 +191,7 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             raise err(f"{exc} ({desc}: {bound.reason if bound else ''})") from None
         return Value(q, source)
     try:
-        q = parse_quantity(value, dim)
+        q = parse_temperature(value) if dim == "[temperature]" else parse_quantity(value, dim)
     except UnitParseError as exc:
         raise err(f"{exc} ({desc})") from None
     if bound is not None:

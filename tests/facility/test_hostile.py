@@ -264,3 +264,21 @@ def test_real_stage_voltages_from_core_rail_to_mv_are_accepted(volts):
                             "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]},
                             "power": {"stages": {"vrm": {"voltage_out": volts}}}})
     assert s.power.stages["vrm"].voltage_out == volts
+
+
+@pytest.mark.parametrize("key", ["air_supply", "tcs_supply"])
+def test_a_temperature_difference_where_a_temperature_is_meant_is_refused(key):
+    # found by the long fuzz run: air_supply = "24 delta_degC" raised pint's DimensionalityError
+    with pytest.raises(ScenarioError, match="a temperature difference; expected an absolute temperature") as info:
+        Scenario.from_dict({"name": "t", "site": {"weather": "tampa-fl", "grid_voltage": "161 kV"},
+                            "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]},
+                            "cooling": {key: "24 delta_degC"}})
+    assert info.value.key == f"cooling.{key}"
+
+
+def test_a_catalog_temperature_difference_is_refused_with_its_key():
+    with pytest.raises(ScenarioError, match="temperature difference") as info:
+        Scenario.from_dict({"name": "t", "site": {"weather": "tampa-fl", "grid_voltage": "161 kV"},
+                            "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]},
+                            "catalog": {"cold-plate-gpu": {"case_temperature_max": "85 delta_degC"}}})
+    assert info.value.key == "catalog.cold-plate-gpu.case_temperature_max"
