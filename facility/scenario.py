@@ -452,7 +452,7 @@ class Scenario(_Strict):
     def __init__(self, /, **data: Any) -> None:
         source, base = _CONTEXT.get()
         try:
-            super().__init__(**data)
+            BaseModel.__init__(self, **data)
         except ValidationError as exc:
             raise _to_scenario_error(exc, source) from None
         self._source = source
@@ -476,6 +476,24 @@ class Scenario(_Strict):
             return cls(**data)
         finally:
             _CONTEXT.reset(token)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **_: Any) -> Scenario:  # type: ignore[override]
+        """As :meth:`from_dict` (pydantic's own would skip the checks across sections)."""
+        if isinstance(obj, Scenario):
+            return obj
+        return cls.from_dict(obj)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes, **_: Any) -> Scenario:  # type: ignore[override]
+        """A scenario from JSON text, as :meth:`from_dict`."""
+        import json
+
+        try:
+            data = json.loads(json_data)
+        except (ValueError, RecursionError) as exc:
+            raise ScenarioError(f"not valid JSON: {shorten(str(exc), 200)}", source="<json>") from None
+        return cls.from_dict(data, source="<json>")
 
     @property
     def source(self) -> str:

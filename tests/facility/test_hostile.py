@@ -282,3 +282,18 @@ def test_a_catalog_temperature_difference_is_refused_with_its_key():
                             "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]},
                             "catalog": {"cold-plate-gpu": {"case_temperature_max": "85 delta_degC"}}})
     assert info.value.key == "catalog.cold-plate-gpu.case_temperature_max"
+
+
+def test_pydantic_entry_points_give_scenario_error_with_the_cross_checks():
+    data = {"name": "t", "site": {"weather": "tampa-fl", "grid_voltage": "20 kV"},
+            "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]}}
+    with pytest.raises(ScenarioError, match="not above the MV level"):
+        Scenario.model_validate(data)
+    with pytest.raises(ScenarioError, match="not valid JSON"):
+        Scenario.model_validate_json("{")
+
+
+def test_a_file_error_names_the_file_not_a_placeholder(write_toml):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = -1")))
+    assert info.value.source.endswith("scenario.toml")
