@@ -159,7 +159,11 @@ def _scenario_files(paths: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for p in (paths or [str(SCENARIO_DIR)]):
         path = Path(p)
-        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        try:
+            folder = path.is_dir()
+        except (OSError, ValueError):  # a NUL or a name too long: load_scenario says so for this file
+            folder = False
+        files += sorted(path.glob("*.toml")) if folder else [path]
     return files
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from facility.errors import ScenarioError
+from facility.errors import ScenarioError, shorten
 
 __all__ = ["check_output_path", "write_hourly"]
 
@@ -23,9 +23,12 @@ def check_output_path(path: Path | str, key: str = "--hourly") -> Path:
 
     Raises ``ScenarioError`` naming ``key`` (the option or argument) and what is wrong.
     """
+    if "\x00" in str(path) or len(str(path)) > 4096:
+        raise ScenarioError(f"got {shorten(str(path))}; expected a file name (at most 4,096 characters, no NUL)",
+                            key=key)
     path = Path(path)
     if path.suffix.lower() not in (".nc", ".csv"):
-        raise ScenarioError(f"got {str(path)!r}; expected a file ending in .nc or .csv", key=key)
+        raise ScenarioError(f"got {shorten(str(path))}; expected a file ending in .nc or .csv", key=key)
     try:
         if path.is_dir():
             raise ScenarioError(f"{str(path)!r} is a folder; expected a file name ending in .nc or .csv", key=key)

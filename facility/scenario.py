@@ -628,9 +628,9 @@ def _check_load_file(path: Path, text: str, fail) -> None:
             raise fail("load.file", f"{shorten(text)} is not a regular file (a device or a pipe); expected a CSV of "
                        "8,760 hourly IT loads")
         size = path.stat().st_size
-    except OSError as exc:
-        raise fail("load.file", f"cannot look up {shorten(text)} ({exc.strerror}); expected a CSV of 8,760 hourly "
-                   "IT loads") from None
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise fail("load.file", f"cannot look up {shorten(text)} ({getattr(exc, 'strerror', None) or exc}); expected "
+                   "a CSV of 8,760 hourly IT loads") from None
     if size > MAX_LOAD_FILE_BYTES:
         raise fail("load.file", f"{shorten(text)} is {size:,} bytes; expected a CSV of 8,760 hourly IT loads of at "
                    f"most {MAX_LOAD_FILE_BYTES:,} bytes")
@@ -735,6 +735,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"got {type(path).__name__} {shorten(path)}; expected the path of a scenario .toml file",
                             source="load_scenario")
     where = str(path)
+    if "\x00" in where or len(where) > MAX_PATH:
+        raise ScenarioError(f"got {shorten(where)}; expected the path of a scenario .toml file (at most "
+                            f"{MAX_PATH:,} characters, no NUL)", source="load_scenario")
     p = Path(path)
     try:
         if not p.exists():

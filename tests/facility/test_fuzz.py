@@ -42,7 +42,7 @@ UNITS = ["W", "kW", "MW", "GW", "VA", "MVA", "V", "kV", "mV", "uV", "A", "degC",
 HOSTILE = ["10**10**10 kV", "1" * 600 + " degC", "x" * 5000, "W+", "W32", "W99", "-480 V", "1 uV", "0 V", "1e-308 MW",
            "1e308 MW", "nan W", "inf K", "-inf degC", "", " ", "\x00", "161 kV[", "(1) W", "2*3 kW", "300 MVA",
            "999 degC", "-273.15 degC", "0 K", "1e400 W", "0x10 W", "1_000 W", "35 degC degC", "1/0 W", "é", "\ufeff",
-           "pvgis:91,0", "a" * 300, "/dev/zero", "/tmp", "../../../../etc/passwd", "tampa", "csv", "chiller",
+           "pvgis:91,0", "a" * 300, "/dev/zero", "/tmp", "../../../../etc/passwd", "x\x00.epw", "tampa", "csv", "chiller",
            "dry-cooler+dry-cooler", "2N", "catcher 1+1", "N+1000", "ac-480v", "h100-lc-64", "dojo-exapod"]
 NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**30), 10**30),
                     st.sampled_from([0, 1, -1, 1e308, -1e308, 1e-308, 5e-324, 2**63, 2**64, 10**18, 0.5]))
@@ -218,3 +218,35 @@ def test_a_hang_is_caught_by_the_time_budget():
 
 def test_every_scenario_file_is_a_path_here():
     assert all(Path(SCENARIO_DIR, n).is_file() for n in BASES)
+
+
+CLI_VALUES = st.one_of(QUANTITIES, st.sampled_from(HOSTILE), st.text(max_size=30),
+                       st.builds(lambda a, b, s, u: f"{a}..{b}:{s} {u}", NUMBERS, NUMBERS, NUMBERS,
+                                 st.sampled_from(["degC", "K", "", "kV"])),
+                       st.builds(lambda xs, u: ",".join(map(str, xs)) + f" {u}", st.lists(NUMBERS, max_size=4),
+                                 st.sampled_from(["degC", "", "W"])))
+CLI_ARGS = st.one_of(
+    st.builds(lambda g: ["fit", str(SCENARIO_DIR / "dojo-exapod.toml"), "--grid", g], CLI_VALUES),
+    st.builds(lambda f, m: ["train", str(SCENARIO_DIR / "dojo-exapod.toml"), "--flops", f, "--mfu", m],
+              CLI_VALUES, st.sampled_from(["0.4", "0", "-1", "nan", "inf", "1e308", "x"])),
+    st.builds(lambda v, w: ["sweep", str(SCENARIO_DIR / "dojo-exapod.toml"), "--vary", f"cooling.tcs_supply={v}",
+                            "--workers", w], CLI_VALUES, st.sampled_from(["1", "0", "-3", "100000", "x"])),
+    st.builds(lambda o: ["run", str(SCENARIO_DIR / "dojo-exapod.toml"), "--hourly", o],
+              st.sampled_from(["/proc/x.nc", "/", "/tmp", "x.txt", "/no/such/dir/x.csv", "", "\x00.nc", "a" * 5000])),
+)
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(CLI_ARGS)
+def test_hostile_command_lines_exit_0_or_2_with_one_line(argv):
+    import contextlib
+    import io
+
+    from facility.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with time_budget(CASE_BUDGET_S), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    assert code in (0, 2), (argv, err.getvalue())
+    if code == 2:
+        assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("facility:"), err.getvalue()
