@@ -9,6 +9,7 @@ quickly: a few iterations to 1 W).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,6 +17,8 @@ import numpy as np
 import pint
 
 from facility.batch import as_float
+from facility.bounds import MAX_IT_POWER_W
+from facility.checks import envelope_arg, scenario_arg
 from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
@@ -118,6 +121,7 @@ def run(scenario: Scenario, year: bool = True) -> CampusResult:
     (``year=True``) run it through its weather year: ``year`` (SI arrays), ``hourly`` (an xarray.Dataset built
     from them when first asked for), ``annual`` KPIs and the ``design_check`` of the year at full load against
     the design point."""
+    scenario_arg(scenario, "run")
     result = design_campus(scenario, it_load(scenario))
     if not year:
         return result
@@ -152,8 +156,9 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
     """
     from scipy.optimize import brentq  # (here: scipy.optimize is slow to import and only this search needs it)
 
-    limit = envelope.m_as("W")
-    if not 0 <= deployment < len(scenario.compute.deployments):
+    scenario_arg(scenario, "fit_to_grid")
+    limit = envelope_arg(envelope, "fit_to_grid", 2 * MAX_IT_POWER_W)
+    if not isinstance(deployment, numbers.Integral) or not 0 <= deployment < len(scenario.compute.deployments):
         raise ScenarioError(f"no deployment {deployment}; the scenario has {len(scenario.compute.deployments)}",
                             source=scenario.source, key="compute.deployments")
     data = scenario.model_dump()

@@ -27,27 +27,33 @@ Commands
     List the hardware catalog.
 
 Exit codes: 0 success; 1 a check failed; 2 bad input or an infeasible design (one line on stderr);
-3 an internal error (one line; ``--debug`` shows the traceback).
+3 an internal error (one line; ``--debug`` shows the traceback); 130 interrupted (Ctrl-C), 143 terminated.
+Output files (``--hourly``, ``--out``) are checked to be writable before anything is computed and are written
+whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from facility.campus import run
-from facility.catalog import COOLING_KINDS, KINDS, load_catalog
-from facility.errors import InfeasibleDesign, ScenarioError
-from facility.results import to_json, to_table
-from facility.scenario import load_scenario
+from facility.errors import InfeasibleDesign, ScenarioError, located, shorten
 
-__all__ = ["DEFAULT_SCENARIO", "SCENARIO_DIR", "main"]
+__all__ = ["DEFAULT_SCENARIO", "MAX_SWEEP_POINTS", "MAX_WORKERS", "SCENARIO_DIR", "main"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "default.toml"
+#: Most design points of one sweep from the command line [-]: at ~40 ms a point, 100,000 points are ~1 h of one
+#: core; a larger study is a script over :func:`facility.sweep.sweep` in chunks.
+MAX_SWEEP_POINTS = 100_000
+#: Most workers of a local sweep [-]: more processes than this exceed the memory of a workstation (~1 GB each).
+MAX_WORKERS = 256
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +63,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from facility.catalog import KINDS
+
     p = _Parser(prog="facility", description="Size the power and cooling of an AI data-center campus.")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -110,60 +118,118 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
+    a.add_argument("--address", default="127.0.0.1",
+                   help="interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface)")
     k = sub.add_parser("catalog", help="list the hardware catalog")
     k.add_argument("--kind", choices=KINDS, default=None)
     k.add_argument("--format", choices=("table", "json"), default="table")
     return p
 
 
+def _finite(doc, where: str = "") -> None:
+    """Every number of a JSON document is finite; a NaN or an infinity is an internal error, never printed."""
+    stack = [(doc, where)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise _NonFinite(f"the result has the non-finite value {node} at {path or 'the top'}; nothing was "
+                             "printed")
+        if isinstance(node, dict):
+            stack += [(v, f"{path}.{k}" if path else str(k)) for k, v in node.items()]
+        elif isinstance(node, list | tuple):
+            stack += [(v, f"{path}[{i}]") for i, v in enumerate(node)]
+
+
+class _NonFinite(RuntimeError):
+    """A result with NaN or infinity: an internal error (exit 3), the document is not printed."""
+
+
+def _dump(doc) -> str:
+    _finite(doc)
+    return json.dumps(doc, indent=2, allow_nan=False)
+
+
 def _run(args: argparse.Namespace) -> int:
+    from facility.campus import run
+    from facility.results import to_json, to_table
+    from facility.scenario import load_scenario
+
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    if args.hourly and Path(args.hourly).suffix.lower() not in (".nc", ".csv"):
-        raise ScenarioError(f"got {args.hourly!r}; expected a file ending in .nc or .csv", key="--hourly")
+    if args.hourly:
+        from facility.export import check_output_path
+
+        check_output_path(args.hourly, "--hourly")  # before computing
     scenario = load_scenario(path)
-    result = run(scenario)
+    result = _located(lambda: run(scenario), scenario.source)
+    doc = to_json(result)
+    _finite(doc)
     if args.hourly:
         from facility.export import write_hourly
 
-        write_hourly(result.hourly, Path(args.hourly))
-    doc = to_json(result)
-    out = json.dumps(doc, indent=2) if args.format == "json" else to_table(doc)
+        write_hourly(result.hourly, Path(args.hourly), "--hourly")
+    out = _dump(doc) if args.format == "json" else to_table(doc)
     sys.stdout.write(out + "\n")
     return 0
+
+
+def _located(compute, source: str):
+    """Run ``compute()``; an InfeasibleDesign gets the scenario file and the deciding key named."""
+    try:
+        return compute()
+    except InfeasibleDesign as exc:
+        raise located(exc, source) from None
 
 
 def _scenario_files(paths: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for p in (paths or [str(SCENARIO_DIR)]):
         path = Path(p)
-        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        try:
+            folder = path.is_dir()
+        except (OSError, ValueError):  # a NUL or a name too long: load_scenario says so for this file
+            folder = False
+        files += sorted(path.glob("*.toml")) if folder else [path]
     return files
 
 
 def _check(args: argparse.Namespace) -> int:
+    from facility.campus import run
+    from facility.results import to_json
+    from facility.scenario import load_scenario
+
     rows: list[dict] = []
     failed = False
     files = _scenario_files(args.paths)
     if not files:
         raise ScenarioError("no scenario files found; expected .toml files", source=", ".join(args.paths) or None)
+    internal = False
     for f in files:
         try:
             scenario = load_scenario(f)
-            doc = to_json(run(scenario))
+            doc = to_json(_located(lambda s=scenario: run(s), scenario.source))
+            _finite(doc)
         except (ScenarioError, InfeasibleDesign) as exc:
             rows.append({"scenario": str(f), "quantity": "(load)", "band": None, "value": None, "ok": False,
                          "error": str(exc)})
             failed = True
             continue
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # recorded, and the other files still run; exit 3 at the end
+            rows.append({"scenario": str(f), "quantity": "(run)", "band": None, "value": None, "ok": False,
+                         "error": f"internal error: {exc.__class__.__name__}: {' '.join(str(exc).split())[:300]} "
+                                  "(please report it)"})
+            failed = internal = True
+            continue
         if not scenario.expect:
             rows.append({"scenario": str(f), "quantity": "(no bands)", "band": None, "value": None, "ok": True})
         for key, (lo, hi) in scenario.expect.items():
             value = doc[key]
-            ok = lo <= value <= hi
+            ok = value is not None and lo <= value <= hi
             failed |= not ok
             rows.append({"scenario": str(f), "quantity": key, "band": [lo, hi], "value": value, "ok": ok})
     if args.format == "json":
-        sys.stdout.write(json.dumps({"ok": not failed, "results": rows}, indent=2) + "\n")
+        sys.stdout.write(_dump({"ok": not failed, "results": rows}) + "\n")
     else:
         table = [["scenario", "quantity", "band", "value", "result"]]
         for r in rows:
@@ -180,28 +246,43 @@ def _check(args: argparse.Namespace) -> int:
                 sys.stdout.write(f"{r['scenario']}: {r['error']}\n")
         n_fail = sum(not r["ok"] for r in rows)
         sys.stdout.write(f"{len(files)} scenario(s), {n_fail} failure(s)\n")
-    return 1 if failed else 0
+    return 3 if internal else 1 if failed else 0
 
 
 def _fit(args: argparse.Namespace) -> int:
+    from facility.bounds import MAX_IT_POWER_W
     from facility.campus import fit_to_grid
+    from facility.checks import envelope_arg
+    from facility.results import to_json
+    from facility.scenario import load_scenario
     from facility.units import UnitParseError, parse_quantity
 
     try:
-        envelope = parse_quantity(args.grid, "[power]")
+        envelope = parse_quantity(args.grid, "[power]", real_power=True)
+        envelope_arg(envelope, "fit", 2 * MAX_IT_POWER_W)
     except UnitParseError as exc:
         raise ScenarioError(str(exc), key="--grid") from None
-    if envelope.magnitude <= 0:
-        raise ScenarioError(f"got {args.grid!r}; expected a positive power", key="--grid")
+    except ScenarioError as exc:
+        raise ScenarioError(exc.message, key="--grid") from None
     scenario = load_scenario(args.scenario)
-    racks, result = fit_to_grid(scenario, envelope, args.deployment)
+    if not 0 <= args.deployment < len(scenario.compute.deployments):
+        raise ScenarioError(f"got {args.deployment}; expected a deployment index from 0 to "
+                            f"{len(scenario.compute.deployments) - 1}", key="--deployment")
+    try:
+        racks, result = _located(lambda: fit_to_grid(scenario, envelope, args.deployment), scenario.source)
+    except ScenarioError as exc:  # the search for the largest campus went past the campus sizes this tool plans
+        if not (exc.key or "").startswith("compute.deployments"):
+            raise
+        raise ScenarioError(f"{args.grid} holds more than the campus sizes this tool plans ({exc.message}); expected "
+                            "a smaller envelope", source=scenario.source, key="--grid") from None
     doc = to_json(result)
+    _finite(doc)
     summary = {"envelope_mw": round(envelope.m_as("MW"), 6), "deployment": args.deployment, "racks": racks,
                "accelerators": result.load.deployments[args.deployment].accelerators,
                "facility_power_design_mw": doc["facility_power_design_mw"], "pue_design": doc["pue_design"],
                "it_power_mw": doc["it_power_mw"]}
     if args.format == "json":
-        sys.stdout.write(json.dumps({**summary, "campus": doc}, indent=2) + "\n")
+        sys.stdout.write(_dump({**summary, "campus": doc}) + "\n")
     else:
         d = scenario.compute.deployments[args.deployment]
         sys.stdout.write(f"{racks:,} racks of {d.system} ({summary['accelerators']:,} accelerators) fit in "
@@ -211,28 +292,33 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from facility.campus import run
+    from facility.scenario import load_scenario
     from facility.training import training_run_on_campus
-    from facility.units import Q_, UnitParseError, parse_quantity
+    from facility.units import UnitParseError, parse_quantity, read_quantity
 
     text = args.flops.strip()
     try:
-        flops = Q_(float(text), "flop") if text.replace(".", "", 1).replace("e", "", 1).replace("+", "").isdigit() \
-            else parse_quantity(text, "[computation]")
-    except (UnitParseError, ValueError) as exc:
-        raise ScenarioError(f"got {args.flops!r}; expected a compute budget such as \"3.14e23 flop\" ({exc})",
-                            key="--flops") from None
-    if flops.magnitude <= 0:
-        raise ScenarioError(f"got {args.flops!r}; expected a positive compute budget", key="--flops")
+        bare = read_quantity(text)  # "3.8e25" (a bare number: FLOPs) or "3.8e25 flop"
+        flops = parse_quantity(f"{text} flop" if bare.unitless else text, "[computation]")
+    except UnitParseError as exc:
+        raise ScenarioError(f"got {shorten(args.flops)}; expected a compute budget such as \"3.14e23 flop\" or "
+                            f"3.14e23 ({exc})", key="--flops") from None
+    if not 0 < flops.m_as("flop") <= 1e40:
+        raise ScenarioError(f"got {shorten(args.flops)}; expected a compute budget above 0 and at most 1e40 flop "
+                            "(10,000 times the largest training runs of 2025)", key="--flops")
     if not 0.0 < args.mfu <= 1.0:
         raise ScenarioError(f"got {args.mfu!r}; expected a model FLOPs utilisation in (0, 1]", key="--mfu")
-    result = run(load_scenario(args.scenario))
+    scenario = load_scenario(args.scenario)
+    result = _located(lambda: run(scenario), scenario.source)
     tr = training_run_on_campus(result, flops, args.mfu)
     doc = {"accelerators": tr.accelerators, "duration_days": round(tr.duration.m_as("day"), 6),
            "accelerator_hours": round(tr.accelerator_hours.m_as("h"), 3),
            "it_energy_mwh": round(tr.it_energy.m_as("MWh"), 6),
            "facility_energy_mwh": round(tr.facility_energy.m_as("MWh"), 6), "pue": round(tr.pue, 8)}
+    _finite(doc)
     if args.format == "json":
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(_dump(doc) + "\n")
     else:
         sys.stdout.write(f"{doc['accelerators']:,} accelerators at MFU {args.mfu:g}: {doc['duration_days']:.2f} days, "
                          f"{doc['accelerator_hours']:,.0f} accelerator-hours, IT {doc['it_energy_mwh']:,.1f} MWh, "
@@ -240,17 +326,73 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sweep(args: argparse.Namespace) -> int:
-    from facility.export import write_hourly
-    from facility.sweep import SWEEP_KPIS, parse_vary, sweep
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_RANGE = re.compile(rf"({_NUM})\s*\.\.\s*({_NUM})\s*:\s*({_NUM})\s*(.*)")
+_NUMBER = re.compile(_NUM)
 
-    if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
-        raise ScenarioError(f"got {args.out!r}; expected a file ending in .nc or .csv", key="--out")
-    variations = dict(parse_vary(v) for v in args.vary)
+
+def _vary(spec: str) -> tuple[str, list]:
+    """``--vary KEY=VALUES``: ``key=start..stop:step [unit]`` (inclusive) or ``key=a,b,c [unit]``.
+
+    Checked before it is expanded: a range of at most :data:`MAX_SWEEP_POINTS` finite values; in a list, a unit
+    written after the last value applies to every bare number (``30,35 degC``). Other lists are read by
+    :func:`facility.sweep.parse_vary`.
+    """
+    from facility.sweep import parse_vary
+
+    if len(spec) > 10_000:
+        raise ScenarioError(f"got a --vary of {len(spec):,} characters; expected at most 10,000", key="--vary")
+    if "=" not in spec:
+        return parse_vary(spec)
+    key, _, rhs = spec.partition("=")
+    key, rhs = key.strip(), rhs.strip()
+    m = _RANGE.fullmatch(rhs)
+    if m:
+        start, stop, step, unit = float(m[1]), float(m[2]), float(m[3]), m[4].strip()
+        if not all(map(math.isfinite, (start, stop, step))) or step <= 0 or stop < start:
+            raise ScenarioError(f"empty or infinite range in {shorten(spec)}; expected finite start <= stop and a "
+                                "positive step", key=key or "--vary")
+        n = (stop - start) / step + 1
+        if n > MAX_SWEEP_POINTS:
+            raise ScenarioError(f"the range {shorten(rhs)} has {n:,.4g} values; expected at most "
+                                f"{MAX_SWEEP_POINTS:,} points in a sweep", key=key)
+        nums = [start + i * step for i in range(math.floor(n - 1 + 1e-9) + 1)]
+        if not unit:  # plain numbers: counts stay whole numbers
+            whole = all(float(x).is_integer() for x in (start, stop, step))
+            return key, [int(x) if whole else x for x in nums]
+        return key, [f"{x:g} {unit}" for x in nums]
+    items = [x.strip() for x in rhs.split(",")]
+    last = items[-1].split(None, 1)
+    if (len(items) > 1 and len(last) == 2 and _NUMBER.fullmatch(last[0])
+            and all(_NUMBER.fullmatch(x) for x in items[:-1])):
+        spec = f"{key}=" + ",".join(f"{x} {last[1]}" for x in items[:-1]) + f",{items[-1]}"
+    return parse_vary(spec)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from facility.export import check_output_path, write_hourly
+    from facility.scenario import load_scenario
+    from facility.sweep import SWEEP_KPIS, sweep
+
+    if args.out:
+        check_output_path(args.out, "--out")  # before computing
+    if args.hourly and not args.out:
+        raise ScenarioError("--hourly writes hourly variables to a file; expected --out sweep.nc", key="--hourly")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise ScenarioError(f"got {args.workers}; expected from 1 to {MAX_WORKERS} workers", key="--workers")
+    if args.chunk_size < 1:
+        raise ScenarioError(f"got {args.chunk_size}; expected at least 1 design point per task", key="--chunk-size")
+    if args.address and args.scheduler != "dask":
+        raise ScenarioError(f"--address {shorten(args.address)} names a dask scheduler; expected --scheduler dask "
+                            "with it", key="--address")
+    variations = dict(_vary(v) for v in args.vary)
     scenario = load_scenario(args.scenario)
-    total = 1
-    for v in variations.values():
-        total *= len(v)
+    total = math.prod(len(v) for v in variations.values())
+    if total > MAX_SWEEP_POINTS:
+        raise ScenarioError(f"{total:,} design points; expected at most {MAX_SWEEP_POINTS:,} in one sweep (fewer "
+                            "values per key, or a script over facility.sweep in parts)", key="--vary")
 
     def bar(done: int, n: int) -> None:
         if sys.stderr.isatty() or n >= 20:
@@ -262,25 +404,41 @@ def _sweep(args: argparse.Namespace) -> int:
 
     hourly: bool | list[str] = False
     if args.hourly:
-        if not args.out:
-            raise ScenarioError("--hourly writes hourly variables to a file; expected --out sweep.nc", key="--hourly")
         hourly = True if args.hourly == "default" else [v.strip() for v in args.hourly.split(",") if v.strip()]
-    ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
-               progress=bar, hourly=hourly, chunk_size=args.chunk_size)
-    if args.out:
-        write_hourly(ds, Path(args.out))
+    if args.address:  # an unreachable scheduler: say so after 10 s, not dask's default 30 s
+        import dask
+
+        dask.config.set({"distributed.comm.timeouts.connect": "10s"})
+    try:
+        ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
+                   progress=bar, hourly=hourly, chunk_size=args.chunk_size)
+    except (OSError, TimeoutError) as exc:
+        if args.scheduler != "dask":
+            raise
+        raise ScenarioError(f"cannot reach or start the dask scheduler ({exc.__class__.__name__}: "
+                            f"{shorten(str(exc), 200)}); expected a running dask.distributed scheduler at this "
+                            "address, e.g. tcp://host:8786", key="--address" if args.address else "--scheduler") from None
     df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
-    if args.format == "json":
-        sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
+    kpis = df[list(SWEEP_KPIS)].to_numpy(dtype=float)
+    feasible = df["feasible"].to_numpy(dtype=bool)
+    if not np.all(np.isfinite(kpis[feasible])):
+        raise _NonFinite("a feasible design point of the sweep has a non-finite KPI; nothing was written")
+    if args.out:
+        write_hourly(ds, Path(args.out), "--out")
+    if args.format == "json":  # infeasible points: null
+        records = json.loads(df.to_json(orient="records"))
+        sys.stdout.write(_dump(records) + "\n")
     else:
         cols = [*variations, "it_power_mw", "facility_power_design_mw", "pue_design", "pue_annual", "chiller_hours",
                 "wue_l_per_kwh", "feasible"]
-        sys.stdout.write(df[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}") + "\n")
+        sys.stdout.write(df[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-") + "\n")
     return 0
 
 
 def _swings(args: argparse.Namespace) -> int:
+    from facility.campus import run
     from facility.export import write_hourly
+    from facility.scenario import load_scenario
     from facility.swings import SWINGS_KEYS, Swings, check_expect, simulate_swings
 
     if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
@@ -316,7 +474,9 @@ def _swings(args: argparse.Namespace) -> int:
 
 
 def _supply(args: argparse.Namespace) -> int:
+    from facility.campus import run
     from facility.export import write_hourly
+    from facility.scenario import load_scenario
     from facility.supply import supply_for, supply_table
 
     if args.out and Path(args.out).suffix.lower() not in (".nc", ".csv"):
@@ -336,6 +496,7 @@ def _supply(args: argparse.Namespace) -> int:
 
 
 def _supply_sweep(args: argparse.Namespace, scenario) -> int:
+    from facility.campus import run
     from facility.export import write_hourly
     from facility.supply import SWEEP_KPIS, sweep_supply
     from facility.sweep import parse_vary
@@ -353,6 +514,7 @@ def _supply_sweep(args: argparse.Namespace, scenario) -> int:
 
 
 def _sites(args: argparse.Namespace) -> int:
+    from facility.scenario import load_scenario
     from facility.supply import compare_sites
 
     rows = compare_sites(load_scenario(args.scenario), args.site)
@@ -371,17 +533,51 @@ def _sites(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
+    """Streamlit as a child process on ``--address`` (default 127.0.0.1); SIGTERM and SIGINT are passed on to it
+    and the command waits for it to end, so stopping ``facility app`` stops the server."""
     import subprocess
 
     app = Path(__file__).resolve().parent.parent / "streamlit_app.py"
     if not app.is_file():
         raise ScenarioError(f"{app} not found; the explorer runs from a checkout of the project", key="app")
-    return subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)],
-                           cwd=app.parent)
+    if not 1 <= args.port <= 65535:
+        raise ScenarioError(f"got {args.port}; expected a TCP port from 1 to 65535", key="--port")
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,255}", args.address):
+        raise ScenarioError(f"got {shorten(args.address)}; expected an IP address or a host name", key="--address")
+    child = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+                              "--server.address", args.address, "--server.headless", "true"], cwd=app.parent)
+    received: list[int] = []
+
+    def forward(signum, _frame) -> None:
+        received.append(signum)
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if received and len(received) > 2:  # asked three times: stop waiting for a clean exit
+                    child.kill()
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    if received:
+        sys.stderr.write("facility: app stopped\n")
+        return 128 + received[0]
+    return code
 
 
 def _key_figures(d: dict) -> str:
     """A one-line summary of a catalog entry's figures for the table."""
+    from facility.catalog import COOLING_KINDS
+
     k = d["kind"]
     if k == "overhead":
         return (f"{d['power_per_accelerator_max_w']:g} W/acc max, {d['power_per_accelerator_typical_w']:g} typ, "
@@ -404,11 +600,13 @@ def _key_figures(d: dict) -> str:
 
 
 def _catalog(args: argparse.Namespace) -> int:
+    from facility.catalog import load_catalog
+
     cat = load_catalog()
     names = cat.names(*(args.kind,) if args.kind else ())
     entries = [cat.describe(n) for n in names]
     if args.format == "json":
-        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        sys.stdout.write(_dump(entries) + "\n")
         return 0
     rows = [["name", "kind", "key figures", "description"]]
     for d in entries:
@@ -424,11 +622,36 @@ def _catalog(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``facility`` console script; returns the exit code."""
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on Ctrl-C is KeyboardInterrupt
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        pass
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("facility: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: one line, never a traceback unless asked
+        if debug:
+            raise
+        text = " ".join(str(exc).split())
+        sys.stderr.write(f"facility: internal error: {exc.__class__.__name__}: {text[:500]} "
+                         "(please report it; --debug shows the traceback)\n")
+        return 3
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    import warnings
+
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
+    warnings.filterwarnings("ignore", message=r"Columns \(.*\) have mixed types")  # pandas' DtypeWarning
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
                 "app": _app, "sweep": _sweep, "swings": _swings, "supply": _supply,
@@ -436,17 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("facility: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # an internal error: one line, never a traceback unless asked
-        if args.debug:
-            raise
-        sys.stderr.write(f"facility: internal error: {exc.__class__.__name__}: {exc} "
-                         "(please report it; --debug shows the traceback)\n")
-        return 3
+    except RecursionError:
+        sys.stderr.write("facility: error: the input is nested too deeply to read\n")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

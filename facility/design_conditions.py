@@ -96,14 +96,52 @@ def design_conditions(weather_path: Path, basis: str = "ashrae-0.4%", *, source:
         raise ScenarioError(f"basis {basis!r} needs the ASHRAE design-day file {ddy.name} beside the weather file; "
                             "expected it there, or design_basis = \"weather-max\"", source=source, key=key)
     pct = basis.split("-")[1].replace("0.4", ".4")
-    days = read_ddy(ddy)
+    try:
+        days = read_ddy(ddy)
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise ScenarioError(f"cannot read {ddy.name} ({exc.__class__.__name__}: {exc})", source=source,
+                            key=key) from None
     try:
         f_db = _find(days, f"Ann Clg {pct} Condns DB=>MWB")
         f_wb = _find(days, f"Ann Clg {pct} Condns WB=>MDB")
     except KeyError as exc:
         raise ScenarioError(f"{ddy.name} has no '{exc.args[0]}' design day", source=source, key=key) from None
-    db = f_db["Maximum Dry-Bulb Temperature {C}"]
-    p = f_db.get("Barometric Pressure {Pa}", 101325.0)
-    return DesignConditions(Q_(float(db) + 273.15, "K"), Q_(_wet_bulb_field(f_db) + 273.15, "K"),
-                            Q_(_wet_bulb_field(f_wb) + 273.15, "K"), Q_(float(p), "Pa"),
+    db = _number(f_db, "Maximum Dry-Bulb Temperature {C}", ddy, source, key)
+    p = _number(f_db, "Barometric Pressure {Pa}", ddy, source, key, default=101325.0)
+    try:
+        cwb, wb = _wet_bulb_field(f_db), _wet_bulb_field(f_wb)
+    except KeyError:
+        raise ScenarioError(f"{ddy.name}: a cooling design day lacks the line 'Wetbulb ... at Maximum Dry-Bulb' "
+                            "(a number); expected an EnergyPlus .ddy file of ASHRAE design days", source=source,
+                            key=key) from None
+    _check_ddy(ddy, db, max(cwb, wb), p, source, key)
+    return DesignConditions(Q_(db + 273.15, "K"), Q_(cwb + 273.15, "K"), Q_(wb + 273.15, "K"), Q_(p, "Pa"),
                             f"ASHRAE 2009 annual cooling {pct} design conditions ({ddy.name})")
+
+
+def _number(fields: dict, label: str, ddy: Path, source: str | None, key: str, default: float | None = None) -> float:
+    """A numeric line of a design day; a missing line (without default) or text instead of a number: ScenarioError."""
+    v = fields.get(label, default)
+    if not isinstance(v, float) or not np.isfinite(v):
+        what = "lacks the line" if v is None else f"has {str(v)[:40]!r} instead of a number on the line"
+        raise ScenarioError(f"{ddy.name} {what} '{label}'; expected an EnergyPlus .ddy file of ASHRAE design days",
+                            source=source, key=key)
+    return float(v)
+
+
+def _check_ddy(ddy: Path, db: float, wb: float, p: float, source: str | None, key: str) -> None:
+    """Design values within Earth's recorded extremes (:data:`facility.weather.WEATHER_LIMITS`), wet bulb <= dry bulb."""
+    from facility.weather import WEATHER_LIMITS
+
+    lo, hi = WEATHER_LIMITS["dry bulb [degC]"]
+    plo, phi = WEATHER_LIMITS["pressure [kPa]"]
+    problem = None
+    if not lo <= db <= hi:
+        problem = f"dry bulb {db:g} degC outside {lo:g}..{hi:g} degC"
+    elif not lo <= wb <= db + 0.05:
+        problem = f"wet bulb {wb:g} degC not between {lo:g} degC and the dry bulb {db:g} degC"
+    elif not plo <= p / 1e3 <= phi:
+        problem = f"pressure {p:g} Pa outside {plo:g}..{phi:g} kPa"
+    if problem:
+        raise ScenarioError(f"{ddy.name}: design {problem}; expected values within Earth's recorded extremes",
+                            source=source, key=key)

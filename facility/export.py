@@ -11,24 +11,54 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from facility.errors import ScenarioError
+from facility.errors import ScenarioError, shorten
 
 if TYPE_CHECKING:  # a Dataset comes in; xarray itself is not needed to write it
     import xarray as xr
 
-__all__ = ["write_hourly"]
+__all__ = ["check_output_path", "write_hourly"]
 
 
-def write_hourly(ds: xr.Dataset, path: Path) -> Path:
-    """Write a result Dataset (hourly or a sweep) to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per
-    variable with its unit in the header, e.g. ``facility_power [W]``)."""
+def check_output_path(path: Path | str, key: str = "--hourly") -> Path:
+    """Check, before anything is computed, that ``path`` can be written: .nc or .csv, not a folder, its folder
+    exists and is writable (a temporary file is made there and removed, as :func:`write_hourly` will).
+
+    Raises ``ScenarioError`` naming ``key`` (the option or argument) and what is wrong.
+    """
+    if "\x00" in str(path) or len(str(path)) > 4096:
+        raise ScenarioError(f"got {shorten(str(path))}; expected a file name (at most 4,096 characters, no NUL)",
+                            key=key)
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".nc", ".csv"):
-        raise ScenarioError(f"got {str(path)!r}; expected a file ending in .nc or .csv", key="--hourly")
+    if path.suffix.lower() not in (".nc", ".csv"):
+        raise ScenarioError(f"got {shorten(str(path))}; expected a file ending in .nc or .csv", key=key)
+    try:
+        if path.is_dir():
+            raise ScenarioError(f"{str(path)!r} is a folder; expected a file name ending in .nc or .csv", key=key)
+        if path.exists() and not path.is_file():
+            raise ScenarioError(f"{str(path)!r} is not a regular file; expected a file name ending in .nc or .csv",
+                                key=key)
+        folder = path.resolve().parent
+        if not folder.is_dir():
+            raise ScenarioError(f"folder {folder} does not exist; expected an existing folder for {path.name}", key=key)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc}); expected a writable folder",
+                            key=key) from None
+    os.close(fd)
+    os.unlink(probe)
+    return path
+
+
+def write_hourly(ds: xr.Dataset, path: Path, key: str = "--hourly") -> Path:
+    """Write a result Dataset (hourly or a sweep) to ``path`` (.nc: NetCDF3 through scipy; .csv: one column per
+    variable with its unit in the header, e.g. ``facility_power [W]``).
+
+    The data go to a temporary file beside ``path`` that replaces it (``os.replace``) only when complete: an
+    interrupted or failed write (Ctrl-C, a full disk, SIGKILL) never leaves a partial file at ``path`` (after a
+    SIGKILL a hidden ``.<name>.*`` temporary file may remain beside it). ``key`` names the option in errors.
+    """
+    path = check_output_path(path, key)
     folder = path.resolve().parent
-    if not folder.is_dir():
-        raise ScenarioError(f"folder {folder} does not exist", key="--hourly")
     out = ds.copy()
     for name, v in out.data_vars.items():  # NetCDF3 has no booleans
         if v.dtype == bool:
@@ -36,10 +66,13 @@ def write_hourly(ds: xr.Dataset, path: Path) -> Path:
     for name, c in out.coords.items():  # nor object strings: fixed-width text
         if c.dtype == object:
             out[name] = c.astype(str)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc})", key=key) from None
     os.close(fd)
     try:
-        if suffix == ".nc":
+        if path.suffix.lower() == ".nc":
             out.to_netcdf(tmp, engine="scipy")
         else:
             df = out.to_dataframe()
@@ -49,7 +82,11 @@ def write_hourly(ds: xr.Dataset, path: Path) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc})", key=key) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+

@@ -23,6 +23,7 @@ import numpy as np
 import pint
 
 from facility.batch import whole
+from facility.bounds import MAX_ACCELERATORS, MAX_IT_POWER_W
 from facility.errors import ScenarioError
 from facility.scenario import Deployment, Scenario
 from facility.units import Q_
@@ -157,6 +158,17 @@ def _overhead(s: Scenario, name: str, accelerators: int) -> OverheadLoad:
                         heat_to_liquid=Q_(lf * p_max, "W"), heat_to_air=Q_(p_max - lf * p_max, "W"))
 
 
+def _check_campus_size(s: Scenario, deps: tuple[DeploymentLoad, ...], accelerators) -> None:
+    """The campus within the sizes this tool is for (:data:`facility.bounds.MAX_ACCELERATORS`, ``MAX_IT_POWER_W``)."""
+    it = sum(d.it_power.m_as("W") for d in deps)
+    if np.any(np.asarray(accelerators) > MAX_ACCELERATORS) or np.any(np.asarray(it) > MAX_IT_POWER_W):
+        worst = max(range(len(deps)), key=lambda i: float(np.max(deps[i].it_power.m_as("W"))))
+        raise ScenarioError(f"the compute plan installs {float(np.max(accelerators)):,.0f} accelerators drawing "
+                            f"{float(np.max(it)) / 1e9:,.4g} GW at design; expected at most {MAX_ACCELERATORS:,} "
+                            f"accelerators and {MAX_IT_POWER_W / 1e9:g} GW of IT, the campus sizes this tool plans",
+                            source=s.source, key=f"compute.deployments[{worst}]")
+
+
 def it_load(scenario: Scenario) -> ItLoad:
     """The IT load of a scenario's compute plan.
 
@@ -177,6 +189,7 @@ def it_load(scenario: Scenario) -> ItLoad:
     """
     deps = tuple(_deployment(scenario, i, d) for i, d in enumerate(scenario.compute.deployments))
     accelerators = sum(d.accelerators for d in deps)
+    _check_campus_size(scenario, deps, accelerators)
     ovs = tuple(_overhead(scenario, n, accelerators) for n in scenario.compute.overheads)
     by_type: dict[str, int] = {}
     for d in deps:
@@ -203,6 +216,10 @@ def it_load(scenario: Scenario) -> ItLoad:
         halls = whole(racks / halls_cfg.racks_per_hall)
     else:
         halls = whole(it / halls_cfg.it_capacity.m_as("W") * (1 - _EXACT))
+        if np.any(halls > racks):
+            raise ScenarioError(f"halls of {halls_cfg.it_capacity:~P} make {halls} halls for {racks} racks, leaving "
+                                "halls empty; expected a hall capacity of at least one rack's power",
+                                source=scenario.source, key="compute.halls.it_capacity")
     racks_per_hall = whole(racks / halls)
     return ItLoad(
         deployments=deps,

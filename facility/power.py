@@ -35,6 +35,7 @@ import pint
 from facility.architectures import StageSpec, architecture_stages
 from facility.batch import as_float, column, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
+from facility.checks import power_arg
 from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
@@ -128,9 +129,9 @@ class PowerDesign:
 
         Parameters
         ----------
-        it_power : Quantity or array
-            IT power at the rack inputs, scalar or array (e.g. 8,760 hours). [W]
-        mechanical_power : Quantity or array, optional
+        it_power : Quantity
+            IT power at the rack inputs, scalar or array (e.g. 8,760 hours), at least 0. [W]
+        mechanical_power : Quantity, optional
             Load of the mechanical branch (cooling plant and house loads). [W]
 
         Returns
@@ -139,12 +140,9 @@ class PowerDesign:
             ``grid_import``, ``grid_import_it``, ``delivered_to_chips``, ``delivered_to_overhead_it``,
             ``in_rack_loss``, ``electrical_loss``, ``mechanical``, and ``loss:<stage id>[:deployment]`` per stage.
         """
-        p_it = np.asarray(it_power.m_as("W") if isinstance(it_power, pint.Quantity) else it_power, dtype=float)
-        if mechanical_power is None:
-            p_mech = np.zeros_like(p_it)
-        else:
-            p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
-                                else mechanical_power, dtype=float) * np.ones_like(p_it)
+        p_it, p_mech = power_arg(it_power, "it_power", "evaluate"), power_arg(mechanical_power, "mechanical_power",
+                                                                              "evaluate", optional=True)
+        p_mech = np.zeros_like(p_it) if p_mech is None else p_mech * np.ones_like(p_it)
         return self.evaluate_chain(p_it, p_mech).as_dict()
 
     def evaluate_chain(self, it_power: Any, mechanical_power: Any = None) -> ChainState:

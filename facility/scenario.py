@@ -34,14 +34,15 @@ from pydantic import (
 )
 
 from facility.architectures import architecture_stages, architectures
+from facility.bounds import Bound, check_number, check_quantity, is_number, scenario_bound
 from facility.catalog import Catalog, load_catalog
-from facility.errors import ScenarioError, did_you_mean, format_key_path
+from facility.errors import ScenarioError, did_you_mean, format_key_path, shorten
 from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
-from facility.sites import resolve_weather
+from facility.sites import MAX_PATH, resolve_weather
 from facility.supply import Supply
 from facility.swings import Swings
-from facility.units import Q_, parse_delta_t, parse_quantity, quantity_text
+from facility.units import Q_, parse_delta_t, parse_quantity, parse_temperature, quantity_text
 
 __all__ = [
     "ARCHITECTURES",
@@ -55,6 +56,7 @@ __all__ = [
     "Scenario",
     "Site",
     "load_scenario",
+    "parse_scenario_text",
 ]
 
 ARCHITECTURES = tuple(architectures())
@@ -68,26 +70,41 @@ ASHRAE_LIQUID_CLASSES = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W4
 
 
 # ---------------------------------------------------------------------------------------------- field types
-def _quantity(dimension: str, *, low: pint.Quantity | None = None, high: pint.Quantity | None = None,
-              what: str = "", positive: bool = True):
+#: Longest name, label or catalog reference [characters].
+MAX_TEXT = 200
+#: Longest description [characters].
+MAX_DESCRIPTION = 10_000
+
+
+def _bound(key: str) -> Bound:
+    b = scenario_bound(key)
+    assert b is not None, key
+    return b
+
+
+def _quantity(dimension: str, key: str, *, real_power: bool = False):
+    """A quantity of ``dimension`` inside the range of ``key`` in :data:`facility.bounds.SCENARIO`."""
+    bound = _bound(key)
+
     def check(value: Any) -> pint.Quantity:
-        q = parse_quantity(value, dimension)
-        if positive and q.magnitude <= 0:
-            raise ValueError(f"got {value!r}; expected a positive {what or 'value'}")
-        if (low is not None and q < low) or (high is not None and q > high):
-            raise ValueError(f"got {value!r}; expected {what} from {low:~P} to {high:~P}")
+        q = parse_quantity(value, dimension, real_power=real_power)
+        check_quantity(q, bound, value)
         return q
     return BeforeValidator(check)
 
 
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
-    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
-        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
-    if value < 1:
-        raise ValueError(f"got {value!r}; expected a whole number greater than 0")
-    return int(value)
+def _count(key: str):
+    """A whole number (Python or numpy; a float with no fraction) inside the range of ``key``."""
+    bound = _bound(key)
+
+    def check(value: Any) -> int:
+        if (not is_number(value) or not math.isfinite(float(value)) or float(value) != math.floor(float(value))
+                or value < 1):
+            raise ValueError(f"got {shorten(value)}; expected a whole number greater than 0 (at most "
+                             f"{bound.high:,.0f}: {bound.reason})")
+        check_number(float(value), bound, value)
+        return int(value)
+    return BeforeValidator(check)
 
 
 def _temperature_or_class(value: Any) -> pint.Quantity:
@@ -96,40 +113,55 @@ def _temperature_or_class(value: Any) -> pint.Quantity:
     if isinstance(value, str) and value.strip().upper() == "W+":
         raise ValueError("'W+' (above 45 degC) names no single temperature; write the supply temperature, "
                          "e.g. \"50 degC\"")
-    q = parse_quantity(value, "[temperature]")
-    t = q.to("degC").magnitude
-    if not -40.0 <= t <= 70.0:
-        raise ValueError(f"got {value!r} ({t:.1f} degC); expected a liquid-cooling supply temperature up to "
-                         "70 degC (ASHRAE classes W17-W45, W+ above 45 degC) and above the coolant's freezing point")
+    q = parse_temperature(value)
+    check_quantity(q, _bound("cooling.tcs_supply"), value)
     return q
 
 
-def _temperature_range(low: float, high: float, what: str):
+def _temperature(key: str):
+    bound = _bound(key)
+
     def check(value: Any) -> pint.Quantity:
-        q = parse_quantity(value, "[temperature]")
-        t = q.m_as("degC")
-        if not low <= t <= high:
-            raise ValueError(f"got {value!r}; expected {what} from {low:g} degC to {high:g} degC")
+        q = parse_temperature(value)
+        check_quantity(q, bound, value)
         return q
     return BeforeValidator(check)
 
 
-def _delta(value: Any) -> pint.Quantity:
-    return parse_delta_t(value, 0.0, 40.0)
+def _delta(key: str):
+    bound = _bound(key)
+
+    def check(value: Any) -> pint.Quantity:
+        return parse_delta_t(value, bound.low, bound.high)
+    return BeforeValidator(check)
 
 
-def _fraction(low: float, high: float):
+def _number(key: str):
+    """A plain number (Python or numpy, not a bool) inside the range of ``key``."""
+    bound = _bound(key)
+
     def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            raise ValueError(f"got {value!r}; expected a number from {low:g} to {high:g}")
-        return float(value)
+        if not is_number(value):
+            raise ValueError(f"got {shorten(value)}; expected a number {bound.text()}")
+        return check_number(value, bound, value)
     return BeforeValidator(check)
 
 
 def _one_of(options: tuple[str, ...]):
     def check(value: Any) -> str:
-        if value not in options:
-            raise ValueError(f"got {value!r}; {did_you_mean(value, options)}expected one of {', '.join(options)}")
+        if not isinstance(value, str) or value not in options:
+            raise ValueError(f"got {shorten(value)}; {did_you_mean(value, options)}expected one of {', '.join(options)}")
+        return value
+    return BeforeValidator(check)
+
+
+def _text(limit: int = MAX_TEXT):
+    """A string of at most ``limit`` characters (a name, a label, a catalog name)."""
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"got {shorten(value)}; expected a string")
+        if len(value) > limit:
+            raise ValueError(f"got a string of {len(value):,} characters; expected at most {limit:,}")
         return value
     return BeforeValidator(check)
 
@@ -139,19 +171,41 @@ def _resolve(base: Path | None, file: str) -> Path:
     return p if p.is_absolute() or base is None else base / p
 
 
-Count = Annotated[int, BeforeValidator(_count)]
-PowerQ = Annotated[Any, _quantity("[power]", what="power")]
-Flops = Annotated[Any, _quantity("[computation] / [time]", what="compute throughput")]
-GridVoltage = Annotated[Any, _quantity("[electric_potential]", low=Q_(1, "kV"), high=Q_(1200, "kV"),
-                                       what="a grid (point of interconnection) voltage")]
+Text = Annotated[str, _text()]
+Description = Annotated[str, _text(MAX_DESCRIPTION)]
+Path_ = Annotated[str, _text(MAX_PATH)]
+Flops = Annotated[Any, _quantity("[computation] / [time]", "compute.deployments[].compute_target")]
+GridVoltage = Annotated[Any, _quantity("[electric_potential]", "site.grid_voltage")]
+Accelerators = Annotated[int, _count("compute.deployments[].accelerators")] | None
+Nodes = Annotated[int, _count("compute.deployments[].nodes")] | None
+Racks = Annotated[int, _count("compute.deployments[].racks")] | None
+Pods = Annotated[int, _count("compute.deployments[].pods")] | None
+HallCount = Annotated[int, _count("compute.halls.count")] | None
+RacksPerHall = Annotated[int, _count("compute.halls.racks_per_hall")] | None
+HallCapacity = Annotated[Any, _quantity("[power]", "compute.halls.it_capacity", real_power=True)]
 SupplyTemperature = Annotated[Any, BeforeValidator(_temperature_or_class)]
 
 
 class _Strict(BaseModel):
-    """Base: unknown keys are refused with a suggestion; values are validated on assignment too."""
+    """Base: unknown keys are refused with a suggestion; a validated scenario is immutable.
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=True,
-                              frozen=False)
+    Assigning to a field (``s.site.grid_voltage = "1 kV"``) would skip the checks across sections (the grid above
+    the MV level, systems of the catalog, ...): it raises ``ScenarioError``; build a new scenario instead
+    (:meth:`Scenario.from_dict` of :func:`scenario_to_dict` with the change).
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):  # private attributes (source, base, catalog) are set once in __init__
+            super().__setattr__(name, value)
+            return
+        raise ScenarioError(f"cannot assign {shorten(value)} to {name!r}: a validated scenario is immutable (its "
+                            "sections are checked together); expected a new scenario, e.g. "
+                            "Scenario.from_dict(data) with the changed value", key=name)
+
+    def __delattr__(self, name: str) -> None:
+        raise ScenarioError(f"cannot delete {name!r}: a validated scenario is immutable", key=name)
 
     @model_validator(mode="before")
     @classmethod
@@ -172,21 +226,21 @@ class _Strict(BaseModel):
 class Site(_Strict):
     """Where the campus is: its weather and its grid connection."""
 
-    weather: str = Field(description="A bundled site name (sterling-va, chicago-il, tampa-fl, golden-co, "
+    weather: Path_ = Field(description="A bundled site name (sterling-va, chicago-il, tampa-fl, golden-co, "
                                      "san-francisco-ca, or an alias) or a path to an EPW / TMY3 file.")
     grid_voltage: GridVoltage = Field(description="Utility voltage at the point of interconnection. [V]")
-    description: str | None = None
+    description: Description | None = None
 
 
 class Deployment(_Strict):
     """One block of identical racks: a catalog rack (or pod) and how many, by one of the counts."""
 
-    system: str = Field(description="Catalog rack or pod name, e.g. 'h100-lc-64', 'gb200-nvl72', 'dojo-cabinet'.")
-    name: str | None = Field(None, description="A label for reports.")
-    accelerators: Count | None = Field(None, description="Number of accelerators. [-]")
-    nodes: Count | None = Field(None, description="Number of nodes (servers, trays). [-]")
-    racks: Count | None = Field(None, description="Number of racks. [-]")
-    pods: Count | None = Field(None, description="Number of pods (for a pod system such as dojo-exapod). [-]")
+    system: Text = Field(description="Catalog rack or pod name, e.g. 'h100-lc-64', 'gb200-nvl72', 'dojo-cabinet'.")
+    name: Text | None = Field(None, description="A label for reports.")
+    accelerators: Accelerators = Field(None, description="Number of accelerators. [-]")
+    nodes: Nodes = Field(None, description="Number of nodes (servers, trays). [-]")
+    racks: Racks = Field(None, description="Number of racks. [-]")
+    pods: Pods = Field(None, description="Number of pods (for a pod system such as dojo-exapod). [-]")
     compute_target: Flops | None = Field(None, description="Peak dense BF16 compute to install. [FLOPS]")
 
     @model_validator(mode="after")
@@ -202,9 +256,9 @@ class Deployment(_Strict):
 class Halls(_Strict):
     """How the racks are grouped into data halls (pods of the building): one of the three."""
 
-    count: Count | None = Field(None, description="Number of halls; racks are spread evenly. [-]")
-    racks_per_hall: Count | None = Field(None, description="Capacity of a hall in racks. [-]")
-    it_capacity: PowerQ | None = Field(None, description="IT capacity of a hall at design. [W]")
+    count: HallCount = Field(None, description="Number of halls; racks are spread evenly. [-]")
+    racks_per_hall: RacksPerHall = Field(None, description="Capacity of a hall in racks. [-]")
+    it_capacity: HallCapacity | None = Field(None, description="IT capacity of a hall at design. [W]")
 
     @model_validator(mode="after")
     def _one(self) -> Halls:
@@ -219,7 +273,7 @@ class Compute(_Strict):
     """The compute plan."""
 
     deployments: list[Deployment] = Field(min_length=1, description="One or more deployments.")
-    overheads: list[str] = Field(default_factory=list,
+    overheads: list[Text] = Field(default_factory=list,
                                  description="Overhead IT by ratio, catalog names: network, storage, management.")
     halls: Halls | None = Field(None, description="Grouping into halls; absent: one hall.")
 
@@ -233,14 +287,15 @@ def _scheme(value: Any) -> str:
 
 
 def _voltage_text(value: Any) -> str:
-    parse_quantity(value, "[electric_potential]")
-    return value if isinstance(value, str) else f"{value:~P}"
+    q = parse_quantity(value, "[electric_potential]")
+    check_quantity(q, _bound("power.stages[].voltage_out"), value)
+    return value.strip() if isinstance(value, str) else quantity_text(q)
 
 
 class StageOverride(_Strict):
     """Changes to one stage of the architecture (by its id)."""
 
-    equipment: str | None = Field(None, description="Catalog equipment of the same kind.")
+    equipment: Text | None = Field(None, description="Catalog equipment of the same kind.")
     redundancy: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _scheme(v))] = Field(
         None, description="N, N+1, N+2, 2N, 2(N+1), xN/y or 'catcher y+1'.")
     voltage_out: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _voltage_text(v))] = Field(
@@ -252,8 +307,7 @@ class Power(_Strict):
 
     architecture: Annotated[str, _one_of(ARCHITECTURES)] = Field(
         "ac-480v", description="Power architecture: " + " | ".join(ARCHITECTURES))
-    mv_voltage: Annotated[Any, _quantity("[electric_potential]", low=Q_(4, "kV"), high=Q_(69, "kV"),
-                                         what="a medium voltage")] = Field(
+    mv_voltage: Annotated[Any, _quantity("[electric_potential]", "power.mv_voltage")] = Field(
         default_factory=lambda: Q_(34.5, "kV"),
         description="Medium voltage of the campus distribution. [V] Default 34.5 kV (engineering assumption: "
                     "the common North American MV level for large campuses; 13.8 kV is the other).")
@@ -261,8 +315,6 @@ class Power(_Strict):
                                              description="Overrides of stages by id (see `facility architectures`).")
 
 
-DeltaT = Annotated[Any, BeforeValidator(_delta)]
-Pressure = Annotated[Any, _quantity("[pressure]", what="pressure")]
 Scheme = Annotated[str, BeforeValidator(lambda v: _scheme(v))]
 DESIGN_BASES = ("ashrae-0.4%", "ashrae-1%", "ashrae-2%", "weather-max")
 
@@ -282,38 +334,40 @@ class Cooling(_Strict):
                                     description="Plant of the air side (CRAH chilled water), same choices. Default "
                                                 "dry-cooler+chiller: a 21 degC chilled-water loop needs a chiller in "
                                                 "summer almost everywhere.")
-    tcs_coolant: str = Field("pg25", description="Technology loop coolant: water, pg25, eg25 (OCP: PG25 is common).")
-    tcs_delta_t: DeltaT = Field(default_factory=lambda: Q_(10, "K"),
-                                description="Technology loop temperature rise. [K] Default 10 K (OCP ~1.5 L/min/kW).")
-    tcs_pressure_drop: Pressure = Field(default_factory=lambda: Q_(150, "kPa"),
-                                        description="Cold plates, rack manifolds and hoses at design flow, CDU "
-                                                    "excluded. [Pa] Default 150 kPa (engineering assumption).")
-    cdu: str = Field("cdu-in-row-2000kw", description="Catalog CDU.")
+    tcs_coolant: Text = Field("pg25", description="Technology loop coolant: water, pg25, eg25 (OCP: PG25 is common).")
+    tcs_delta_t: Annotated[Any, _delta("cooling.tcs_delta_t")] = Field(
+        default_factory=lambda: Q_(10, "K"),
+        description="Technology loop temperature rise. [K] Default 10 K (OCP ~1.5 L/min/kW).")
+    tcs_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.tcs_pressure_drop")] = Field(
+        default_factory=lambda: Q_(150, "kPa"),
+        description="Cold plates, rack manifolds and hoses at design flow, CDU excluded. [Pa] Default 150 kPa "
+                    "(engineering assumption).")
+    cdu: Text = Field("cdu-in-row-2000kw", description="Catalog CDU.")
     cdu_redundancy: Scheme = Field("N+1", description="CDU redundancy (in-row CDUs).")
-    cold_plate: str = Field("cold-plate-gpu", description="Catalog cold plate for the case-temperature check.")
-    facility_coolant: str = Field("water", description="Facility water loop coolant.")
-    facility_delta_t: DeltaT = Field(default_factory=lambda: Q_(10, "K"),
-                                     description="Facility water temperature rise. [K] Default 10 K.")
-    facility_pressure_drop: Pressure = Field(default_factory=lambda: Q_(100, "kPa"),
-                                             description="Components of the facility loop (coolers, valves, "
-                                                         "strainers) at design. [Pa] Default 100 kPa (assumption).")
-    pipe_length: Annotated[Any, _quantity("[length]", what="length")] = Field(
+    cold_plate: Text = Field("cold-plate-gpu", description="Catalog cold plate for the case-temperature check.")
+    facility_coolant: Text = Field("water", description="Facility water loop coolant.")
+    facility_delta_t: Annotated[Any, _delta("cooling.facility_delta_t")] = Field(
+        default_factory=lambda: Q_(10, "K"), description="Facility water temperature rise. [K] Default 10 K.")
+    facility_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.facility_pressure_drop")] = Field(
+        default_factory=lambda: Q_(100, "kPa"),
+        description="Components of the facility loop (coolers, valves, strainers) at design. [Pa] Default 100 kPa "
+                    "(assumption).")
+    pipe_length: Annotated[Any, _quantity("[length]", "cooling.pipe_length")] = Field(
         default_factory=lambda: Q_(600, "m"),
         description="Equivalent length of the facility mains (supply + return, fittings included). [m] Default 600 m.")
-    pipe_velocity: Annotated[Any, _quantity("[length] / [time]", low=Q_(0.5, "m/s"), high=Q_(5, "m/s"),
-                                            what="a pipe velocity")] = Field(
+    pipe_velocity: Annotated[Any, _quantity("[length] / [time]", "cooling.pipe_velocity")] = Field(
         default_factory=lambda: Q_(2.5, "m/s"), description="Design velocity in the mains. [m/s] Default 2.5 m/s.")
-    pump_efficiency: Annotated[float, _fraction(0.2, 0.95)] = Field(
+    pump_efficiency: Annotated[float, _number("cooling.pump_efficiency")] = Field(
         0.65, description="Wire-to-water efficiency of pumps. [-] Default 0.65 (pump 0.75 x motor 0.95 x VFD 0.97, "
                           "ASHRAE HVAC Systems and Equipment Ch. 44 ranges).")
-    air_supply: Annotated[Any, _temperature_range(15.0, 35.0, "an air supply temperature")] = Field(
+    air_supply: Annotated[Any, _temperature("cooling.air_supply")] = Field(
         default_factory=lambda: Q_(25, "degC"),
         description="Supply air of the CRAH / fan walls. [degC] Default 25 degC (ASHRAE TC 9.9 recommended 18-27).")
-    chw_delta_t: DeltaT = Field(default_factory=lambda: Q_(8, "K"),
+    chw_delta_t: Annotated[Any, _delta("cooling.chw_delta_t")] = Field(default_factory=lambda: Q_(8, "K"),
                                 description="Chilled water rise of the air-side loop. [K] Default 8 K.")
-    crah: str = Field("crah-fan-wall-500kw", description="Catalog CRAH / fan wall.")
+    crah: Text = Field("crah-fan-wall-500kw", description="Catalog CRAH / fan wall.")
     crah_redundancy: Scheme = Field("N+1", description="CRAH redundancy.")
-    equipment: dict[str, str] = Field(default_factory=dict,
+    equipment: dict[str, Text] = Field(default_factory=dict,
                                       description="Catalog equipment per heat-rejection type, e.g. "
                                                   "{ chiller = \"chiller-water-cooled\" }.")
     heat_rejection_redundancy: Scheme = Field("N+1", description="Redundancy of coolers and towers.")
@@ -321,7 +375,7 @@ class Cooling(_Strict):
     design_basis: Annotated[str, _one_of(DESIGN_BASES)] = Field(
         "ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) + " (ASHRAE from the site's .ddy "
         "file; weather-max: the hottest hours of the weather file).")
-    house_load_fraction: Annotated[float, _fraction(0.0, 0.2)] = Field(
+    house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] = Field(
         0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
                           "Default 1 % (engineering assumption).")
 
@@ -333,19 +387,18 @@ class Load(_Strict):
     """The IT load over the year, as a fraction of the design IT power (every rack at its maximum)."""
 
     profile: Annotated[str, _one_of(PROFILES)] = Field("constant", description="constant | training | inference | csv")
-    level: Annotated[float | None, BeforeValidator(lambda v: v if v is None else _fraction(0.0, 1.0).func(v))] = \
+    level: Annotated[float | None, BeforeValidator(lambda v: v if v is None else _number("load.level").func(v))] = \
         Field(None, description="Mean fraction of design IT power. [-] Default: the plan's typical / design power.")
-    checkpoint_interval: Annotated[Any, _quantity("[time]", low=Q_(1, "h"), high=Q_(8760, "h"),
-                                                  what="a checkpoint interval")] = Field(
+    checkpoint_interval: Annotated[Any, _quantity("[time]", "load.checkpoint_interval")] = Field(
         default_factory=lambda: Q_(4, "h"),
         description="training: one hour in this many carries the checkpoint/restart dip. [h] Default 4 h.")
-    checkpoint_depth: Annotated[float, _fraction(0.0, 1.0)] = Field(
+    checkpoint_depth: Annotated[float, _number("load.checkpoint_depth")] = Field(
         0.25, description="training: fraction by which the dip hour's mean load falls. [-] Default 0.25 (a "
                           "~15-minute checkpoint at idle in that hour; engineering assumption).")
-    daily_amplitude: Annotated[float, _fraction(0.0, 1.0)] = Field(
+    daily_amplitude: Annotated[float, _number("load.daily_amplitude")] = Field(
         0.3, description="inference: half the peak-to-trough swing of the daily cycle, relative to level. [-]")
-    peak_hour: Annotated[float, _fraction(0.0, 23.0)] = Field(15.0, description="inference: hour of the daily peak.")
-    file: str | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
+    peak_hour: Annotated[float, _number("load.peak_hour")] = Field(15.0, description="inference: hour of the daily peak.")
+    file: Path_ | None = Field(None, description="csv: 8,760 rows; a column it_power_mw (or _kw, _w) or it_fraction.")
 
     @model_validator(mode="after")
     def _csv_needs_file(self) -> Load:
@@ -373,8 +426,8 @@ class Scenario(_Strict):
     dimensions are strings with units or pint Quantities. Invalid input raises ``ScenarioError``.
     """
 
-    name: str = Field(min_length=1, description="Scenario name.")
-    description: str | None = None
+    name: Text = Field(min_length=1, description="Scenario name.")
+    description: Description | None = None
     site: Site
     compute: Compute
     power: Power = Field(default_factory=Power)
@@ -394,7 +447,7 @@ class Scenario(_Strict):
     def __init__(self, /, **data: Any) -> None:
         source, base = _CONTEXT.get()
         try:
-            super().__init__(**data)
+            BaseModel.__init__(self, **data)
         except ValidationError as exc:
             raise _to_scenario_error(exc, source) from None
         self._source = source
@@ -410,11 +463,32 @@ class Scenario(_Strict):
         """
         if not isinstance(data, dict):
             raise ScenarioError(f"expected a table of sections; got {type(data).__name__}", source=source)
+        if _depth(data, MAX_DEPTH) > MAX_DEPTH:
+            raise ScenarioError(f"tables or lists are nested more than {MAX_DEPTH} levels deep; expected the "
+                                "sections of a scenario (see scenarios/default.toml)", source=source)
         token = _CONTEXT.set((source, base))
         try:
             return cls(**data)
         finally:
             _CONTEXT.reset(token)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **_: Any) -> Scenario:  # type: ignore[override]
+        """As :meth:`from_dict` (pydantic's own would skip the checks across sections)."""
+        if isinstance(obj, Scenario):
+            return obj
+        return cls.from_dict(obj)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes, **_: Any) -> Scenario:  # type: ignore[override]
+        """A scenario from JSON text, as :meth:`from_dict`."""
+        import json
+
+        try:
+            data = json.loads(json_data)
+        except (ValueError, RecursionError) as exc:
+            raise ScenarioError(f"not valid JSON: {shorten(str(exc), 200)}", source="<json>") from None
+        return cls.from_dict(data, source="<json>")
 
     @property
     def source(self) -> str:
@@ -443,6 +517,12 @@ _CONTEXT: ContextVar[tuple[str, Path | None]] = ContextVar("scenario_source", de
 _MARK = re.compile(r"^@(?P<key>[^@]*)@")
 
 
+_TYPE_NAMES = {"string_type": "a string", "int_type": "a whole number", "dict_type": "a table",
+               "list_type": "a list", "float_type": "a number", "model_type": "a table", "tuple_type": "a list",
+               "int_from_float": "a whole number", "int_parsing": "a whole number", "float_parsing": "a number",
+               "model_attributes_type": "a table"}
+
+
 def _to_scenario_error(exc: ValidationError, source: str) -> ScenarioError:
     problems: list[tuple[str, str]] = []
     for e in exc.errors(include_url=False):
@@ -458,9 +538,8 @@ def _to_scenario_error(exc: ValidationError, source: str) -> ScenarioError:
             msg = msg[m.end():]
         if e["type"] == "missing":
             msg = "missing; this key is required"
-        elif e["type"] in ("string_type", "int_type", "dict_type", "list_type", "float_type"):
-            expected = e["type"].split("_")[0].replace("dict", "table").replace("str", "string")
-            msg = f"got {e.get('input')!r}; expected a {expected}"
+        elif e["type"] in _TYPE_NAMES:
+            msg = f"got {shorten(e.get('input'))}; expected {_TYPE_NAMES[e['type']]}"
         elif e["type"] == "too_short":
             msg = "must not be empty"
         problems.append((format_key_path(loc), msg))
@@ -476,7 +555,7 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
 
     try:
         resolve_weather(s.site.weather, base)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         raise fail("site.weather", str(exc)) from None
     catalog = load_catalog().with_overrides(s.catalog, where=source) if s.catalog else load_catalog()
     for i, d in enumerate(s.compute.deployments):
@@ -518,14 +597,37 @@ def _check_semantics(s: Scenario, source: str, base: Path | None) -> Catalog:
                 raise fail(f"{key}.equipment", f"got {o.equipment!r}; expected a {want} of the catalog: "
                            f"{', '.join(catalog.names(want))}")
     _check_cooling(s, catalog, fail)
-    if s.load.profile == "csv" and not _resolve(base, s.load.file).is_file():
-        raise fail("load.file", f"{s.load.file!r} does not exist; expected a CSV of 8,760 hourly IT loads")
+    if s.load.profile == "csv":
+        _check_load_file(_resolve(base, s.load.file), s.load.file, fail)
     for key in s.expect:
         if key not in RESULT_KEYS:
             hint = did_you_mean(key, sorted(RESULT_KEYS))
             raise fail(f"expect.{key}",
                        f"unknown result {key!r}; {hint}expected one of {', '.join(sorted(RESULT_KEYS))}")
     return catalog
+
+
+#: Largest load CSV read [bytes]: 8,760 rows of a few columns are ~0.2 MB.
+MAX_LOAD_FILE_BYTES = 20_000_000
+
+
+def _check_load_file(path: Path, text: str, fail) -> None:
+    """The load CSV exists, is a regular file (not a folder, not a device such as /dev/zero) and is not huge."""
+    try:
+        if path.is_dir():
+            raise fail("load.file", f"{shorten(text)} is a folder; expected a CSV of 8,760 hourly IT loads")
+        if not path.exists():
+            raise fail("load.file", f"{shorten(text)} does not exist; expected a CSV of 8,760 hourly IT loads")
+        if not path.is_file():
+            raise fail("load.file", f"{shorten(text)} is not a regular file (a device or a pipe); expected a CSV of "
+                       "8,760 hourly IT loads")
+        size = path.stat().st_size
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise fail("load.file", f"cannot look up {shorten(text)} ({getattr(exc, 'strerror', None) or exc}); expected "
+                   "a CSV of 8,760 hourly IT loads") from None
+    if size > MAX_LOAD_FILE_BYTES:
+        raise fail("load.file", f"{shorten(text)} is {size:,} bytes; expected a CSV of 8,760 hourly IT loads of at "
+                   f"most {MAX_LOAD_FILE_BYTES:,} bytes")
 
 
 def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:
@@ -557,6 +659,57 @@ def _check_cooling(s: Scenario, catalog: Catalog, fail) -> None:
                        f"{', '.join(catalog.names(typ))}")
 
 
+#: Largest scenario file read [bytes]: the bundled scenarios are 1-4 kB; 1 MB holds thousands of catalog overrides.
+#: Checked before the file is parsed (CLI, library and explorer alike).
+MAX_SCENARIO_BYTES = 1_000_000
+#: Deepest nesting of tables and lists in a scenario [-]: the schema's deepest key is 4 levels
+#: (``catalog.<name>.efficiency_points[i][j]``); 32 leaves room for any mistake to be reported as one.
+MAX_DEPTH = 32
+
+
+def _depth(data: Any, limit: int) -> int:
+    """Nesting depth of tables and lists, counted without recursion, stopping above ``limit``."""
+    deepest = 0
+    stack = [(data, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack += [(v, d + 1) for v in node.values()]
+        elif isinstance(node, list | tuple):
+            stack += [(v, d + 1) for v in node]
+    return deepest
+
+
+def parse_scenario_text(text: str | bytes, source: str = "<text>", base: Path | None = None) -> Scenario:
+    """Validate a scenario given as TOML text (an upload, a paste); the same checks as :func:`load_scenario`.
+
+    The text is refused before parsing when it is over :data:`MAX_SCENARIO_BYTES`; a UTF-8 byte-order mark is
+    allowed; tables and lists nested deeper than :data:`MAX_DEPTH` are refused.
+    """
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"the scenario is {size:,} bytes; expected at most {MAX_SCENARIO_BYTES:,} bytes (a "
+                            "scenario file is a few kB)", source=source)
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"not UTF-8 text (byte {exc.start}); expected a TOML file in UTF-8",
+                                source=source) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark written by some editors
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"not valid TOML: {exc}", source=source) from None
+    except RecursionError:
+        raise ScenarioError(f"not valid TOML: nested too deeply; expected at most {MAX_DEPTH} levels",
+                            source=source) from None
+    return Scenario.from_dict(data, source=source, base=base)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file.
 
@@ -568,24 +721,36 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        The file is missing or unreadable, is not valid TOML (the message gives line and column), or does
-        not fit the schema (the message names the key path, the bad value and what is expected).
+        The file is missing, unreadable, not a regular file or larger than :data:`MAX_SCENARIO_BYTES`, is not
+        valid TOML (the message gives line and column), or does not fit the schema (the message names the key
+        path, the bad value and what is expected).
     """
-    p = Path(path)
+    if not isinstance(path, str | Path):
+        raise ScenarioError(f"got {type(path).__name__} {shorten(path)}; expected the path of a scenario .toml file",
+                            source="load_scenario")
     where = str(path)
+    if "\x00" in where or len(where) > MAX_PATH:
+        raise ScenarioError(f"got {shorten(where)}; expected the path of a scenario .toml file (at most "
+                            f"{MAX_PATH:,} characters, no NUL)", source="load_scenario")
+    p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found; expected a path to a scenario .toml file", source=where) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a folder; expected a scenario .toml file", source=where) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file ({exc.__class__.__name__}: {exc})", source=where) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}", source=where) from None
-    return Scenario.from_dict(data, source=where, base=p.resolve().parent)
+        if not p.exists():
+            raise ScenarioError("file not found; expected a path to a scenario .toml file", source=where)
+        if p.is_dir():
+            raise ScenarioError("is a folder; expected a scenario .toml file", source=where)
+        if not p.is_file():
+            raise ScenarioError("is not a regular file (a device or a pipe); expected a scenario .toml file",
+                                source=where)
+        size = p.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"the file is {size:,} bytes; expected at most {MAX_SCENARIO_BYTES:,} bytes (a "
+                                "scenario file is a few kB)", source=where)
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_SCENARIO_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file ({exc.__class__.__name__}: {exc.strerror or exc})",
+                            source=shorten(where, 300)) from None
+    return parse_scenario_text(raw, where, p.resolve().parent)
 
 
 def _plain(value: Any) -> Any:

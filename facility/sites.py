@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from facility.errors import did_you_mean
+from facility.errors import did_you_mean, shorten
 from facility.weather import PVGIS, fetch_pvgis, pvgis_cache_path
 
 __all__ = ["Site", "bundled_sites", "resolve_weather"]
 
 _DATA = Path(__file__).parent / "data" / "weather"
+#: Longest ``site.weather`` text [characters]: Linux's PATH_MAX is 4,096 (and a file name at most 255).
+MAX_PATH = 4096
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
     Raises ``ValueError`` with the list of bundled names (and a close match) when ``value`` is neither a
     bundled site nor an existing file.
     """
+    if not isinstance(value, str):
+        raise ValueError(f"got {shorten(value)}; expected a bundled site name or the path of a weather file")
+    if len(value) > MAX_PATH or "\x00" in value:
+        raise ValueError(f"got {shorten(value)} ({len(value):,} characters); expected a bundled site name or the "
+                         f"path of a weather file (at most {MAX_PATH:,} characters, no NUL)")
     key = value.strip().lower()
     m = PVGIS.match(key)
     if m:
@@ -64,10 +71,17 @@ def resolve_weather(value: str, base: Path | None = None) -> tuple[str, Path]:
     path = Path(value).expanduser()
     if not path.is_absolute() and base is not None:
         path = base / path
-    if path.is_file():
-        return path.stem, path
+    try:
+        if path.is_file():
+            return path.stem, path
+        folder = path.is_dir()
+    except OSError as exc:  # a name too long for the file system, a permission denied on the way
+        raise ValueError(f"{shorten(value)} is not a bundled site and cannot be looked up as a file ({exc.strerror}); "
+                         "expected a bundled site name or the path of a weather file") from None
+    if folder:
+        raise ValueError(f"{shorten(value)} is a folder; expected a bundled site name or an EPW / TMY3 file")
     names = sorted(bundled_sites())
     aliases = names + [a for s in bundled_sites().values() for a in s.aliases]
     hint = did_you_mean(key, aliases)
-    raise ValueError(f"{value!r} is neither a bundled site nor an existing weather file; {hint}"
+    raise ValueError(f"{shorten(value)} is neither a bundled site nor an existing weather file; {hint}"
                      f"expected one of {', '.join(names)} or a path to an EPW / TMY3 file")

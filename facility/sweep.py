@@ -33,6 +33,7 @@ import xarray as xr
 
 from facility._memory import keep_freed_memory
 from facility.campus import design_campus
+from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
 from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
@@ -238,6 +239,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     >>> ds.pue_annual.dims, ds.attrs["array_keys"]
     (('cooling.tcs_supply',), 'cooling.tcs_supply')
     """
+    scenario_arg(scenario, "sweep"), variations_arg(variations, "sweep")
     if hourly is True:
         hourly = DEFAULT_HOURLY
     hourly = tuple(hourly or ())

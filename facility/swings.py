@@ -543,7 +543,7 @@ class _Chain:
 
     def exact(self, it: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         heat, mech = self.heat_and_mech(it)
-        return heat, mech, self.power.evaluate(it, mech)
+        return heat, mech, self.power.evaluate_chain(it, mech).as_dict()
 
     def slope(self, lo: float, hi: float) -> float:
         """The steepest grid W per IT W of the chain between IT powers ``lo`` and ``hi`` [W]. [-]"""
@@ -559,8 +559,8 @@ class _Chain:
         if self._table is None:
             levels = np.linspace(0.0, 1.6 * self.it_design, 401)
             m0 = self.house + self.cooling
-            g0 = self.power.evaluate(levels, np.full_like(levels, m0))["grid_import"]
-            g1 = self.power.evaluate(levels, np.full_like(levels, m0 + 1e6))["grid_import"]
+            g0 = self.power.evaluate_chain(levels, np.full_like(levels, m0)).grid_import
+            g1 = self.power.evaluate_chain(levels, np.full_like(levels, m0 + 1e6)).grid_import
             self._table = (levels, g0, (g1 - g0) / 1e6, m0)
         levels, g0, slope, m0 = self._table
         return np.interp(it, levels, g0) + (mech - m0) * np.interp(it, levels, slope)

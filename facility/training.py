@@ -12,11 +12,16 @@ accelerator (measured, including its share of the host) × time × PUE. From a c
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 import pint
 
-from facility.units import Q_, parse_quantity
+from facility.bounds import MAX_ACCELERATORS
+from facility.checks import number_arg
+from facility.errors import ScenarioError, shorten
+from facility.units import Q_, UnitParseError, parse_quantity
 
 __all__ = ["TrainingRun", "training_run_energy", "training_run_on_campus"]
 
@@ -50,28 +55,42 @@ def training_run_energy(*, accelerators: int, power_per_accelerator, pue: float,
     >>> round(run.facility_energy.m_as("MWh"))
     1289
     """
-    if isinstance(accelerators, bool) or not isinstance(accelerators, int) or accelerators < 1:
-        raise ValueError(f"accelerators must be a whole number >= 1; got {accelerators!r}")
-    if not 1.0 <= pue <= 3.0:
-        raise ValueError(f"pue must lie in 1..3; got {pue!r}")
-    p = parse_quantity(power_per_accelerator, "[power]")
+    f = "training_run_energy"
+    if (not isinstance(accelerators, numbers.Integral) or isinstance(accelerators, bool | np.bool_)
+            or not 1 <= accelerators <= MAX_ACCELERATORS):
+        raise ScenarioError(f"got {shorten(accelerators, 40)}; expected a whole number from 1 to "
+                            f"{MAX_ACCELERATORS:,}", key=f"{f}(accelerators)")
+    accelerators = int(accelerators)
+    pue = number_arg(pue, "pue", f, 1.0, 3.0)
+    p = _quantity(power_per_accelerator, "[power]", "power_per_accelerator")
     if duration is not None:
         if total_flops is not None:
-            raise ValueError("give duration or total_flops, not both")
-        t = parse_quantity(duration, "[time]")
+            raise ScenarioError("give duration or total_flops, not both", key=f"{f}(duration)")
+        t = _quantity(duration, "[time]", "duration")
     else:
         if total_flops is None or peak_flops is None or mfu is None:
-            raise ValueError("give duration, or total_flops with peak_flops and mfu")
-        if not 0.0 < mfu <= 1.0:
-            raise ValueError(f"mfu must lie in (0, 1]; got {mfu!r}")
-        c = parse_quantity(total_flops, "[computation]")
-        f = parse_quantity(peak_flops, "[computation] / [time]")
-        t = (c / (accelerators * f * mfu)).to("h")
-    if t.magnitude <= 0:
-        raise ValueError("the duration must be positive")
+            raise ScenarioError("give duration, or total_flops with peak_flops and mfu", key=f"{f}(duration)")
+        mfu = number_arg(mfu, "mfu", f, 0.0, 1.0, low_open=True)
+        c = _quantity(total_flops, "[computation]", "total_flops")
+        peak = _quantity(peak_flops, "[computation] / [time]", "peak_flops")
+        t = (c / (accelerators * peak * mfu)).to("h")
+    if not np.isfinite(t.magnitude) or t.m_as("h") > 1e6:
+        raise ScenarioError(f"the run would last {t.m_as('year'):.3g} years; expected at most 1,000,000 hours (~114 "
+                            "years): a smaller compute budget or more accelerators", key=f"{f}(total_flops)")
     hours = t.to("h")
     it = (accelerators * p * hours).to("Wh")
     return TrainingRun(accelerators, hours, (accelerators * hours).to("h"), it, (it * pue).to("Wh"), pue)
+
+
+def _quantity(value, dimension: str, name: str) -> pint.Quantity:
+    """A Quantity of ``dimension`` above 0 (a time, a power, a compute budget), else ScenarioError."""
+    try:
+        q = parse_quantity(value, dimension)
+    except UnitParseError as exc:
+        raise ScenarioError(str(exc), key=f"training_run_energy({name})") from None
+    if not np.all(np.asarray(q.magnitude) > 0):
+        raise ScenarioError(f"got {shorten(value, 40)}; expected a value above 0", key=f"training_run_energy({name})")
+    return q
 
 
 def training_run_on_campus(result, total_flops, mfu: float) -> TrainingRun:

@@ -28,7 +28,8 @@ import numpy as np
 
 from models.thermal.psychrometrics import wet_bulb_kernel
 
-__all__ = ["WeatherYear", "load_weather", "pvgis_cache_path", "fetch_pvgis", "weather_cache_path", "HOURS", "CACHE_FORMAT"]
+__all__ = ["WeatherYear", "load_weather", "pvgis_cache_path", "fetch_pvgis", "validate_weather", "weather_cache_path",
+           "HOURS", "CACHE_FORMAT"]
 
 HOURS = 8760
 _REQUIRED = ("temp_air", "relative_humidity", "atmospheric_pressure")
@@ -110,6 +111,7 @@ def _parse(path: Path) -> WeatherYear:
         raise ValueError(f"{path.name} has missing values in {list(_REQUIRED)}")
     if np.nanmedian(p) < 2000:  # some files carry mbar/hPa
         p = p * 100.0
+    validate_weather(path, t, rh, p)
     rh = np.clip(rh, 0.01, 1.0)
     wb = wet_bulb_kernel(t, rh, p)
     # a typical year is a composite of months from different years: label it as one non-leap year
@@ -194,6 +196,26 @@ def _load(path: Path, mtime: float) -> WeatherYear:  # mtime keys the in-process
     year = _parse(path)
     _write_cache(file, year)
     return year
+
+
+#: Earth's recorded extremes, with which every hour of a weather file must agree: dry bulb -89.2 degC (Vostok,
+#: 1983) to 56.7 degC (Death Valley, 1913; WMO Archive of Weather and Climate Extremes), rounded out to -90..60;
+#: relative humidity 0..100 %; station pressure 30 kPa (above the highest permanent settlements, ~5,100 m: 53 kPa)
+#: to 110 kPa (record sea-level high 108.4 kPa, Agata 1968).
+WEATHER_LIMITS = {"dry bulb [degC]": (-90.0, 60.0), "relative humidity [%]": (0.0, 100.0),
+                  "pressure [kPa]": (30.0, 110.0)}
+
+
+def validate_weather(path: Path, dry_bulb: np.ndarray, relative_humidity: np.ndarray, pressure: np.ndarray) -> None:
+    """Refuse a weather year outside Earth's recorded extremes (:data:`WEATHER_LIMITS`): ``ValueError`` naming the
+    file, the variable, the first bad hour and its value. Inputs: dry bulb [K], RH [-], pressure [Pa]."""
+    for (name, (low, high)), values in zip(WEATHER_LIMITS.items(), (dry_bulb - 273.15, relative_humidity * 100.0,
+                                                                    pressure / 1e3), strict=True):
+        bad = np.flatnonzero((values < low) | (values > high))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"{path.name}: {name} of {values[i]:.4g} at hour {i + 1} ({bad.size} hours outside); "
+                             f"expected {low:g} to {high:g}, Earth's recorded extremes")
 
 
 def load_weather(weather_path: Path) -> WeatherYear:

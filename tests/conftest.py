@@ -45,3 +45,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip)
+
+
+# Hypothesis profiles: "default" for CI (each fuzz test sets its own few hundred examples), "nightly" for the long
+# fuzz run: `pytest tests/facility/test_fuzz.py --hypothesis-profile=nightly` (50,000 cases, no deadline).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("nightly", max_examples=50_000, deadline=None, database=None,
+                          suppress_health_check=list(HealthCheck), print_blob=True)

@@ -27,8 +27,10 @@ from typing import Any
 
 import pint
 
-from facility.errors import ScenarioError, did_you_mean
-from facility.units import UnitParseError, parse_delta_t, parse_quantity
+from facility.bounds import CATALOG as CATALOG_BOUNDS
+from facility.bounds import Bound, check_number, check_quantity, is_number
+from facility.errors import ScenarioError, did_you_mean, shorten
+from facility.units import UnitParseError, parse_delta_t, parse_quantity, parse_temperature
 from models.electrical.conductor import MATERIALS
 from models.electrical.converter import fit_loss_coefficients
 from models.registry import HEAT_REJECTION, STAGES
@@ -178,43 +180,53 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
         if default_source is None:
             raise err("catalog numbers are written { value = ..., source = \"...\" }")
         value, source = raw, default_source
+    bound = CATALOG_BOUNDS.get(fname)
     if dim == "count":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 1:
-            raise err(f"got {value!r}; expected a whole number >= 1 ({desc})")
-        return Value(int(value), source)
+        if not is_number(value) or not math.isfinite(float(value)) or value != int(value) or value < 1:
+            raise err(f"got {shorten(value)}; expected a whole number >= 1 ({desc})")
+        return Value(int(_within(value, bound, err, desc)), source)
     if dim == "points":
         ok = isinstance(value, list | tuple) and len(value) >= 3 and all(
             isinstance(p, list | tuple) and len(p) == 2 and all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in p) for p in value)
+                is_number(v) and math.isfinite(float(v)) for v in p) for p in value)
         if not ok or not all(0 < p[0] <= 1.5 and 0 < p[1] < 1 for p in value) or any(
                 b[0] <= a[0] for a, b in itertools.pairwise(value)):
-            raise err(f"got {value!r}; expected at least three [load fraction, efficiency] pairs with load "
+            raise err(f"got {shorten(value)}; expected at least three [load fraction, efficiency] pairs with load "
                       f"fractions increasing in (0, 1.5] and efficiencies in (0, 1) ({desc})")
         return Value(tuple((float(x), float(e)) for x, e in value), source)
-    if dim == "ratio":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 1.0 < value < 100.0:
-            raise err(f"got {value!r}; expected a number above 1 ({desc})")
-        return Value(float(value), source)
+    if dim in ("ratio", "fraction"):
+        if not is_number(value):
+            raise err(f"got {shorten(value)}; expected a number ({desc})")
+        if bound is None:
+            bound = Bound(0, 1, "", "a fraction") if dim == "fraction" else Bound(1, 100, "", "a ratio", True, True)
+        return Value(float(_within(value, bound, err, desc)), source)
     if dim == "delta_t":
         try:
-            return Value(parse_delta_t(value), source)
+            q = parse_delta_t(value, bound.low if bound else 0.0, bound.high if bound else 60.0)
         except UnitParseError as exc:
-            raise err(f"{exc} ({desc})") from None
-    if dim == "fraction":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (0.0 <= value <= 1.0):
-            raise err(f"got {value!r}; expected a number from 0 to 1 ({desc})")
-        return Value(float(value), source)
+            raise err(f"{exc} ({desc}: {bound.reason if bound else ''})") from None
+        return Value(q, source)
     try:
-        q = parse_quantity(value, dim)
+        q = parse_temperature(value) if dim == "[temperature]" else parse_quantity(value, dim)
     except UnitParseError as exc:
         raise err(f"{exc} ({desc})") from None
-    if dim == "[temperature]":
-        if not -50.0 <= q.m_as("degC") <= 150.0:
-            raise err(f"got {value!r}; expected a conductor temperature from -50 degC to 150 degC ({desc})")
-        return Value(q, source)
-    if q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
-        raise err(f"got {value!r}; expected a positive value ({desc})")
+    if bound is not None:
+        try:
+            check_quantity(q, bound, value)
+        except ValueError as exc:
+            raise err(f"{exc}; {desc}") from None
+    elif q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
+        raise err(f"got {shorten(value)}; expected a positive value ({desc})")
     return Value(q, source)
+
+
+def _within(value: Any, bound: Bound | None, err, desc: str) -> Any:
+    if bound is not None:
+        try:
+            check_number(value, bound, value)
+        except ValueError as exc:
+            raise err(f"{exc}; {desc}") from None
+    return value
 
 
 def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None, where: str = "",
@@ -230,7 +242,7 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
     kind = raw.get("kind", base.kind if base else None)
     kinds = all_kinds()
     if kind not in kinds:
-        raise err_at("kind")(f"got {kind!r}; expected one of {', '.join(kinds)}")
+        raise err_at("kind")(f"got {shorten(kind)}; expected one of {', '.join(kinds)}")
     if base is not None and kind != base.kind:
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED.get(kind) or set(required_fields(kind)) - set(TEXT_FIELDS)
@@ -247,12 +259,12 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
                 raise err_at(key)(f"only a conductor has a material; this is a {kind}")
             if key == "condenser" and kind != "chiller":
                 raise err_at(key)(f"only a chiller has a condenser; this is a {kind}")
+            if not isinstance(val, str) or len(val) > 10_000:
+                raise err_at(key)(f"got {shorten(val)}; expected a string of at most 10,000 characters")
             if key == "condenser" and val not in ("water", "air"):
-                raise err_at(key)(f"got {val!r}; expected 'water' or 'air'")
+                raise err_at(key)(f"got {shorten(val)}; expected 'water' or 'air'")
             if key == "placement" and (kind != "cdu" or val not in ("in-rack", "in-row")):
-                raise err_at(key)(f"got {val!r} on a {kind}; a cdu's placement is 'in-rack' or 'in-row'")
-            if not isinstance(val, str):
-                raise err_at(key)(f"got {val!r}; expected a string")
+                raise err_at(key)(f"got {shorten(val)} on a {kind}; a cdu's placement is 'in-rack' or 'in-row'")
             if key == "material" and val not in MATERIALS:
                 raise err_at(key)(f"got {val!r}; expected one of {', '.join(sorted(MATERIALS))}")
             text[key] = val
@@ -266,6 +278,12 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
     for req in required:
         if req not in values and not text.get(req):
             raise err_at(req)(f"missing; a {kind} needs {', '.join(required)}")
+    if kind == "transformer":
+        rating, p0, pk = (values[k].value.m_as("W") for k in ("rating", "no_load_loss", "load_loss"))
+        if p0 + pk >= 0.5 * rating:
+            raise err_at("load_loss")(f"no-load plus load loss {(p0 + pk) / 1e3:,.4g} kW is half the rating "
+                                      f"{rating / 1e3:,.4g} kVA or more; expected losses of a few percent of the "
+                                      "rating (DOE 10 CFR 431.196 efficiencies are above 98 %)")
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
                  material=text.get("material", "") or "", condenser=text.get("condenser", "") or "",

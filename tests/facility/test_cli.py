@@ -183,3 +183,218 @@ def test_power_flows_balance_at_every_node():
             assert inflow[i] == pytest.approx(outflow[i], rel=1e-9), f["labels"][i]
     grid = f["labels"].index("Grid")
     assert outflow[grid] == pytest.approx(sum(inflow[i] for i in sinks), rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------- issue #17: robustness
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+FACILITY = str(Path(sys.executable).parent / "facility")
+SMALL = str(REPO / "scenarios" / "dojo-exapod.toml")
+
+
+def _one_line_error(err: str, *fragments: str) -> None:
+    assert err.count("\n") == 1 and err.startswith("facility: error: "), err
+    for f in fragments:
+        assert f in err, err
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["fit", SMALL, "--grid", "1e30 MW"], ["--grid", "at most 20 GW"]),
+    (["fit", SMALL, "--grid", "300 MVA"], ["--grid", "apparent power"]),
+    (["fit", SMALL, "--grid", "10**10**10 MW"], ["--grid", "no arithmetic"]),
+    (["fit", SMALL, "--grid", "50 MW", "--deployment", "7"], ["--deployment"]),
+    (["train", SMALL, "--flops", "1e400", "--mfu", "0.4"], ["--flops", "not a finite number"]),
+    (["train", SMALL, "--flops", "3e25", "--mfu", "nan"], ["--mfu"]),
+    (["sweep", SMALL, "--vary", "cooling.tcs_supply=20..45:1e-9 degC"], ["cooling.tcs_supply", "at most 100,000"]),
+    (["sweep", SMALL, "--vary", "cooling.tcs_supply=20..inf:1 degC"], ["cooling.tcs_supply", "cannot read"]),
+    (["sweep", SMALL, "--vary", "cooling.tcs_supply=30,35 degC", "--workers", "0"], ["--workers"]),
+    (["sweep", SMALL, "--vary", "cooling.tcs_supply=30,35 degC", "--chunk-size", "0"], ["--chunk-size"]),
+    (["sweep", SMALL, "--vary", "cooling.tcs_supply=30,35 degC", "--out", "/no/such/folder/s.nc"],
+     ["--out", "does not exist"]),
+    (["run", SMALL, "--hourly", "/no/such/folder/h.nc"], ["--hourly", "does not exist"]),
+])
+def test_bad_arguments_end_in_one_line_and_exit_2(capsys, argv, fragments):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    _one_line_error(err, *fragments)
+
+
+def test_a_unit_after_a_list_applies_to_every_value(capsys):
+    code, out, _ = run(capsys, "sweep", SMALL, "--vary", "cooling.tcs_supply=30,35 degC", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and [r["cooling.tcs_supply"] for r in rows] == [30.0, 35.0]
+
+
+def test_output_path_problems_are_found_before_computing(capsys, tmp_path, monkeypatch):
+    import facility.campus
+
+    def never(*_a, **_k):  # the computation must not start
+        raise AssertionError("computed before checking the output path")
+
+    monkeypatch.setattr(facility.campus, "run", never)
+    folder = tmp_path / "out.nc"
+    folder.mkdir()
+    code, _, err = run(capsys, "run", SMALL, "--hourly", str(folder))
+    assert code == 2 and "is a folder" in err and "--hourly" in err
+    if os.geteuid() != 0:  # root writes anywhere
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        code, _, err = run(capsys, "run", SMALL, "--hourly", str(ro / "h.nc"))
+        assert code == 2 and "cannot write" in err
+
+
+def test_read_only_folder_is_refused_in_one_line_before_computing(capsys):
+    # /proc is read-only for files that do not exist, even for root
+    code, _, err = run(capsys, "run", SMALL, "--hourly", "/proc/h.nc")
+    assert code == 2
+    _one_line_error(err, "--hourly", "cannot write")
+
+
+def test_check_records_a_failing_file_and_goes_on(capsys, tmp_path, write_toml):
+    bad = tmp_path / "a-bad.toml"
+    bad.write_text("name = 1\n")
+    good = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 640"), name="b-good.toml")
+    code, out, _ = run(capsys, "check", str(bad), str(good), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and [r["scenario"] for r in doc["results"]] == [str(bad), str(good)]
+    assert doc["results"][0]["ok"] is False and doc["results"][1]["ok"] is True
+
+
+def test_check_records_an_internal_error_and_goes_on(capsys, write_toml, monkeypatch):
+    import facility.campus
+
+    real = facility.campus.run
+    calls = []
+
+    def flaky(s, *a, **k):
+        calls.append(s.source)
+        if len(calls) == 1:
+            raise ZeroDivisionError("boom")
+        return real(s, *a, **k)
+
+    monkeypatch.setattr(facility.campus, "run", flaky)
+    one = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 640"), name="a.toml")
+    two = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 640"), name="b.toml")
+    code, out, _ = run(capsys, "check", str(one), str(two))
+    assert code == 3 and "internal error: ZeroDivisionError: boom" in out and "2 scenario(s), 1 failure(s)" in out
+
+
+def test_a_non_finite_result_is_an_internal_error_and_is_not_printed(capsys, monkeypatch):
+    import facility.results
+
+    real = facility.results.to_json
+    monkeypatch.setattr(facility.results, "to_json", lambda r: {**real(r), "pue_annual": float("nan")})
+    code, out, err = run(capsys, "run", SMALL, "--format", "json")
+    assert code == 3 and out == "" and "non-finite value nan at pue_annual" in err
+
+
+def test_unreadable_load_file_message_names_a_folder_not_a_missing_file(capsys, write_toml):
+    path = write_toml(MINIMAL + '[load]\nprofile = "csv"\nfile = "."\n')
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2 and "load.file" in err and "is a folder" in err
+
+
+def _spawn(*argv: str) -> subprocess.Popen:
+    return subprocess.Popen([FACILITY, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=REPO)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 2.0])
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(delay):
+    p = _spawn("run", SMALL, "--format", "json")
+    time.sleep(delay)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    if p.returncode == 0:  # finished before the signal: nothing to check
+        return
+    assert p.returncode == 130 and err == "facility: interrupted\n" and out == "", err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_hourly_export_leaves_no_partial_file(tmp_path, sig):
+    target = tmp_path / "hourly.csv"
+    p = _spawn("run", SMALL, "--hourly", str(target))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and p.poll() is None:  # signal once the export's temporary file appears
+        if any(f.name.startswith(".hourly.csv.") for f in tmp_path.iterdir()):
+            break
+        time.sleep(0.005)
+    p.send_signal(sig)
+    p.communicate(timeout=120)
+    if target.exists():  # the write finished before the signal: the file must be whole
+        lines = target.read_text().splitlines()
+        assert len(lines) == 8761
+    if sig == signal.SIGINT:
+        assert not [f for f in tmp_path.iterdir() if f.name.startswith(".hourly")]  # temporary file removed
+
+
+@pytest.mark.slow
+def test_an_interrupted_sweep_never_leaves_a_partial_file(tmp_path):
+    target = tmp_path / "sweep.nc"
+    target.write_text("previous results")
+    p = _spawn("sweep", SMALL, "--vary", "cooling.tcs_supply=30..40:1 degC", "--out", str(target))
+    time.sleep(8)
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=60)
+    content = target.read_bytes()
+    assert content == b"previous results" or content.startswith(b"CDF")  # the old file or the whole new one
+
+
+def _listening(port: int) -> list[str]:
+    """Local addresses listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            addr, p = local.rsplit(":", 1)
+            if state == "0A" and int(p, 16) == port:
+                found.append(addr)
+    return found
+
+
+@pytest.mark.slow
+def test_app_listens_on_localhost_and_stops_with_its_parent():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = subprocess.Popen([FACILITY, "app", "--port", str(port)], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _listening(port):
+            assert p.poll() is None, p.stderr.read()
+            time.sleep(0.5)
+        addresses = _listening(port)
+        assert addresses and all(a == "0100007F" for a in addresses), addresses  # 127.0.0.1 only
+        children = Path(f"/proc/{p.pid}/task/{p.pid}/children").read_text().split()
+        assert children
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=60)
+        time.sleep(0.5)
+        assert not _listening(port)
+        assert all(not Path(f"/proc/{c}").exists() or "Z" in Path(f"/proc/{c}/stat").read_text().split()[2]
+                   for c in children)
+    finally:
+        if p.poll() is None:
+            p.kill()
+
+
+def test_a_load_csv_with_mixed_types_gives_one_line_without_a_pandas_warning(capsys, tmp_path, write_toml):
+    rows = ["it_fraction"] + ["0.8"] * 299_000 + ["high"] + ["0.8"] * 999  # 300,000 rows: read in chunks
+    (tmp_path / "load.csv").write_text("\n".join(rows) + "\n")
+    path = write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = 640")
+                      + '[load]\nprofile = "csv"\nfile = "load.csv"\n')
+    code, out, err = run(capsys, "run", str(path))
+    assert code == 2 and out == "" and "DtypeWarning" not in err
+    _one_line_error(err, "load.csv")

@@ -53,7 +53,7 @@ def test_hourly_evaluation_equals_design_and_closes_hour_by_hour():
     rng = np.random.default_rng(1)
     it = d.it_power.m_as("W") * rng.uniform(0.2, 1.0, 8760)
     mech = rng.uniform(2e6, 12e6, 8760)
-    r = d.evaluate(it, mech)
+    r = d.evaluate(Q_(it, "W"), Q_(mech, "W"))
     total = r["delivered_to_chips"] + r["delivered_to_overhead_it"] + r["mechanical"] + r["in_rack_loss"] + \
         r["electrical_loss"]
     np.testing.assert_allclose(r["grid_import"], total, rtol=1e-12)
