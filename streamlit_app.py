@@ -20,7 +20,6 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +48,7 @@ from facility.explore import (
 )
 from facility.export import write_hourly
 from facility.results import power_flows, to_json
-from facility.scenario import scenario_to_dict
+from facility.scenario import parse_scenario_text, scenario_to_dict
 from facility.sites import bundled_sites
 
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -118,11 +117,7 @@ def parse_text(text: str, name: str) -> dict:
     if len(text.encode()) > MAX_UPLOAD_BYTES:
         raise ScenarioError(f"the text is larger than {MAX_UPLOAD_BYTES // 1024} kB; expected a scenario TOML file",
                             source=name)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}", source=name) from None
-    return scenario_to_dict(Scenario.from_dict(data, source=name, base=BASE_DIR))
+    return scenario_to_dict(parse_scenario_text(text, source=name, base=BASE_DIR))
 
 
 @st.cache_data(show_spinner=False)
