@@ -550,7 +550,7 @@ def year_figures(data_json: str, _res: dict) -> list[go.Figure]:
     return year_charts(_res["hourly"], _res["doc"])
 
 
-TABS = ["Power", "Cooling", "Year", "Equipment", "Compare", "Sweep", "Export"]
+TABS = ["Power", "Cooling", "Year", "Swings", "Equipment", "Compare", "Sweep", "Export"]
 
 
 def power_tab(data_json: str, res: dict) -> None:
@@ -614,6 +614,70 @@ def year_tab(data_json: str, res: dict) -> None:
     st.caption(YEAR_HELP)
     for fig in year_figures(data_json, res):
         st.plotly_chart(fig, width="stretch")
+
+
+#: Seconds of the swings trace drawn (the metrics use the whole trace; 6,000 points at 10 ms keep the page light).
+SWINGS_SHOWN_S = 60.0
+SWINGS_HELP = ("Swings: the campus's sub-second power during synchronous training (the scenario's [swings] section "
+               "or its defaults), through the power chain, against the grid's ramp, oscillation-band and step "
+               "limits; each mitigation layer sized alone to bring the grid side inside the limits.")
+
+
+def _swings(data_json: str) -> dict:
+    from facility.swings import simulate_swings
+
+    scenario = Scenario.from_dict(json.loads(data_json), source="what-if", base=BASE_DIR)
+    sw = simulate_swings(facility.run(scenario, year=False))
+    shown = sw.time <= sw.time[0] + SWINGS_SHOWN_S
+    grids = {"no mitigation": sw.grid[shown]}
+    grids.update({lay.name.replace("_", " "): lay.grid[shown] for lay in sw.layers})
+    return {"doc": sw.to_json(), "time": sw.time[shown], "grids": grids, "frequency": sw.frequency, "psd": sw.psd}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def swings(data_json: str) -> dict:
+    """The swings of a scenario (cached by its content): JSON document, the first seconds of the grid-side traces
+    and the spectrum."""
+    return with_time_limit(TIME_LIMIT, _swings, data_json)
+
+
+def swings_tab(data_json: str) -> None:
+    st.caption(SWINGS_HELP)
+    try:
+        with st.spinner("Synthesising the training load and sizing the mitigation…"):
+            sw = swings(data_json)
+    except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
+        st.error(f"Swings: {exc}")
+        return
+    doc, lim = sw["doc"], sw["doc"]["limits"]
+    c = st.columns(5)
+    c[0].metric("Swing at the grid [MW]", f"{doc['swing_mw']:,.1f}", help="largest minus smallest grid-side power")
+    c[1].metric("Largest ramp [MW/s]", f"{doc['max_ramp_mw_per_s']:,.1f}", help=f"limit {lim['ramp_mw_per_s']:g} MW/s")
+    c[2].metric("In-band RMS [MW]", f"{doc['band_rms_mw']:,.2f}",
+                help=f"{lim['band_hz'][0]:g}-{lim['band_hz'][1]:g} Hz; limit {lim['band_rms_mw']:g} MW")
+    c[3].metric("Dominant frequency [Hz]", f"{doc['dominant_frequency_hz']:.2f}")
+    c[4].metric("Compliant without mitigation", "yes" if doc["compliant"] else "no")
+    fig = go.Figure()
+    for name, g in sw["grids"].items():
+        fig.add_trace(go.Scattergl(x=sw["time"], y=g / 1e6, name=name, mode="lines"))
+    fig.update_layout(title=f"Grid-side power, first {SWINGS_SHOWN_S:g} s of the trace", height=360,
+                      xaxis_title="time [s]", yaxis_title="grid power [MW]",
+                      legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 50})
+    st.plotly_chart(fig, width="stretch")
+    keep = sw["frequency"] > 0
+    spec = go.Figure(go.Scatter(x=sw["frequency"][keep], y=sw["psd"][keep] / 1e12, mode="lines", name="grid power"))
+    spec.add_vrect(x0=lim["band_hz"][0], x1=lim["band_hz"][1], fillcolor="orange", opacity=0.12, line_width=0)
+    spec.update_layout(title="Spectrum of the grid-side power (Welch); shaded: the critical band", height=320,
+                       xaxis={"type": "log", "title": "frequency [Hz]"},
+                       yaxis={"type": "log", "title": "power spectral density [MW²/Hz]"},
+                       margin={"l": 10, "r": 10, "t": 50})
+    st.plotly_chart(spec, width="stretch")
+    rows = []
+    for name, figs in doc["layers"].items():
+        rows.append({"layer": name.replace("_", " "), "compliant": "yes" if figs.get("compliant") else "no",
+                     **{k: v for k, v in figs.items() if k != "compliant"}})
+    st.subheader("Mitigation layers (each sized alone)")
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 COUNTS = ("-", "h")
@@ -907,15 +971,18 @@ def main() -> None:
             year_tab(data_json, res)
     if tabs[3].open:
         with tabs[3]:
-            equipment_tab(doc, data)
+            swings_tab(data_json)
     if tabs[4].open:
         with tabs[4]:
-            compare_tab(doc, base_res["doc"], data)
+            equipment_tab(doc, data)
     if tabs[5].open:
         with tabs[5]:
-            sweep_tab(data)
+            compare_tab(doc, base_res["doc"], data)
     if tabs[6].open:
         with tabs[6]:
+            sweep_tab(data)
+    if tabs[7].open:
+        with tabs[7]:
             export_tab(res, doc, data, base)
 
 _start = time.perf_counter()

@@ -73,6 +73,8 @@ def _import_pint_without_dask() -> None:
     pint.compat.HAS_DASK = True
 
 
+import facility.errors  # noqa: E402, F401  (first: it installs the CLI's Ctrl-C guard before pint's ~0.3 s import)
+
 _import_pint_without_dask()
 
 from facility.units import Q_, ureg  # noqa: E402  (first of the package: it sets pint's application registry)

@@ -515,7 +515,7 @@ def _supply_sweep(args: argparse.Namespace, scenario) -> int:
 
 def _sites(args: argparse.Namespace) -> int:
     from facility.scenario import load_scenario
-    from facility.supply import compare_sites
+    from facility.siting import compare_sites
 
     rows = compare_sites(load_scenario(args.scenario), args.site)
     if args.format == "json":

@@ -56,7 +56,7 @@ from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean
 from facility.units import UnitParseError, parse_quantity, ureg
 
 __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "SupplyEntry", "solve", "supply_for",
-           "supply_table", "compare_sites", "sweep_supply", "SWEEP_KPIS",
+           "supply_table", "sweep_supply", "SWEEP_KPIS",
            "load_supply_catalog", "load_costs", "annuity", "solar_profile", "HOURS_PER_YEAR"]
 
 HOURS_PER_YEAR = 8760
@@ -1143,43 +1143,6 @@ def supply_table(doc: dict[str, Any]) -> str:
               + f"); LCOE {doc['lcoe_usd_per_mwh']:,.2f} USD/MWh",
               f"solved in {doc['solve_time_s']:.2f} s (HiGHS through PyPSA)"]
     return "\n".join(lines)
-
-
-def compare_sites(scenario: Any, sites: list[str], *, with_supply: bool = True) -> list[dict[str, Any]]:
-    """The same campus (and its ``[supply]``, if any) at several sites: one row of key figures per site.
-
-    Each site replaces ``site.weather`` (a bundled name, an alias or a weather file); everything else stays as in
-    the scenario, so the rows differ by climate (cooling, PUE, water) and, with a supply, by the sun.
-    """
-    from facility.campus import run
-    from facility.results import to_json
-    from facility.scenario import Scenario
-
-    if not sites:
-        raise ScenarioError("no sites given; expected --site NAME at least once", source=scenario.source, key="--site")
-    src = Path(scenario.source)
-    base = src.resolve().parent if src.is_file() else None
-    data = scenario.model_dump()
-    rows = []
-    for i, site in enumerate(sites):
-        try:
-            s = Scenario.from_dict({**data, "site": {**data["site"], "weather": site}}, source=scenario.source,
-                                   base=base)
-        except ScenarioError as exc:
-            raise ScenarioError(exc.message, source=scenario.source, key=f"--site[{i}] ({site})") from None
-        result = run(s)
-        doc = to_json(result)
-        row = {"site": site, **{k: doc[k] for k in ("it_power_mw", "facility_power_design_mw", "pue_design",
-                                                     "pue_annual", "annual_energy_mwh", "peak_grid_mw",
-                                                     "wue_l_per_kwh", "water_annual_m3", "chiller_hours")}}
-        if with_supply and s.supply is not None:
-            sup = supply_for(result).summary
-            row.update({"lcoe_usd_per_mwh": sup["lcoe_usd_per_mwh"], "total_cost_usd": sup["total_cost_usd"],
-                        "co2_t": sup["co2_t"], "nox_t": sup["nox_t"], "grid_peak_mw": sup["grid_peak_mw"],
-                        "unserved_mwh": sup["unserved_mwh"],
-                        "solar_capacity_factor": (sup["solar"] or {}).get("capacity_factor")})
-        rows.append(row)
-    return rows
 
 
 #: Figures of a supply sweep: name -> (unit, description); from the summary of each point.

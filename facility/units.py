@@ -76,7 +76,8 @@ _NONFINITE = r"[+-]?(?:nan|inf|infinity)"
 #: (``^2``, ``**3``, ``^-1``). No numbers outside powers, no brackets, no arithmetic of numbers.
 _NAME = r"(?:[A-Za-z_°µμΩ%][A-Za-z_°µμΩ%]*)"
 _POWER = r"(?:(?:\^|\*\*)[+-]?\d)?"
-_UNIT = rf"{_NAME}{_POWER}(?:\s*[/*·]?\s*{_NAME}{_POWER})*"
+#: A reciprocal unit may be written "1/h", "1 / K" or "/ h" (a rate: "0.5 /h", a coefficient: "-0.0035 1/K").
+_UNIT = rf"(?:(?:1\s*)?/\s*)?{_NAME}{_POWER}(?:\s*[/*·]?\s*{_NAME}{_POWER})*"
 _QUANTITY = re.compile(rf"(?P<number>{_NUMBER}|{_NONFINITE})\s*(?P<unit>{_UNIT})?", re.IGNORECASE)
 _NAME_ONLY = re.compile(_UNIT)
 
@@ -116,9 +117,10 @@ def read_quantity(text: str) -> pint.Quantity:
     if unit is None:
         return Q_(magnitude)
     try:
-        units = _units(unit.strip())
+        unit = unit.strip()
+        units = _units("1" + unit if unit.startswith("/") else unit)
     except Exception as exc:  # pint raises UndefinedUnitError, DefinitionSyntaxError, ...
-        raise UnitParseError(f"cannot read {shorten(text)} as a quantity (unknown unit {unit.strip()!r}: "
+        raise UnitParseError(f"cannot read {shorten(text)} as a quantity (unknown unit {unit!r}: "
                              f"{exc.__class__.__name__})") from None
     return Q_(magnitude, units)
 

@@ -376,3 +376,23 @@ def test_the_saved_what_if_reloads_to_the_same_design():
     doc = facility.to_json(facility.run(facility.Scenario.from_dict(back)))
     assert _metric(at, "Grid at design") == pytest.approx(doc["facility_power_design_mw"], abs=0.05)
     assert _metric(at, "PUE over the year") == pytest.approx(doc["pue_annual"], abs=5e-4)
+
+
+def test_the_swings_tab_shows_the_library_figures_for_the_computed_campus(app):
+    """The Swings view shows what facility.swings computes for the design on screen: the swing and ramp metrics
+    equal the library's, the trace and spectrum are drawn, and every mitigation layer is listed."""
+    from facility.swings import simulate_swings
+
+    _tab(app, "Swings")
+    try:
+        assert not app.error, [e.value for e in app.error]
+        doc = simulate_swings(facility.run(facility.load_scenario(REPO / "scenarios" / "default.toml"),
+                                           year=False)).to_json()
+        assert _metric(app, "Swing at the grid") == pytest.approx(doc["swing_mw"], abs=0.05)
+        assert _metric(app, "Largest ramp") == pytest.approx(doc["max_ramp_mw_per_s"], abs=0.05)
+        charts = app.get("plotly_chart")
+        assert len(charts) == 2
+        layers = app.dataframe[0].value["layer"].tolist()
+        assert layers == [name.replace("_", " ") for name in doc["layers"]]
+    finally:
+        _tab(app, "Power")

@@ -24,7 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 ARTIFACTS = REPO / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 1000}
-TABS = ["Power", "Cooling", "Year", "Equipment", "Compare", "Sweep", "Export"]
+TABS = ["Power", "Cooling", "Year", "Swings", "Equipment", "Compare", "Sweep", "Export"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not shutil.which("chromium"),
                                                     reason="Debian chromium not installed (.ci/run installs it)")]

@@ -36,3 +36,14 @@ def test_parse_quantity_refuses_with_a_reason(value, fragment):
 
 def test_parse_quantity_accepts_quantities_of_the_right_dimension():
     assert parse_quantity(Q_(34.5, "kV"), "[electric_potential]").m_as("V") == pytest.approx(34500)
+
+
+def test_a_reciprocal_unit_reads_but_arithmetic_of_numbers_does_not():
+    """Rates and coefficients are written "0.5 /h" or "-0.0035 1/K"; "3 / 4 kW" is still arithmetic and refused."""
+    from facility.units import UnitParseError, read_quantity
+
+    assert read_quantity("0.5 /h").m_as("1/s") == pytest.approx(0.5 / 3600)
+    assert read_quantity("-0.0035 1/K").m_as("1/K") == pytest.approx(-0.0035)
+    for text in ("3 / 4 kW", "1/2 h", "2 / (3 K)"):
+        with pytest.raises(UnitParseError):
+            read_quantity(text)
