@@ -24,7 +24,6 @@ import pint
 from pydantic import (
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -39,6 +38,7 @@ from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path, shorten
 from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
+from facility.schema import StrictModel
 from facility.sites import MAX_PATH, resolve_weather
 from facility.supply import Supply
 from facility.swings import Swings
@@ -186,40 +186,7 @@ HallCapacity = Annotated[Any, _quantity("[power]", "compute.halls.it_capacity", 
 SupplyTemperature = Annotated[Any, BeforeValidator(_temperature_or_class)]
 
 
-class _Strict(BaseModel):
-    """Base: unknown keys are refused with a suggestion; a validated scenario is immutable.
-
-    Assigning to a field (``s.site.grid_voltage = "1 kV"``) would skip the checks across sections (the grid above
-    the MV level, systems of the catalog, ...): it raises ``ScenarioError``; build a new scenario instead
-    (:meth:`Scenario.from_dict` of :func:`scenario_to_dict` with the change).
-    """
-
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):  # private attributes (source, base, catalog) are set once in __init__
-            super().__setattr__(name, value)
-            return
-        raise ScenarioError(f"cannot assign {shorten(value)} to {name!r}: a validated scenario is immutable (its "
-                            "sections are checked together); expected a new scenario, e.g. "
-                            "Scenario.from_dict(data) with the changed value", key=name)
-
-    def __delattr__(self, name: str) -> None:
-        raise ScenarioError(f"cannot delete {name!r}: a validated scenario is immutable", key=name)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            allowed = set(cls.model_fields)
-            for key in data:
-                if key not in allowed:
-                    hint = did_you_mean(str(key), sorted(allowed))
-                    raise ValueError(f"@{key}@unknown key {key!r}; {hint}expected one of "
-                                     f"{', '.join(sorted(allowed))}")
-        elif not isinstance(data, BaseModel):
-            raise ValueError(f"got {data!r}; expected a table")
-        return data
+_Strict = StrictModel
 
 
 # ---------------------------------------------------------------------------------------------- sections

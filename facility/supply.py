@@ -50,9 +50,10 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pint
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean
+from facility.schema import StrictModel
 from facility.units import UnitParseError, parse_quantity, ureg
 
 __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "SupplyEntry", "solve", "supply_for",
@@ -285,20 +286,7 @@ Price = Annotated[Any, _q("[currency] / [energy]", "price per energy such as \"8
 Fraction = Annotated[float, BeforeValidator(_frac)]
 
 
-class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _unknown(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in data:
-                if key not in cls.model_fields:
-                    raise ValueError(f"@{key}@unknown key {key!r}; {did_you_mean(str(key), cls.model_fields)}"
-                                     f"expected one of {', '.join(sorted(cls.model_fields))}")
-        elif not isinstance(data, BaseModel):
-            raise ValueError(f"got {data!r}; expected a table")
-        return data
+_Base = StrictModel  # unknown keys refused, immutable once validated (facility.schema)
 
 
 class Grid(_Base):

@@ -50,9 +50,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from facility.errors import ScenarioError, did_you_mean
+from facility.schema import StrictModel
 from facility.units import Q_, parse_quantity
 
 __all__ = ["SWINGS_KEYS", "Job", "Limits", "StorageSettings", "Swings", "SwingsResult", "Trace", "check_expect",
@@ -100,20 +101,7 @@ Power = Annotated[Any, _q("[power]", "power", si="W")]
 PowerOrZero = Annotated[Any, _q("[power]", "power", si="W", allow_zero=True)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in data:
-                if key not in cls.model_fields:
-                    raise ValueError(f"@{key}@unknown key {key!r}; {did_you_mean(str(key), cls.model_fields)}"
-                                     f"expected one of {', '.join(sorted(cls.model_fields))}")
-        elif not isinstance(data, BaseModel):
-            raise ValueError(f"got {data!r}; expected a table")
-        return data
+_Strict = StrictModel  # unknown keys refused, immutable once validated (facility.schema)
 
 
 class Job(_Strict):

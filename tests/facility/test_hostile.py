@@ -299,3 +299,14 @@ def test_a_file_error_names_the_file_not_a_placeholder(write_toml):
     with pytest.raises(ScenarioError) as info:
         load_scenario(write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = -1")))
     assert info.value.source.endswith("scenario.toml")
+
+
+def test_the_swings_and_supply_sections_of_a_loaded_scenario_are_immutable_too():
+    """[swings] and [supply] share the scenario's base (facility.schema.StrictModel): no unchecked assignment."""
+    from tests.conftest import REPO
+
+    swings = load_scenario(REPO / "scenarios" / "colossus-swings.toml")
+    supply = load_scenario(REPO / "scenarios" / "colossus-supply.toml")
+    for target, key, value in [(swings.swings, "seconds", "1 s"), (supply.supply.grid, "import_limit", "1 MW")]:
+        with pytest.raises(ScenarioError, match="immutable"):
+            setattr(target, key, value)

@@ -84,8 +84,8 @@ def test_the_swing_energy_sits_at_the_step_frequency_inside_the_critical_band(ca
     f = simulate_swings(campus, cfg, mitigation=False).figures
     assert f["dominant_frequency_hz"] == pytest.approx(0.5, abs=0.02)
     assert f["band_energy_fraction"] > 0.95
-    slow = cfg.model_copy(deep=True)
-    slow.jobs[0].step_time = "40 s"  # 0.025 Hz: below the band
+    slow = Swings.model_validate({"seconds": "5 min", "jobs": [{"step_time": "40 s", "checkpoint_duration": "0 s",
+                                                               "failure_rate": "0 / h"}]})  # 0.025 Hz: below the band
     g = simulate_swings(campus, slow, mitigation=False).figures
     assert g["dominant_frequency_hz"] == pytest.approx(0.025, abs=0.01)
     assert g["band_energy_fraction"] < 0.2
