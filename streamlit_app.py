@@ -672,10 +672,15 @@ def swings_tab(data_json: str) -> None:
                        yaxis={"type": "log", "title": "power spectral density [MW²/Hz]"},
                        margin={"l": 10, "r": 10, "t": 50})
     st.plotly_chart(spec, width="stretch")
+    from facility.swings import SWINGS_KEYS
+
     rows = []
     for name, figs in doc["layers"].items():
-        rows.append({"layer": name.replace("_", " "), "compliant": "yes" if figs.get("compliant") else "no",
-                     **{k: v for k, v in figs.items() if k != "compliant"}})
+        for k, v in figs.items():
+            what = {"compliant": "inside every limit with this layer", "window_s": "smoothing window [s]"}.get(k)
+            rows.append({"layer": name.replace("_", " "), "figure": what or SWINGS_KEYS.get(k, k),
+                         "value": ("yes" if v else "no") if isinstance(v, bool)
+                         else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"})
     st.subheader("Mitigation layers (each sized alone)")
     st.dataframe(rows, hide_index=True, width="stretch")
 

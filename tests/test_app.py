@@ -392,7 +392,7 @@ def test_the_swings_tab_shows_the_library_figures_for_the_computed_campus(app):
         assert _metric(app, "Largest ramp") == pytest.approx(doc["max_ramp_mw_per_s"], abs=0.05)
         charts = app.get("plotly_chart")
         assert len(charts) == 2
-        layers = app.dataframe[0].value["layer"].tolist()
+        layers = list(dict.fromkeys(app.dataframe[0].value["layer"].tolist()))
         assert layers == [name.replace("_", " ") for name in doc["layers"]]
     finally:
         _tab(app, "Power")

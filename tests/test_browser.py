@@ -77,7 +77,8 @@ def browser(tmp_path_factory):
 def _ready(page, timeout: float = 120_000) -> None:
     """Wait until the script has finished its run (no 'Running' status) and the headline is drawn."""
     page.get_by_text("Grid at design").first.wait_for(timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " && !document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout)
     assert page.locator('[data-testid="stException"]').count() == 0
     body = page.inner_text("body")
     assert "Traceback" not in body and "Internal error" not in body
