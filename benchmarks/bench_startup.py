@@ -157,10 +157,8 @@ def main() -> None:
     print("  imports in that run (-X importtime, cumulative: a library's figure includes what it imports; "
           "least of 3 runs): "
           + ", ".join(f"{k} {v:.3f} s" for k, v in libs.items()))
-    print("  CPU to import, once facility.cli is loaded (median of 3): "
+    print("  what the run does NOT import, and would cost if it did (CPU once facility.cli is loaded, median of 3): "
           + ", ".join(f"{g.replace(',', ' + ')} {c:.3f} s" for g, c in zip(GROUPS, marginal, strict=True)))
-    print(f"  the run without xarray and dask: ~{run[2] - marginal[1]:.3f} s CPU; without scipy.optimize too: "
-          f"~{run[2] - sum(marginal):.3f} s CPU")
     if weather:
         print(f"weather year (Tampa EPW, 8,760 h, wet bulb included): parsed through pvlib {weather[0] * 1e3:.1f} ms, "
               f"from the disk cache {weather[1] * 1e3:.1f} ms, from memory {weather[2] * 1e6:.1f} us")
