@@ -11,6 +11,9 @@ Public API
   (:func:`design_conditions`).
 - :func:`run` -> :class:`CampusResult` — the whole sizing of a scenario, power and cooling coupled;
   :func:`to_json` its stable JSON; :func:`fit_to_grid` the largest deployment within a grid envelope.
+- :func:`simulate_year` -> ``xarray.Dataset`` — a sized campus through its weather year (or a given load
+  profile); :func:`annual_kpis` its annual figures. Sweeps: :func:`facility.sweep.sweep` (the module's name, so
+  not re-exported here: a package attribute ``sweep`` would shadow or be shadowed by the submodule).
 - :func:`load_catalog` -> :class:`Catalog` — the hardware catalog with sources.
 - :class:`ScenarioError`, :class:`InfeasibleDesign` — the errors users see.
 
@@ -90,6 +93,7 @@ _LAZY = {
     "CoolingDesign": "facility.cooling", "design_cooling": "facility.cooling",
     "DesignConditions": "facility.design_conditions", "design_conditions": "facility.design_conditions",
     "to_json": "facility.results",
+    "simulate_year": "facility.simulate", "annual_kpis": "facility.simulate",
     "Scenario": "facility.scenario", "load_scenario": "facility.scenario",
 }
 
@@ -103,6 +107,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from facility.power import PowerDesign, StageResult, design_power_chain
     from facility.results import to_json
     from facility.scenario import Scenario, load_scenario
+    from facility.simulate import annual_kpis, simulate_year
 
 
 def __getattr__(name: str) -> Any:
@@ -121,5 +126,5 @@ def __dir__() -> list[str]:
 __all__ = ["ureg", "Q_", "Scenario", "load_scenario", "it_load", "ItLoad", "DeploymentLoad", "OverheadLoad",
            "design_power_chain", "PowerDesign", "StageResult", "run", "CampusResult", "to_json", "fit_to_grid",
            "design_cooling", "CoolingDesign", "design_conditions", "DesignConditions",
-           "Catalog", "load_catalog", "ScenarioError", "InfeasibleDesign"]
+           "Catalog", "load_catalog", "ScenarioError", "InfeasibleDesign", "simulate_year", "annual_kpis"]
 __version__ = "0.1.0"

@@ -118,3 +118,12 @@ def test_a_corrupt_unit_registry_cache_is_rebuilt(tmp_path):
         f.write_bytes(b"garbage")
     assert _fresh(code, env) == [1e6, folder]
     assert all(f.read_bytes() != b"garbage" for f in Path(folder).iterdir())  # written again
+
+
+def test_simulate_year_and_annual_kpis_are_exported_by_the_package():
+    import facility
+    import facility.simulate
+
+    assert facility.simulate_year is facility.simulate.simulate_year
+    assert facility.annual_kpis is facility.simulate.annual_kpis
+    assert {"simulate_year", "annual_kpis"} <= set(facility.__all__)
