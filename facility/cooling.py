@@ -35,6 +35,8 @@ from facility.scenario import Scenario
 from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
+from models.thermal.chiller import capacity as chiller_capacity
+from models.thermal.chiller import envelope as chiller_envelope
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
 from models.thermal.coolant import properties
 from models.thermal.heat_exchanger import ntu_counterflow
@@ -44,7 +46,6 @@ from models.thermal.plant import (
     CONDENSER_RANGE,
     CONDENSER_WATER_CP,
     CONDENSER_WATER_DENSITY,
-    EVAP_APPROACH,
     PIPE_ROUGHNESS,
     WATER_DENSITY,
     LoopSpec,
@@ -58,7 +59,7 @@ __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "de
            "design_liquid_side", "coupling_cooling_power",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
-           "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY", "EVAP_APPROACH",
+           "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
            "COIL_AIR_APPROACH", "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 _plate_resistance, _case_temperature_kernel = cold_plate_resistance.kernel, case_temperature.kernel
@@ -256,8 +257,7 @@ def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
     chs = cat.si(ch_name) if ch is not None else {}
     spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
-                     eta_ii=chs.get("second_law_efficiency"), condenser_approach=chs.get("condenser_approach"),
-                     chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
+                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
     return spec, e_name, ch_name
 
 
@@ -299,8 +299,16 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     cop_v = None
     runs = q_ch > 0
     if has_chiller and np.any(runs):
+        cp = spec.chiller_params
+        t_cond = op.leaving if spec.water_cooled else cond.dry_bulb.m_as("K")
+        out = runs & ((sup < cp["leaving_min"] - 1e-9) | (np.asarray(t_cond) > cp["condenser_max"] + 1e-9))
+        bad = bad | _infeasible(out, lambda: (
+            f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
+            f"{chiller_envelope(as_float(sup), as_float(t_cond), cp)}; choose a chiller whose envelope covers it "
+            "(cooling.equipment.chiller), a colder heat sink or a warmer supply"))
         cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
-        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy))
+        cap = as_float(chiller_capacity(sup, t_cond, cp))  # available at the design temperatures (CAPFT)
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy))
     size = as_float(op.device_size)
     if dev is not None:
         equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy))

@@ -38,12 +38,12 @@ def test_facility_energy_closes_and_pue_is_its_ratio():
 
 
 def test_a_coupling_that_cycles_between_unit_counts_is_sized_for_the_larger_load():
-    """171 GB200 racks at Sterling with a 20 degC supply and 1.26 % house loads: the mechanical load sits where one
+    """171 GB200 racks at Sterling with a 20 degC supply and 1.57 % house loads: the mechanical load sits where one
     more unit switches in and its no-load loss moves the load back (a 2-cycle; it used to end in 'did not
     converge'). (House loads chosen, by a search, to put the load on a unit boundary with staged chillers.)"""
     r = run(Scenario(name="t", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
                      compute={"deployments": [{"system": "gb200-nvl72", "racks": 171}]},
-                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.0126}), year=False)
+                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.0157}), year=False)
     p = r.power
     assert r.iterations > 8  # cycled, then sized for the larger load and converged
     mech = (r.cooling.cooling_power + r.house_load).m_as("W")
@@ -89,9 +89,12 @@ def test_towers_cannot_reach_below_wet_bulb_plus_approach_and_use_water():
     fw = _plant(r)
     cond = design_conditions(bundled_sites()["tampa-fl"].path)
     assert fw.economiser_leaving.m_as("K") == pytest.approx(cond.wet_bulb.m_as("K") + 4.0)
-    # evaporation ~ 0.9 Q / h_fg, plus blowdown E/3 at 4 cycles: ~1.78 m3/h per MW rejected
+    # evaporation from the air's energy balance at the design air state (models.thermal.heat_rejection; checked
+    # against CoolProp in tests/models/thermal): at Tampa's hot, humid design air the latent share of the heat is
+    # near 1 (the fixed 0.9 of before was low), plus liquid losses E/3 at 4 cycles (drift counted once)
     per_mw = fw.water.m_as("m^3/h") / fw.heat_rejected.m_as("MW")
-    assert per_mw == pytest.approx(0.9 / 2.442 * 3.6 * (1 + 1 / 3) / 0.997, rel=0.02)
+    all_latent = 1.0 / 2.442 * 3.6 * (1 + 1 / 3) / 0.997  # 1.97 m3/h per MW
+    assert 0.95 * all_latent < per_mw < 1.2 * all_latent
 
 
 def test_adiabatic_uses_less_water_than_a_tower_and_dry_coolers_none():
