@@ -38,8 +38,8 @@ from models.thermal.air import air_density, airflow
 from models.thermal.chiller import capacity as chiller_capacity
 from models.thermal.chiller import envelope as chiller_envelope
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
-from models.thermal.coolant import properties
-from models.thermal.heat_exchanger import ntu_counterflow
+from models.thermal.coolant import fluid_name, freezing_point, properties
+from models.thermal.heat_exchanger import glycol_approach_factor, ntu_counterflow
 from models.thermal.heat_rejection import COIL_AIR_APPROACH
 from models.thermal.plant import (
     CONDENSER_PRESSURE,
@@ -57,7 +57,7 @@ from models.thermal.plant import (
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide",
            "design_liquid_side", "coupling_cooling_power",
-           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
+           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water", "freeze_warning",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
            "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
            "COIL_AIR_APPROACH", "WATER_DENSITY", "PIPE_ROUGHNESS"]
@@ -150,6 +150,8 @@ class CoolingDesign:
     cdu_ntu: float | None = None
     #: For a batch of design points (arrays): which points are infeasible. One point raises instead.
     infeasible: bool | np.ndarray = False
+    #: What a planner must add to the design (freeze protection of outdoor coils: :func:`freeze_warning`).
+    warnings: tuple[str, ...] = ()
 
     def loop(self, key: str) -> LoopResult | None:
         """The loop named ``key`` (``tcs``, ``fw`` or ``chw``), or None if the design has none."""
@@ -237,14 +239,24 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
+def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None) -> tuple[PlantSpec, str, str]:
     """Compile the plant ``plant`` (economiser and trim) of a loop to a :class:`~models.thermal.plant.PlantSpec`
-    (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``."""
+    (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``.
+
+    ``coolant`` of the loop the plant serves (``None``: water) at its mean temperature ``t_mean`` [K]: a
+    closed-circuit cooler's (registry ``air_inlet``) water-rated approach grows by
+    :func:`models.thermal.heat_exchanger.glycol_approach_factor` for a glycol mixture (freeze protection:
+    :func:`freeze_warning`)."""
     c, cat = s.cooling, s.hardware
     econ, has_chiller = plant.economiser, plant.trim == "chiller"
     dev = heat_rejection_model(econ) if econ else None
     e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
     params = {f: cat.si(e_name)[f] for f in dev.fields} if dev else {}
+    if dev is not None and dev.air_inlet is not None and coolant is not None:
+        if fluid_name(coolant) != fluid_name("water"):
+            w, g = properties("water", t_mean), properties(coolant, t_mean)
+            params["approach"] = params["approach"] * glycol_approach_factor(
+                w["cp"], w["viscosity"], w["conductivity"], g["cp"], g["viscosity"], g["conductivity"])
     ch = None
     ch_name = ""
     if has_chiller:
@@ -259,6 +271,26 @@ def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
                      chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
     return spec, e_name, ch_name
+
+
+def freeze_warning(s: Scenario, economiser: str | None, coolant: str, loop: str,
+                   remedy: str = "cooling.facility_coolant = \"pg25\" or \"eg25\", whose approach the model "
+                                 "derates, or a drain-down / heat-traced design") -> str | None:
+    """Why a closed-circuit cooler (registry ``air_inlet``) of the plant serving ``loop`` needs freeze protection,
+    or ``None``: the site's coldest hour is below the freezing point of the ``coolant`` it holds (a cooler idle or
+    at low flow in a frost freezes and bursts its tubes; glycol or drain-down protection is the usual answer,
+    ASHRAE Handbook — HVAC Systems and Equipment 2020, Ch. 13, freeze protection of hydronic systems)."""
+    if economiser is None or heat_rejection_model(economiser).air_inlet is None:
+        return None
+    from facility.weather import load_weather
+
+    t_min = float(np.min(load_weather(s.weather_path).dry_bulb))
+    t_freeze = freezing_point(coolant)
+    if t_min >= t_freeze:
+        return None
+    return (f"{loop}: the {economiser} holds {coolant}, which freezes at {t_freeze - 273.15:.1f} degC, and the site's "
+            f"coldest hour is {t_min - 273.15:.1f} degC ({s.weather_path.name}): the outdoor coils need freeze "
+            f"protection ({remedy})")
 
 
 def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
@@ -280,7 +312,8 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
     sup = loop.supply.m_as("K")
     if sized is None:
-        spec, e_name, ch_name = _plant_spec(s, plant)
+        spec, e_name, ch_name = _plant_spec(s, plant, loop.coolant,
+                                            (loop.supply.m_as("K") + loop.return_.m_as("K")) / 2.0)
         op = _plant_at_design(spec, cond, sup, loop.return_.m_as("K"), q)
     else:
         spec, e_name, ch_name, op = sized
@@ -546,4 +579,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
-        cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad)
+        cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad,
+        warnings=tuple(w for w in (
+            freeze_warning(scenario, c.heat_rejection.economiser, c.facility_coolant, liq.fw.name)
+            if liq.plant is not None else None,
+            freeze_warning(scenario, c.air_heat_rejection.economiser, "water", loops[2].name,
+                           "a glycol loop between the coolers and the chilled water, or a drain-down / heat-traced "
+                           "design; the chilled-water loop is modelled with water")
+            if air.plant is not None else None) if w))

@@ -169,3 +169,28 @@ def test_cdu_effectiveness_and_ntu_follow_from_the_approach():
     r = run(_scenario(tcs_supply="32 degC"))
     assert r.cooling.cdu_effectiveness == pytest.approx(10 / 13)
     assert r.cooling.cdu_ntu == pytest.approx((10 / 13) / (1 - 10 / 13))  # balanced counterflow: NTU = e/(1-e)
+
+
+def test_dry_coolers_at_a_freezing_site_warn_with_water_and_are_derated_with_glycol():
+    """Sterling's coldest hour (-16.1 degC) freezes water in idle outdoor coils, and PG25 too (-9.8 degC): a warning
+    names the fix; Tampa's (-2.2 degC) does not freeze PG25. With PG25 the coolers' water-rated 6 K approach grows by the Dittus-Boelter conductance factor at the loop's mean
+    temperature (models.thermal.heat_exchanger.glycol_approach_factor, checked against ht there)."""
+    from models.thermal.coolant import properties as props
+    from models.thermal.heat_exchanger import glycol_approach_factor
+
+    def fw_warnings(r):
+        return [w for w in r.cooling.warnings if w.startswith("facility water (FW)")]
+
+    water = run(_scenario("sterling", tcs_supply="W45"), year=False)
+    assert any("freezes at 0.0 degC" in w and "-16.1 degC" in w for w in fw_warnings(water))
+    glycol = run(_scenario("sterling", tcs_supply="W45", facility_coolant="pg25"), year=False)
+    assert any("freezes at -9.8 degC" in w for w in fw_warnings(glycol))
+    assert not fw_warnings(run(_scenario("tampa", tcs_supply="W45", facility_coolant="pg25"), year=False))
+    fw = glycol.cooling.loop("fw")
+    t_mean = (fw.supply.m_as("K") + fw.return_.m_as("K")) / 2
+    w, g = props("water", t_mean), props("pg25", t_mean)
+    k = glycol_approach_factor(w["cp"], w["viscosity"], w["conductivity"], g["cp"], g["viscosity"], g["conductivity"])
+    assert 1.1 < k < 1.25
+    cond = design_conditions(bundled_sites()["sterling-va"].path)
+    assert _plant(glycol).economiser_leaving.m_as("K") == pytest.approx(cond.dry_bulb.m_as("K") + 6.0 * k, rel=1e-12)
+    assert _plant(water).economiser_leaving.m_as("K") == pytest.approx(cond.dry_bulb.m_as("K") + 6.0, rel=1e-12)

@@ -160,3 +160,25 @@ def test_pump_power_of_a_2_mw_cdu_is_a_few_percent():
     flow = 2e6 / (1010 * 3950 * 8)
     p = pump_power(Q_(flow, "m^3/s"), Q_(300, "kPa"), 0.6).m_as("kW")
     assert 0.005 < p / 2000 < 0.04
+
+
+def test_glycol_approach_factor_follows_dittus_boelter_of_ht_on_coolprop_properties():
+    """A water-rated coil with PG25 at 35 degC: tube-side h from ht.conv_internal.turbulent_Dittus_Boelter
+    (cooling, n = 0.3) at the same heat and range (mass flux ~ 1/cp) on CoolProp properties; the coil's UA falls
+    on the fluid side's 25 % share of its resistance, the approach grows by UA_w/UA_g."""
+    import CoolProp.CoolProp as CP
+    from ht.conv_internal import turbulent_Dittus_Boelter
+
+    from models.thermal.heat_exchanger import FLUID_SIDE_SHARE, glycol_approach_factor
+
+    t, p, d, g_w = 308.15, 2e5, 0.0127, 800.0  # tube bore [m] and water mass flux [kg/(m2 s)]: they cancel
+    h = {}
+    for name in ("Water", "INCOMP::MPG[0.25]"):
+        cp, mu, k = (CP.PropsSI(x, "T", t, "P", p, name) for x in ("C", "V", "L"))
+        g = g_w * CP.PropsSI("C", "T", t, "P", p, "Water") / cp
+        h[name] = (turbulent_Dittus_Boelter(g * d / mu, cp * mu / k, heating=False) * k / d, cp, mu, k)
+    expect = (1 - FLUID_SIDE_SHARE) + FLUID_SIDE_SHARE * h["Water"][0] / h["INCOMP::MPG[0.25]"][0]
+    got = glycol_approach_factor(*h["Water"][1:], *h["INCOMP::MPG[0.25]"][1:])
+    assert got == pytest.approx(expect, rel=1e-9)
+    assert 1.1 < got < 1.25
+    assert glycol_approach_factor(*h["Water"][1:], *h["Water"][1:]) == pytest.approx(1.0, rel=1e-12)
