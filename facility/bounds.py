@@ -194,6 +194,8 @@ CATALOG: dict[str, Bound] = {
     "cycles": Bound(1, 100, "", "cycles of concentration; 1 means all water is blown down (no evaporation basis)",
                     low_open=True, high_open=True),
     "drift_fraction": Bound(0, 0.05, "", "drift of a cooling tower (0.0005-0.2 % of the circulating flow)"),
+    "wet_bulb_effectiveness": Bound(0, 1, "", "a wet-bulb effectiveness (0.6-0.8 for indirect evaporative units)",
+                                    low_open=True, high_open=True),
     "liquid_gas_ratio": Bound(0, 5, "", "a tower's water-to-air mass flow ratio (~0.75-1.5 for counterflow towers)",
                               low_open=True),
     "reference_cop": Bound(1, 20, "", "a chiller's COP at its reference conditions (~3-10)", high_open=False),

@@ -239,17 +239,23 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None) -> tuple[PlantSpec, str, str]:
+def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None,
+                air: tuple | None = None) -> tuple[PlantSpec, str, str]:
     """Compile the plant ``plant`` (economiser and trim) of a loop to a :class:`~models.thermal.plant.PlantSpec`
     (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``.
 
     ``coolant`` of the loop the plant serves (``None``: water) at its mean temperature ``t_mean`` [K]: a
     closed-circuit cooler's (registry ``air_inlet``) water-rated approach grows by
     :func:`models.thermal.heat_exchanger.glycol_approach_factor` for a glycol mixture (freeze protection:
-    :func:`freeze_warning`)."""
+    :func:`freeze_warning`). ``air``: the hall's (supply, return) air [K] for the air side's plant, where an
+    air-side device (registry ``medium = "air"``) may serve."""
     c, cat = s.cooling, s.hardware
     econ, has_chiller = plant.economiser, plant.trim == "chiller"
     dev = heat_rejection_model(econ) if econ else None
+    if dev is not None and dev.medium == "air" and air is None:
+        raise ScenarioError(f"{econ!r} cools a hall's air, not the facility water; expected it in "
+                            "cooling.air_heat_rejection, and a water-side device here (e.g. 'dry-cooler+chiller')",
+                            source=s.source, key="cooling.heat_rejection")
     e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
     params = {f: cat.si(e_name)[f] for f in dev.fields} if dev else {}
     if dev is not None and dev.air_inlet is not None and coolant is not None:
@@ -262,6 +268,10 @@ def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None) -> 
     if has_chiller:
         ch_name = chiller_name(s, econ)
         ch = cat[ch_name]
+        if ch.condenser == "water" and dev is not None and dev.medium == "air":
+            raise ScenarioError(f"the water-cooled chiller {ch_name!r} cannot reject to the air-side device {econ!r}; "
+                                "expected an air-cooled chiller (cooling.equipment.chiller)", source=s.source,
+                                key="cooling.equipment.chiller")
         if ch.condenser == "water" and dev is None:
             raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
                                 "expected an air-cooled chiller or a plant with a tower", source=s.source,
@@ -269,7 +279,8 @@ def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None) -> 
     chs = cat.si(ch_name) if ch is not None else {}
     spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
-                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
+                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency,
+                     air_supply=air[0] if air else None, air_return=air[1] if air else None)
     return spec, e_name, ch_name
 
 
@@ -504,7 +515,9 @@ def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditi
                                 c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
-            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection)
+            t_air = c.air_supply.m_as("K")
+            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection,
+                                                 air=(t_air, t_air + crah["air_delta_t"]))
             q = q_chw + as_float(op.pump_power)  # pump work ends in the water
             plant = (pspec, e_name, ch_name, _plant_at_design(pspec, conditions, chw_supply, chw_supply + dt, q))
     return AirSide(rooms, q_air, v_air, crah_fans, chw, plant)

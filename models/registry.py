@@ -45,6 +45,9 @@ class HeatRejectionModel:
     ``"coincident"`` (the wet bulb coincident with the design dry bulb, for devices sized on the dry bulb).
     ``condenser_water``: the device circulates open condenser water through a pump (towers).
     ``fields``: the catalog fields the kind needs (read as SI numbers into ``p``); ``air_inlet``: see the module.
+    ``medium``: ``"water"`` for devices that cool a water loop, ``"air"`` for air-side devices that cool a hall's
+    air between its supply and return (their ``leaving`` takes ``t_return`` too; a chiller trims through the
+    chilled-water coil; they serve ``cooling.air_heat_rejection`` only).
     """
 
     kind: str
@@ -59,6 +62,7 @@ class HeatRejectionModel:
     uses_water: bool = False
     description: str = ""
     air_inlet: Callable | None = None
+    medium: str = "water"
 
 
 HEAT_REJECTION: dict[str, HeatRejectionModel] = {}
@@ -97,12 +101,28 @@ register_heat_rejection(HeatRejectionModel(
     description="open evaporative tower: leaving = wet bulb + approach"))
 
 
+register_heat_rejection(HeatRejectionModel(
+    "air-economiser", hr.air_economiser_leaving, None, "air-economiser-500kw", ("capacity", "fan_power_ratio"),
+    medium="air", description="air-side economiser: outdoor air supplied to the hall when cool enough"))
+register_heat_rejection(HeatRejectionModel(
+    "direct-evaporative", hr.direct_evaporative_leaving, hr.direct_evaporative_water, "direct-evaporative-500kw",
+    ("capacity", "fan_power_ratio", "pad_effectiveness"), medium="air", uses_wet_bulb=True, uses_water=True,
+    description="direct evaporative cooling of outdoor air supplied to the hall"))
+register_heat_rejection(HeatRejectionModel(
+    "indirect-evaporative", hr.indirect_evaporative_leaving, hr.indirect_evaporative_water,
+    "indirect-evaporative-500kw", ("capacity", "fan_power_ratio", "wet_bulb_effectiveness", "cycles"),
+    medium="air", uses_wet_bulb=True, uses_water=True,
+    description="indirect evaporative cooling of the hall's return air through a plate exchanger"))
+
+
 def leaving_temperature(kind: str, t_db, t_wb, approach, pad_effectiveness=0.85):
     """Coldest fluid temperature [K] a device of ``kind`` can deliver (wet if it can run wet).
 
     ``t_db``, ``t_wb`` ambient dry and wet bulb [K]; ``approach`` [K]; ``pad_effectiveness`` [-] (adiabatic).
     """
     p = {"approach": approach, "pad_effectiveness": pad_effectiveness}
+    if heat_rejection_model(kind).medium != "water":
+        raise ValueError(f"{kind!r} cools air, not a water loop: it has no leaving fluid temperature")
     return heat_rejection_model(kind).leaving(t_db, t_wb, -np.inf, p)[0]
 
 

@@ -77,6 +77,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "pad_effectiveness": ("fraction", "saturation effectiveness of evaporative pads [-]"),
     "cycles": ("ratio", "cycles of concentration [-]"),
     "drift_fraction": ("fraction", "drift as a fraction of circulating flow [-]"),
+    "wet_bulb_effectiveness": ("fraction", "wet-bulb effectiveness of an indirect evaporative exchanger [-]"),
     "liquid_gas_ratio": ("ratio", "water-to-air mass flow ratio L/G of a cooling tower [-]"),
     "reference_cop": ("ratio", "COP at the reference conditions of the chiller's curves [-]"),
     "capft": ("coefficients6", "capacity-temperature biquadratic of leaving water and condenser [degC]"),
@@ -479,7 +480,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS:
+        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION:  # registered device kinds too
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"

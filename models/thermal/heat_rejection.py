@@ -25,6 +25,21 @@ All three are described by the coldest fluid temperature they can deliver and th
   dry air, above 95 % in hot humid air) instead of a fixed fraction. Drift :math:`D = f_d L`; blowdown from the
   cycles of concentration with drift counted once (it carries solids out too):
   :math:`B = \max(E/(COC-1) - D, 0)`; make-up :math:`E + D + B` (CTI / ASHRAE Ch. 40 water balance).
+
+Air-side devices (registry ``medium = "air"``) cool a hall's air directly, between its supply and return air
+(ASHRAE Handbook — HVAC Applications 2019, Ch. 20 "Data Centers", air-side economisers, and Ch. 53 "Evaporative
+Cooling"); a chiller's chilled-water coil trims the rest:
+
+* **Air-side economiser** — outdoor air replaces the return: supply air no colder than the dry bulb
+  (humidity and dew-point limits of the supply air are not modelled: a stated simplification).
+* **Direct evaporative** — outdoor air through wetted media, :math:`T = T_{db} - \varepsilon (T_{db} - T_{wb})`, the
+  media wetted only when the dry bulb is above the supply; water :math:`\dot m_a c_{p,a} (T_{db} - T_{sup,eff})/h_{fg}`
+  for the hall's airflow and the depression actually used.
+* **Indirect evaporative** — the hall's return air is cooled through a plate exchanger by evaporatively cooled
+  scavenger air: :math:`T = T_{ret} - \varepsilon_{wb} (T_{ret} - T_{wb})` (wet-bulb effectiveness; dry, against the dry
+  bulb, when that suffices); no moisture reaches the hall; water: the heat removed leaves the scavenger air as
+  evaporation (:math:`Q/h_{fg}`, a bound that neglects its sensible share) plus blowdown at the cycles of
+  concentration.
 """
 
 from __future__ import annotations
@@ -42,7 +57,9 @@ from models.thermal.psychrometrics import (
 __all__ = ["H_FG", "CP_AIR", "economiser_share", "fan_power", "adiabatic_air_temperature",
            "adiabatic_water", "tower_water", "tower_evaporation", "COIL_AIR_APPROACH", "FAN_MIN_SPEED",
            "cooler_fan_speed", "dry_cooler_leaving", "adiabatic_leaving", "cooling_tower_leaving",
-           "dry_cooler_air_inlet", "adiabatic_air_inlet", "adiabatic_device_water", "cooling_tower_device_water"]
+           "dry_cooler_air_inlet", "adiabatic_air_inlet", "adiabatic_device_water", "cooling_tower_device_water",
+           "air_economiser_leaving", "direct_evaporative_leaving", "indirect_evaporative_leaving",
+           "direct_evaporative_water", "indirect_evaporative_water"]
 
 #: Latent heat of vaporisation of water at ~25 degC [J/kg] (IAPWS-IF97: 2442 kJ/kg at 25 degC).
 H_FG = 2.442e6
@@ -189,3 +206,42 @@ def cooling_tower_device_water(heat, t_db, t_wb, t_return, wet, circulating, p, 
     e = tower_evaporation(heat, t_db, t_wb, circulating, p["liquid_gas_ratio"])
     evap, drift, blowdown = tower_water(e, circulating, p["drift_fraction"], p["cycles"])
     return evap + drift + blowdown
+
+
+# ------------------------------------------------------------------------------------------------ air side
+def air_economiser_leaving(t_db, t_wb, t_supply, p, t_return=None):
+    """Air-side economiser: supply air [K] no colder than the outdoor dry bulb; never wet."""
+    return np.asarray(t_db, dtype=float), False
+
+
+def direct_evaporative_leaving(t_db, t_wb, t_supply, p, t_return=None):
+    """Direct evaporative cooler: supply air [K] and whether the media are wetted (dry bulb above the supply)."""
+    t_db = np.asarray(t_db, dtype=float)
+    wet = t_db > t_supply
+    return np.where(wet, adiabatic_air_temperature(t_db, t_wb, p["pad_effectiveness"]), t_db), wet
+
+
+def indirect_evaporative_leaving(t_db, t_wb, t_supply, p, t_return=None):
+    """Indirect evaporative cooler: the hall's return air ``t_return`` [K] cooled toward the scavenger air's dry
+    bulb (dry) or wet bulb (wet, when dry cannot reach the supply), wet-bulb effectiveness ``p`` field
+    ``wet_bulb_effectiveness``."""
+    eps = p["wet_bulb_effectiveness"]
+    t_ret = np.asarray(t_return, dtype=float)
+    dry = t_ret - eps * (t_ret - np.asarray(t_db, dtype=float))
+    wet = dry > t_supply
+    return np.where(wet, t_ret - eps * (t_ret - np.asarray(t_wb, dtype=float)), dry), wet
+
+
+def direct_evaporative_water(heat, t_db, t_wb, t_return, wet, circulating, p, airflow, t_supply=None):
+    """Water [kg/s] of a direct evaporative cooler: the hall's airflow ``airflow`` [kg/s] cooled from the dry bulb
+    to the warmer of the media's leaving air and the supply ``t_supply`` [K], over h_fg."""
+    t_db = np.asarray(t_db, dtype=float)
+    t_air = np.maximum(adiabatic_air_temperature(t_db, t_wb, p["pad_effectiveness"]), t_supply)
+    return np.where(wet, np.asarray(airflow, dtype=float) * CP_AIR * np.maximum(t_db - t_air, 0.0) / H_FG, 0.0)
+
+
+def indirect_evaporative_water(heat, t_db, t_wb, t_return, wet, circulating, p, airflow=None, t_supply=None):
+    """Water [kg/s] of an indirect evaporative cooler while wet: the heat it removes ``heat`` [W] over h_fg,
+    times COC/(COC-1) for blowdown at ``p["cycles"]``."""
+    c = p["cycles"]
+    return np.where(wet, np.asarray(heat, dtype=float) / H_FG * c / (c - 1.0), 0.0)

@@ -6,7 +6,9 @@ the rest in series (ASHRAE Handbook — HVAC Applications 2019, Ch. 20 "Data Cen
 series chiller). :func:`operate_plant`, on arrays of weather and heat of any broadcastable shape:
 
 * economiser share :math:`s = (T_{ret} - \max(T_{leave}, T_{sup}))/(T_{ret} - T_{sup})`, clipped to 0..1
-  (:func:`models.thermal.heat_rejection.economiser_share`); :math:`Q_{econ} = s\,Q`, :math:`Q_{ch} = Q - Q_{econ}`;
+  (:func:`models.thermal.heat_rejection.economiser_share`), on the loop's water, or on the hall's supply and
+  return air for an air-side device (air economiser, direct or indirect evaporative);
+  :math:`Q_{econ} = s\,Q`, :math:`Q_{ch} = Q - Q_{econ}`;
 * chillers staged on to carry :math:`Q_{ch}`: :math:`n = \lceil Q_{ch}/Q_{avail} \rceil` with the capacity
   available at the hour's temperatures, sharing it equally, each at the power of the DOE-2 / EnergyPlus electric
   EIR model with its catalog curves (:func:`models.thermal.chiller.eir_chiller`) at the loop supply and the
@@ -101,7 +103,9 @@ class PlantSpec:
     ``device_size`` [W] the heat it is sized for (``None`` while sizing: the design point itself);
     chiller: ``chiller`` (the plant has one), ``water_cooled``, ``chiller_params`` its catalog entry as SI numbers
     (EIR curves, :func:`models.thermal.chiller.eir_chiller`), ``chiller_capacity`` [W] its reference capacity;
-    ``pump_efficiency`` [-] of the condenser-water pump.
+    ``pump_efficiency`` [-] of the condenser-water pump; ``air_supply``, ``air_return`` [K] the hall's air for an
+    air-side device (registry ``medium = "air"``), which cools the air between them while the chiller trims the
+    chilled water (the loop's supply and return).
     """
 
     device: HeatRejectionModel | None
@@ -112,6 +116,8 @@ class PlantSpec:
     chiller_params: dict
     chiller_capacity: Any
     pump_efficiency: Any
+    air_supply: Any = None
+    air_return: Any = None
 
     def columns(self) -> PlantSpec:
         """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
@@ -151,7 +157,11 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     """
     q = np.asarray(heat, dtype=float)
     dev, p = spec.device, spec.params
-    if dev is not None:
+    air = dev is not None and dev.medium == "air"
+    if air:  # an air-side device cools the hall's air; the chiller trims through the chilled-water coil
+        leaving, wet = dev.leaving(t_db, t_wb, spec.air_supply, p, t_return=spec.air_return)
+        share = economiser_share(leaving, spec.air_supply, spec.air_return)
+    elif dev is not None:
         leaving, wet = dev.leaving(t_db, t_wb, t_supply, p)
         share = economiser_share(leaving, t_supply, t_return)
     else:
@@ -184,7 +194,10 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
             fans = cube(device_heat, size, p["fan_power_ratio"] * size)
             speed = np.divide(device_heat, size, out=np.zeros(np.broadcast(device_heat, size).shape),
                               where=np.asarray(size) > 0)
-        if dev.water is not None:
+        if dev.water is not None and air:
+            airflow = q / (CP_AIR * (spec.air_return - spec.air_supply))  # the hall's air at its rise
+            water = dev.water(device_heat, t_db, t_wb, spec.air_return, wet, circ, p, airflow, t_supply=spec.air_supply)
+        elif dev.water is not None:
             airflow = speed * size / (CP_AIR * p["air_delta_t"]) if dev.air_inlet is not None else None
             water = dev.water(device_heat, t_db, t_wb, t_return, wet, circ, p, airflow)
     return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,

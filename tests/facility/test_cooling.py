@@ -173,8 +173,9 @@ def test_cdu_effectiveness_and_ntu_follow_from_the_approach():
 
 def test_dry_coolers_at_a_freezing_site_warn_with_water_and_are_derated_with_glycol():
     """Sterling's coldest hour (-16.1 degC) freezes water in idle outdoor coils, and PG25 too (-9.8 degC): a warning
-    names the fix; Tampa's (-2.2 degC) does not freeze PG25. With PG25 the coolers' water-rated 6 K approach grows by the Dittus-Boelter conductance factor at the loop's mean
-    temperature (models.thermal.heat_exchanger.glycol_approach_factor, checked against ht there)."""
+    names the fix; Tampa's (-2.2 degC) does not freeze PG25. With PG25 the coolers' water-rated 6 K approach grows
+    by the Dittus-Boelter conductance factor at the loop's mean temperature
+    (models.thermal.heat_exchanger.glycol_approach_factor, checked against ht there)."""
     from models.thermal.coolant import properties as props
     from models.thermal.heat_exchanger import glycol_approach_factor
 
@@ -194,3 +195,26 @@ def test_dry_coolers_at_a_freezing_site_warn_with_water_and_are_derated_with_gly
     cond = design_conditions(bundled_sites()["sterling-va"].path)
     assert _plant(glycol).economiser_leaving.m_as("K") == pytest.approx(cond.dry_bulb.m_as("K") + 6.0 * k, rel=1e-12)
     assert _plant(water).economiser_leaving.m_as("K") == pytest.approx(cond.dry_bulb.m_as("K") + 6.0, rel=1e-12)
+
+
+def test_air_side_evaporative_and_economiser_plants_serve_an_air_cooled_hall():
+    """An air-cooled H100 hall at Sterling (24 degC supply air): over the year direct evaporative cooling and an
+    air-side economiser use less energy than chilled water from dry coolers and chillers, the indirect evaporative
+    plant uses water and the dry plants none; heat closes at design. An air-side device on the facility-water
+    loop is refused, naming the key."""
+    def hall(plant):
+        return run(Scenario(name="t", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
+                            compute={"deployments": [{"system": "h100-air-16", "nodes": 200}]},
+                            power={"architecture": "ac-480v"},
+                            cooling={"air_heat_rejection": plant, "air_supply": "24 degC"}))
+    dry, iec, dec, econ = (hall(p) for p in ("dry-cooler+chiller", "indirect-evaporative+chiller",
+                                             "direct-evaporative+chiller", "air-economiser+chiller"))
+    for r in (dry, iec, dec, econ):
+        assert r.cooling.heat_rejected.m_as("W") == pytest.approx(r.cooling.heat_in.m_as("W"), rel=1e-12)
+    assert dec.annual["pue_annual"] < dry.annual["pue_annual"]
+    assert econ.annual["pue_annual"] < dry.annual["pue_annual"]
+    assert iec.annual["pue_annual"] < dry.annual["pue_annual"]
+    assert iec.annual["water_m3"] > 0 and dec.annual["water_m3"] > 0
+    assert dry.annual["water_m3"] == 0 and econ.annual["water_m3"] == 0
+    with pytest.raises(ScenarioError, match=r"cooling\.heat_rejection"):
+        run(_scenario(heat_rejection="indirect-evaporative+chiller"), year=False)

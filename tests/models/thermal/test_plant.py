@@ -112,3 +112,31 @@ def test_one_call_serves_a_batch_of_designs_over_hours_as_each_design_alone():
         np.testing.assert_array_equal(op.compressor_power[i], one.compressor_power)
         np.testing.assert_array_equal(op.fan_power[i], one.fan_power)
         np.testing.assert_array_equal(op.economiser_share[i], one.economiser_share)
+
+
+def test_air_side_devices_cool_the_hall_air_and_the_chiller_trims_the_chilled_water():
+    """A hall supplied at 24 degC, returning at 36 degC. Indirect evaporative (wet-bulb effectiveness 0.7) at 30 degC
+    dry / 20 degC wet bulb: dry it reaches 36 - 0.7 x 6 = 31.8 degC, so it wets: 36 - 0.7 x 16 = 24.8 degC, share
+    (36 - 24.8)/12 = 0.933; the chiller trims the rest at the chilled-water supply (14 degC), the evaporation is the
+    heat removed over h_fg x COC/(COC-1). Direct evaporative at the same air: 30 - 0.85 x 10 = 21.5 degC, all the
+    heat, water for the depression used (30 -> 24 degC) on the hall's airflow. Heat closes in both."""
+    iec = {"capacity": 5e5, "fan_power_ratio": 0.03, "wet_bulb_effectiveness": 0.7, "cycles": 4.0}
+    dec = {"capacity": 5e5, "fan_power_ratio": 0.005, "pad_effectiveness": 0.85}
+    t_sup, t_ret, q = 297.15, 309.15, 1e6
+    for kind, params in (("indirect-evaporative", iec), ("direct-evaporative", dec)):
+        spec = PlantSpec(device=heat_rejection_model(kind), params=params, device_size=q, chiller=True,
+                         water_cooled=False, chiller_params=_chiller(False), chiller_capacity=1.5e6,
+                         pump_efficiency=0.65, air_supply=t_sup, air_return=t_ret)
+        op = operate_plant(spec, 303.15, 293.15, 287.15, 293.15, q)
+        assert op.heat_rejected == pytest.approx(q + op.compressor_power, rel=1e-12)
+        if kind == "indirect-evaporative":
+            assert op.wet and op.leaving == pytest.approx(309.15 - 0.7 * 16.0, rel=1e-12)
+            share = (309.15 - (309.15 - 0.7 * 16.0)) / 12.0
+            assert op.economiser_share == pytest.approx(share, rel=1e-12)
+            assert op.compressor_power == pytest.approx(
+                eir_chiller((1 - share) * q, 287.15, 303.15, spec.chiller_params)[0], rel=1e-12)
+            assert op.water == pytest.approx(share * q / 2.442e6 * 4.0 / 3.0, rel=1e-12)
+        else:
+            assert op.wet and op.economiser_share == 1.0 and op.compressor_power == 0.0
+            m_air = q / (1006.0 * 12.0)
+            assert op.water == pytest.approx(m_air * 1006.0 * 6.0 / 2.442e6, rel=1e-12)
