@@ -35,16 +35,17 @@ from facility.scenario import Scenario
 from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
+from models.thermal.chiller import capacity as chiller_capacity
+from models.thermal.chiller import envelope as chiller_envelope
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
-from models.thermal.coolant import properties
-from models.thermal.heat_exchanger import ntu_counterflow
+from models.thermal.coolant import fluid_name, freezing_point, properties
+from models.thermal.heat_exchanger import glycol_approach_factor, ntu_counterflow
 from models.thermal.heat_rejection import COIL_AIR_APPROACH
 from models.thermal.plant import (
     CONDENSER_PRESSURE,
     CONDENSER_RANGE,
     CONDENSER_WATER_CP,
     CONDENSER_WATER_DENSITY,
-    EVAP_APPROACH,
     PIPE_ROUGHNESS,
     WATER_DENSITY,
     LoopSpec,
@@ -56,9 +57,9 @@ from models.thermal.plant import (
 
 __all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide",
            "design_liquid_side", "coupling_cooling_power",
-           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water",
+           "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water", "freeze_warning",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
-           "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY", "EVAP_APPROACH",
+           "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
            "COIL_AIR_APPROACH", "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 _plate_resistance, _case_temperature_kernel = cold_plate_resistance.kernel, case_temperature.kernel
@@ -149,6 +150,8 @@ class CoolingDesign:
     cdu_ntu: float | None = None
     #: For a batch of design points (arrays): which points are infeasible. One point raises instead.
     infeasible: bool | np.ndarray = False
+    #: What a planner must add to the design (freeze protection of outdoor coils: :func:`freeze_warning`).
+    warnings: tuple[str, ...] = ()
 
     def loop(self, key: str) -> LoopResult | None:
         """The loop named ``key`` (``tcs``, ``fw`` or ``chw``), or None if the design has none."""
@@ -236,19 +239,39 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
+def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None,
+                air: tuple | None = None) -> tuple[PlantSpec, str, str]:
     """Compile the plant ``plant`` (economiser and trim) of a loop to a :class:`~models.thermal.plant.PlantSpec`
-    (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``."""
+    (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``.
+
+    ``coolant`` of the loop the plant serves (``None``: water) at its mean temperature ``t_mean`` [K]: a
+    closed-circuit cooler's (registry ``air_inlet``) water-rated approach grows by
+    :func:`models.thermal.heat_exchanger.glycol_approach_factor` for a glycol mixture (freeze protection:
+    :func:`freeze_warning`). ``air``: the hall's (supply, return) air [K] for the air side's plant, where an
+    air-side device (registry ``medium = "air"``) may serve."""
     c, cat = s.cooling, s.hardware
     econ, has_chiller = plant.economiser, plant.trim == "chiller"
     dev = heat_rejection_model(econ) if econ else None
+    if dev is not None and dev.medium == "air" and air is None:
+        raise ScenarioError(f"{econ!r} cools a hall's air, not the facility water; expected it in "
+                            "cooling.air_heat_rejection, and a water-side device here (e.g. 'dry-cooler+chiller')",
+                            source=s.source, key="cooling.heat_rejection")
     e_name = c.equipment.get(econ, dev.default_equipment) if dev else ""
     params = {f: cat.si(e_name)[f] for f in dev.fields} if dev else {}
+    if dev is not None and dev.air_inlet is not None and coolant is not None:
+        if fluid_name(coolant) != fluid_name("water"):
+            w, g = properties("water", t_mean), properties(coolant, t_mean)
+            params["approach"] = params["approach"] * glycol_approach_factor(
+                w["cp"], w["viscosity"], w["conductivity"], g["cp"], g["viscosity"], g["conductivity"])
     ch = None
     ch_name = ""
     if has_chiller:
         ch_name = chiller_name(s, econ)
         ch = cat[ch_name]
+        if ch.condenser == "water" and dev is not None and dev.medium == "air":
+            raise ScenarioError(f"the water-cooled chiller {ch_name!r} cannot reject to the air-side device {econ!r}; "
+                                "expected an air-cooled chiller (cooling.equipment.chiller)", source=s.source,
+                                key="cooling.equipment.chiller")
         if ch.condenser == "water" and dev is None:
             raise ScenarioError(f"the water-cooled chiller {ch_name!r} needs a cooling tower or cooler to reject to; "
                                 "expected an air-cooled chiller or a plant with a tower", source=s.source,
@@ -256,9 +279,29 @@ def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
     chs = cat.si(ch_name) if ch is not None else {}
     spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
-                     eta_ii=chs.get("second_law_efficiency"), condenser_approach=chs.get("condenser_approach"),
-                     chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency)
+                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency,
+                     air_supply=air[0] if air else None, air_return=air[1] if air else None)
     return spec, e_name, ch_name
+
+
+def freeze_warning(s: Scenario, economiser: str | None, coolant: str, loop: str,
+                   remedy: str = "cooling.facility_coolant = \"pg25\" or \"eg25\", whose approach the model "
+                                 "derates, or a drain-down / heat-traced design") -> str | None:
+    """Why a closed-circuit cooler (registry ``air_inlet``) of the plant serving ``loop`` needs freeze protection,
+    or ``None``: the site's coldest hour is below the freezing point of the ``coolant`` it holds (a cooler idle or
+    at low flow in a frost freezes and bursts its tubes; glycol or drain-down protection is the usual answer,
+    ASHRAE Handbook — HVAC Systems and Equipment 2020, Ch. 13, freeze protection of hydronic systems)."""
+    if economiser is None or heat_rejection_model(economiser).air_inlet is None:
+        return None
+    from facility.weather import load_weather
+
+    t_min = float(np.min(load_weather(s.weather_path).dry_bulb))
+    t_freeze = freezing_point(coolant)
+    if t_min >= t_freeze:
+        return None
+    return (f"{loop}: the {economiser} holds {coolant}, which freezes at {t_freeze - 273.15:.1f} degC, and the site's "
+            f"coldest hour is {t_min - 273.15:.1f} degC ({s.weather_path.name}): the outdoor coils need freeze "
+            f"protection ({remedy})")
 
 
 def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
@@ -280,7 +323,8 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
     sup = loop.supply.m_as("K")
     if sized is None:
-        spec, e_name, ch_name = _plant_spec(s, plant)
+        spec, e_name, ch_name = _plant_spec(s, plant, loop.coolant,
+                                            (loop.supply.m_as("K") + loop.return_.m_as("K")) / 2.0)
         op = _plant_at_design(spec, cond, sup, loop.return_.m_as("K"), q)
     else:
         spec, e_name, ch_name, op = sized
@@ -299,8 +343,16 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     cop_v = None
     runs = q_ch > 0
     if has_chiller and np.any(runs):
+        cp = spec.chiller_params
+        t_cond = op.leaving if spec.water_cooled else cond.dry_bulb.m_as("K")
+        out = runs & ((sup < cp["leaving_min"] - 1e-9) | (np.asarray(t_cond) > cp["condenser_max"] + 1e-9))
+        bad = bad | _infeasible(out, lambda: (
+            f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
+            f"{chiller_envelope(as_float(sup), as_float(t_cond), cp)}; choose a chiller whose envelope covers it "
+            "(cooling.equipment.chiller), a colder heat sink or a warmer supply"))
         cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
-        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy))
+        cap = as_float(chiller_capacity(sup, t_cond, cp))  # available at the design temperatures (CAPFT)
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy))
     size = as_float(op.device_size)
     if dev is not None:
         equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy))
@@ -463,7 +515,9 @@ def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditi
                                 c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
-            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection)
+            t_air = c.air_supply.m_as("K")
+            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection,
+                                                 air=(t_air, t_air + crah["air_delta_t"]))
             q = q_chw + as_float(op.pump_power)  # pump work ends in the water
             plant = (pspec, e_name, ch_name, _plant_at_design(pspec, conditions, chw_supply, chw_supply + dt, q))
     return AirSide(rooms, q_air, v_air, crah_fans, chw, plant)
@@ -538,4 +592,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
-        cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad)
+        cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad,
+        warnings=tuple(w for w in (
+            freeze_warning(scenario, c.heat_rejection.economiser, c.facility_coolant, liq.fw.name)
+            if liq.plant is not None else None,
+            freeze_warning(scenario, c.air_heat_rejection.economiser, "water", loops[2].name,
+                           "a glycol loop between the coolers and the chilled water, or a drain-down / heat-traced "
+                           "design; the chilled-water loop is modelled with water")
+            if air.plant is not None else None) if w))

@@ -178,9 +178,10 @@ PUE_IMPLAUSIBLE = 2.0
 
 
 def design_warnings(doc: Mapping[str, Any]) -> list[str]:
-    """What a planner should look at: the library's own power warnings, units loaded below :data:`UNDERLOADED`
-    of their rating, a design PUE above :data:`PUE_IMPLAUSIBLE`, a year peak above the design demand."""
-    out = [str(w) for w in doc.get("power_warnings", [])]
+    """What a planner should look at: the library's own power and cooling warnings, units loaded below
+    :data:`UNDERLOADED` of their rating, a design PUE above :data:`PUE_IMPLAUSIBLE`, a year peak above the design
+    demand."""
+    out = [str(w) for w in (*doc.get("power_warnings", []), *doc.get("cooling_warnings", []))]
     small = [(n, x) for n, x, _ in _loadings(doc) if x is not None and 0 <= x < UNDERLOADED]
     if small:
         listed = ", ".join(f"{n} {x:.2%}" for n, x in small[:4]) + (f" and {len(small) - 4} more" if len(small) > 4

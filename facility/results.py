@@ -215,6 +215,7 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "stages": _stages(power),
         "equipment": _equipment(power),
         "power_warnings": list(power.warnings),
+        "cooling_warnings": list(getattr(result.cooling, "warnings", ())),
     }
 
 
@@ -322,7 +323,7 @@ def to_table(doc: dict[str, Any]) -> str:
     if cool["case_temperature_degc"] is not None:
         lines.append(f"chip case temperature {cool['case_temperature_degc']:.1f} degC "
                      f"(limit {cool['case_temperature_max_degc']:.0f} degC)")
-    for wmsg in doc["power_warnings"]:
+    for wmsg in (*doc["power_warnings"], *doc.get("cooling_warnings", ())):
         lines.append(f"warning: {wmsg}")
     return "\n".join(lines)
 

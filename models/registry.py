@@ -9,7 +9,10 @@ their names, so adding a heat-rejection device or a power-stage kind is one mode
 Heat-rejection devices (:class:`HeatRejectionModel`)
     ``leaving(t_db, t_wb, t_supply, p) -> (leaving [K], wet [bool])``: the coldest fluid the device delivers at
     that weather, and whether it runs wet (evaporates water) to do so; ``water(heat, t_db, t_wb, t_return, wet,
-    circulating, p) -> [kg/s]`` or ``None`` for a dry device; ``p`` is the catalog entry as SI numbers.
+    circulating, p, airflow) -> [kg/s]`` or ``None`` for a dry device; ``air_inlet(t_db, t_wb, wet, p) -> [K]``
+    the air entering a cooler's coil, whose fans then follow the airflow the heat needs
+    (:func:`models.thermal.heat_rejection.cooler_fan_speed`), or ``None`` (towers: fans by the cube of the heat,
+    airflow and water flow together at the tower's L/G); ``p`` is the catalog entry as SI numbers.
 
 Power stages (:class:`StageModel`)
     ``coefficients(p, n, installed, pf, v_out, system) -> ((A [W], B [-], C [1/W]), copper mass [kg])`` of the
@@ -41,7 +44,10 @@ class HeatRejectionModel:
     evaporative towers whose capacity follows it: ASHRAE Fundamentals 2021 Ch. 14 evaporation design values) or
     ``"coincident"`` (the wet bulb coincident with the design dry bulb, for devices sized on the dry bulb).
     ``condenser_water``: the device circulates open condenser water through a pump (towers).
-    ``fields``: the catalog fields the kind needs (read as SI numbers into ``p``).
+    ``fields``: the catalog fields the kind needs (read as SI numbers into ``p``); ``air_inlet``: see the module.
+    ``medium``: ``"water"`` for devices that cool a water loop, ``"air"`` for air-side devices that cool a hall's
+    air between its supply and return (their ``leaving`` takes ``t_return`` too; a chiller trims through the
+    chilled-water coil; they serve ``cooling.air_heat_rejection`` only).
     """
 
     kind: str
@@ -55,6 +61,8 @@ class HeatRejectionModel:
     uses_wet_bulb: bool = False
     uses_water: bool = False
     description: str = ""
+    air_inlet: Callable | None = None
+    medium: str = "water"
 
 
 HEAT_REJECTION: dict[str, HeatRejectionModel] = {}
@@ -78,17 +86,33 @@ def heat_rejection_model(kind: str) -> HeatRejectionModel:
 
 
 register_heat_rejection(HeatRejectionModel(
-    "dry-cooler", hr.dry_cooler_leaving, None, "dry-cooler-1500kw", ("capacity", "approach", "fan_power_ratio"),
+    "dry-cooler", hr.dry_cooler_leaving, None, "dry-cooler-1500kw",
+    ("capacity", "approach", "fan_power_ratio", "air_delta_t"), air_inlet=hr.dry_cooler_air_inlet,
     description="sensible dry cooler: leaving = dry bulb + approach"))
 register_heat_rejection(HeatRejectionModel(
     "adiabatic", hr.adiabatic_leaving, hr.adiabatic_device_water, "adiabatic-cooler-1500kw",
-    ("capacity", "approach", "fan_power_ratio", "pad_effectiveness"), uses_wet_bulb=True, uses_water=True,
+    ("capacity", "approach", "fan_power_ratio", "pad_effectiveness", "air_delta_t"), uses_wet_bulb=True,
+    uses_water=True, air_inlet=hr.adiabatic_air_inlet,
     description="dry cooler with evaporative pre-cooling pads, wetted when dry operation cannot reach the supply"))
 register_heat_rejection(HeatRejectionModel(
     "cooling-tower", hr.cooling_tower_leaving, hr.cooling_tower_device_water, "cooling-tower-5000kw",
-    ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "latent_fraction"),
+    ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "liquid_gas_ratio"),
     design_wet_bulb="extreme", condenser_water=True, uses_wet_bulb=True, uses_water=True,
     description="open evaporative tower: leaving = wet bulb + approach"))
+
+
+register_heat_rejection(HeatRejectionModel(
+    "air-economiser", hr.air_economiser_leaving, None, "air-economiser-500kw", ("capacity", "fan_power_ratio"),
+    medium="air", description="air-side economiser: outdoor air supplied to the hall when cool enough"))
+register_heat_rejection(HeatRejectionModel(
+    "direct-evaporative", hr.direct_evaporative_leaving, hr.direct_evaporative_water, "direct-evaporative-500kw",
+    ("capacity", "fan_power_ratio", "pad_effectiveness"), medium="air", uses_wet_bulb=True, uses_water=True,
+    description="direct evaporative cooling of outdoor air supplied to the hall"))
+register_heat_rejection(HeatRejectionModel(
+    "indirect-evaporative", hr.indirect_evaporative_leaving, hr.indirect_evaporative_water,
+    "indirect-evaporative-500kw", ("capacity", "fan_power_ratio", "wet_bulb_effectiveness", "cycles"),
+    medium="air", uses_wet_bulb=True, uses_water=True,
+    description="indirect evaporative cooling of the hall's return air through a plate exchanger"))
 
 
 def leaving_temperature(kind: str, t_db, t_wb, approach, pad_effectiveness=0.85):
@@ -97,6 +121,8 @@ def leaving_temperature(kind: str, t_db, t_wb, approach, pad_effectiveness=0.85)
     ``t_db``, ``t_wb`` ambient dry and wet bulb [K]; ``approach`` [K]; ``pad_effectiveness`` [-] (adiabatic).
     """
     p = {"approach": approach, "pad_effectiveness": pad_effectiveness}
+    if heat_rejection_model(kind).medium != "water":
+        raise ValueError(f"{kind!r} cools air, not a water loop: it has no leaving fluid temperature")
     return heat_rejection_model(kind).leaving(t_db, t_wb, -np.inf, p)[0]
 
 

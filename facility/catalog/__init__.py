@@ -77,9 +77,18 @@ FIELDS: dict[str, tuple[str, str]] = {
     "pad_effectiveness": ("fraction", "saturation effectiveness of evaporative pads [-]"),
     "cycles": ("ratio", "cycles of concentration [-]"),
     "drift_fraction": ("fraction", "drift as a fraction of circulating flow [-]"),
-    "latent_fraction": ("fraction", "share of the heat leaving as evaporation [-]"),
-    "second_law_efficiency": ("fraction", "COP over the Carnot COP [-]"),
-    "condenser_approach": ("delta_t", "condensing temperature over the condenser fluid [K]"),
+    "wet_bulb_effectiveness": ("fraction", "wet-bulb effectiveness of an indirect evaporative exchanger [-]"),
+    "liquid_gas_ratio": ("ratio", "water-to-air mass flow ratio L/G of a cooling tower [-]"),
+    "reference_cop": ("ratio", "COP at the reference conditions of the chiller's curves [-]"),
+    "capft": ("coefficients6", "capacity-temperature biquadratic of leaving water and condenser [degC]"),
+    "eirft": ("coefficients6", "EIR-temperature biquadratic of leaving water and condenser [degC]"),
+    "eirfplr": ("coefficients3", "EIR-part-load quadratic of the part-load ratio [-]"),
+    "min_part_load": ("fraction", "minimum unloading ratio [-]"),
+    "condenser_fan_power_ratio": ("fraction", "condenser fan power per reference capacity [-]"),
+    "leaving_min": ("[temperature]", "lowest leaving chilled-water temperature [degC]"),
+    "leaving_max": ("[temperature]", "highest leaving chilled-water temperature [degC]"),
+    "condenser_min": ("[temperature]", "lowest entering condenser water / air temperature [degC]"),
+    "condenser_max": ("[temperature]", "highest entering condenser water / air temperature [degC]"),
     "air_delta_t": ("delta_t", "air temperature rise [K]"),
     "fan_pressure": ("[pressure]", "fan total pressure [Pa]"),
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
@@ -99,10 +108,11 @@ REQUIRED = {
     "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
     "cdu": ("capacity", "approach", "pressure_drop", "placement"),
     "cold-plate": ("resistance", "rated_flow", "case_temperature_max"),
-    "dry-cooler": ("capacity", "approach", "fan_power_ratio"),
-    "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness"),
-    "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "latent_fraction"),
-    "chiller": ("capacity", "second_law_efficiency", "condenser_approach", "condenser"),
+    "dry-cooler": ("capacity", "approach", "fan_power_ratio", "air_delta_t"),
+    "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness", "air_delta_t"),
+    "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "liquid_gas_ratio"),
+    "chiller": ("capacity", "reference_cop", "capft", "eirft", "eirfplr", "min_part_load", "leaving_min",
+                "leaving_max", "condenser_min", "condenser_max", "condenser_fan_power_ratio", "condenser"),
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
 }
 ALLOWED = {
@@ -194,6 +204,12 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             raise err(f"got {shorten(value)}; expected at least three [load fraction, efficiency] pairs with load "
                       f"fractions increasing in (0, 1.5] and efficiencies in (0, 1) ({desc})")
         return Value(tuple((float(x), float(e)) for x, e in value), source)
+    if dim.startswith("coefficients"):
+        n = int(dim.removeprefix("coefficients"))
+        if not (isinstance(value, list | tuple) and len(value) == n
+                and all(is_number(v) and math.isfinite(float(v)) for v in value)):
+            raise err(f"got {shorten(value)}; expected a list of {n} finite numbers ({desc})")
+        return Value(tuple(float(v) for v in value), source)
     if dim in ("ratio", "fraction"):
         if not is_number(value):
             raise err(f"got {shorten(value)}; expected a number ({desc})")
@@ -464,7 +480,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS:
+        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION:  # registered device kinds too
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"

@@ -1,52 +1,108 @@
-r"""Vapour-compression chillers: COP from the lift and a second-law efficiency, and part-load performance.
+r"""Vapour-compression chillers: the DOE-2 / EnergyPlus electric EIR model with per-chiller curves.
 
-.. math:: COP = \eta_{II}\,\frac{T_{evap}}{T_{cond} - T_{evap}}
+The model of ``Chiller:Electric:EIR`` (EnergyPlus Engineering Reference, "Electric Chiller Model Based on
+Condenser Entering Temperature"; the DOE-2.1/2.2 chiller model, Hydeman et al., ASHRAE Trans. 108(2), 2002):
 
-with refrigerant evaporating :math:`\Delta T_e` below the chilled-water supply and condensing :math:`\Delta T_c`
-above the condenser-fluid (or air) leaving temperature — the Carnot bound scaled by a second-law efficiency
-(Gordon & Ng, "Cool Thermodynamics", 2000, Ch. 3). Calibrated per chiller type so that the COP at the AHRI
-550/590 rating conditions meets the ASHRAE 90.1-2019 minimum (tested).
+.. math::
+    CAPFT &= a_1 + a_2 T_{lchw} + a_3 T_{lchw}^2 + a_4 T_{cond} + a_5 T_{cond}^2 + a_6 T_{lchw} T_{cond} \\
+    EIRFT &= b_1 + b_2 T_{lchw} + b_3 T_{lchw}^2 + b_4 T_{cond} + b_5 T_{cond}^2 + b_6 T_{lchw} T_{cond} \\
+    Q_{avail} &= Q_{ref}\,CAPFT, \qquad PLR = Q / Q_{avail} \\
+    EIRFPLR &= c_1 + c_2\,PLR + c_3\,PLR^2 \\
+    P &= \frac{Q_{avail}}{COP_{ref}}\,EIRFT\,EIRFPLR(\max(PLR, PLR_{min}))
 
-At small lifts the Carnot form grows without bound while real machines do not (motor, drive, oil and
-auxiliary losses stay): the COP is capped at ``cop_max`` = 12, an engineering assumption in line with the best
-low-lift integrated part-load values published for magnetic-bearing centrifugal chillers (NPLV ~10-12).
+with :math:`T_{lchw}` the leaving chilled-water and :math:`T_{cond}` the entering condenser water (water-cooled)
+or outdoor dry bulb (air-cooled) temperature, both in degC as the curves are written. Below the minimum
+unloading ratio :math:`PLR_{min}` the compressor false-loads (hot-gas bypass): its power stays that of
+:math:`PLR_{min}` (EnergyPlus "Minimum Unloading Ratio"). An air-cooled chiller's condenser fans draw
+:math:`P_{fan} = r_{fan} Q_{ref}` while it runs, times its run fraction (EnergyPlus "Condenser Fan Power Ratio").
 
-Part load: the electric input ratio relative to full load follows the quadratic
-:math:`EIR(PLR)/EIR(1) = a + b\,PLR + c\,PLR^2` of the DOE-2 chiller model (EnergyPlus Engineering Reference,
-"Electric Chiller Model Based on Condenser Entering Temperature"; coefficients per chiller in the catalog).
+Coefficients per catalog chiller from published data sets (each cited in ``cooling.toml``): EnergyPlus
+``Chillers.idf`` (e.g. ``ElectricEIRChiller Carrier 19XR 1407kW/6.04COP/VSD``, as also carried by the Modelica
+Buildings library ``Buildings.Fluid.Chillers.Data.ElectricEIR``) and the ASHRAE 90.1 performance-rating curves of
+NREL openstudio-standards (``AirCooled_Chiller_2010_PathA_CAPFT/EIRFT``, ``AirCooled_Chiller_AllCapacities_2004_
+2010_EIRFPLR``, "based on Dick Lord's study, 2010").
+
+The compressor's envelope is the curve's range: leaving chilled water between ``leaving_min`` and ``leaving_max``,
+condenser between ``condenser_min`` and ``condenser_max``. :func:`envelope` reports where a design point lies
+outside it (the caller raises :class:`~facility.errors.InfeasibleDesign`). In operation (:func:`eir_chiller`):
+
+* a loop supplied warmer than ``leaving_max`` is served by chilling a side stream to ``leaving_max`` and
+  blending it into the supply (the chiller cannot leave warmer water: its curves are evaluated there; the heat
+  removed is the same, the lift larger, an honest penalty, not a COP cap);
+* condenser water colder than ``condenser_min`` is held at it (tower bypass / head-pressure control, the standard
+  control of water-cooled chillers; air-cooled chillers' fan staging does the same);
+* hours above ``condenser_max`` are evaluated at ``condenser_max`` (EnergyPlus clamps curve inputs the same way);
+  only the design point is checked against the envelope.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cop", "part_load_power"]
+__all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "envelope", "ChillerEnvelopeError"]
+
+#: Kelvin to degC: the curves are written in degC.
+_C = 273.15
 
 
-def cop(t_chw_supply, t_cond_fluid, eta_ii, evap_approach=2.0, cond_approach=3.0, cop_max=12.0, min_lift=None):
-    """Chiller COP [-] at chilled-water supply ``t_chw_supply`` [K] and condenser fluid temperature [K].
+class ChillerEnvelopeError(ValueError):
+    """A design point outside the compressor's envelope (the message says which limit and by how much)."""
 
-    ``t_cond_fluid`` is the condenser water leaving temperature (water-cooled) or the entering air (air-cooled);
-    ``eta_ii`` the second-law efficiency [-]; approaches of evaporator and condenser [K]; ``cop_max`` the cap at
-    small lifts [-]; ``min_lift`` [K]: ``None`` raises ValueError where the lift is not positive (no compression
-    needed: use the economiser), a number floors the lift at it instead (hour-by-hour operation, where hours the
-    economiser covers give the chiller no load; any floor below ~15 K leaves the capped COP unchanged).
+
+def biquadratic(c, x, y):
+    """The DOE-2 biquadratic :math:`c_1 + c_2 x + c_3 x^2 + c_4 y + c_5 y^2 + c_6 x y` [-]."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y
+
+
+def quadratic(c, x):
+    """The DOE-2 quadratic :math:`c_1 + c_2 x + c_3 x^2` [-]."""
+    x = np.asarray(x, dtype=float)
+    return c[0] + c[1] * x + c[2] * x * x
+
+
+def _inputs(t_leaving, t_condenser, p):
+    """Curve inputs [degC]: leaving water at most ``leaving_max`` (side stream), condenser clamped to its range."""
+    lchw = np.minimum(np.asarray(t_leaving, dtype=float), p["leaving_max"]) - _C
+    cond = np.clip(np.asarray(t_condenser, dtype=float), p["condenser_min"], p["condenser_max"]) - _C
+    return lchw, cond
+
+
+def capacity(t_leaving, t_condenser, p):
+    """Available capacity [W] of one chiller, :math:`Q_{ref}\\,CAPFT`, at leaving water and condenser [K]."""
+    lchw, cond = _inputs(t_leaving, t_condenser, p)
+    return p["capacity"] * biquadratic(p["capft"], lchw, cond)
+
+
+def eir_chiller(load, t_leaving, t_condenser, p):
+    """Electric power [W] of one chiller carrying ``load`` [W] (0 where it is off) and its available capacity [W].
+
+    ``t_leaving`` the chilled water it must deliver [K]; ``t_condenser`` the entering condenser water
+    (water-cooled) or outdoor dry bulb (air-cooled) [K]; ``p`` the catalog entry in SI numbers: ``capacity`` [W],
+    ``reference_cop`` [-], ``capft``, ``eirft`` (6 coefficients each, degC), ``eirfplr`` (3), ``min_part_load``
+    [-], ``leaving_min``/``leaving_max``, ``condenser_min``/``condenser_max`` [K], ``condenser_fan_power_ratio``
+    [-] (0 for water-cooled). Returns ``(power, available capacity)``; power includes the condenser fans.
     """
-    t_e = np.asarray(t_chw_supply, dtype=float) - evap_approach
-    t_c = np.asarray(t_cond_fluid, dtype=float) + cond_approach
-    lift = t_c - t_e
-    if min_lift is not None:
-        lift = np.maximum(lift, min_lift)
-    elif np.any(lift <= 0):
-        raise ValueError("no positive lift: the condenser is colder than the evaporator")
-    return np.minimum(eta_ii * t_e / lift, cop_max)
+    lchw, cond = _inputs(t_leaving, t_condenser, p)
+    q_avail = p["capacity"] * biquadratic(p["capft"], lchw, cond)
+    q = np.asarray(load, dtype=float)
+    plr = np.clip(q / q_avail, 0.0, 1.0)
+    on = q > 0
+    eir = biquadratic(p["eirft"], lchw, cond) / p["reference_cop"]
+    comp = q_avail * eir * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
+    fans = p.get("condenser_fan_power_ratio", 0.0) * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+    return np.where(on, comp + fans, 0.0), q_avail
 
 
-def part_load_power(load, capacity, cop_full, eir_curve=(0.2, 0.3, 0.5)):
-    """Compressor power [W] at ``load`` [W] for a chiller of ``capacity`` [W] with full-load ``cop_full`` [-].
-
-    ``eir_curve`` = (a, b, c) of the part-load EIR ratio, a + b + c = 1 (full load).
-    """
-    plr = np.clip(np.asarray(load, dtype=float) / capacity, 0.0, 1.0)
-    a, b, c = eir_curve
-    return np.where(plr > 0, capacity / cop_full * (a + b * plr + c * plr * plr), 0.0)
+def envelope(t_leaving, t_condenser, p) -> str | None:
+    """Why a chiller cannot run at leaving water ``t_leaving`` and condenser ``t_condenser`` [K] (scalars), or
+    ``None`` inside its envelope. A supply above ``leaving_max`` is not a violation (side stream, see above)."""
+    t_leaving, t_condenser = float(t_leaving), float(t_condenser)
+    if t_leaving < p["leaving_min"] - 1e-9:
+        return (f"chilled water of {t_leaving - _C:.1f} degC is below the chiller's lowest leaving temperature "
+                f"{p['leaving_min'] - _C:.1f} degC")
+    if t_condenser > p["condenser_max"] + 1e-9:
+        return (f"the condenser sees {t_condenser - _C:.1f} degC, above the chiller's highest condenser temperature "
+                f"{p['condenser_max'] - _C:.1f} degC (its lift limit)")
+    return None

@@ -6,17 +6,21 @@ the rest in series (ASHRAE Handbook — HVAC Applications 2019, Ch. 20 "Data Cen
 series chiller). :func:`operate_plant`, on arrays of weather and heat of any broadcastable shape:
 
 * economiser share :math:`s = (T_{ret} - \max(T_{leave}, T_{sup}))/(T_{ret} - T_{sup})`, clipped to 0..1
-  (:func:`models.thermal.heat_rejection.economiser_share`); :math:`Q_{econ} = s\,Q`, :math:`Q_{ch} = Q - Q_{econ}`;
-* chillers staged on to carry :math:`Q_{ch}`: :math:`n = \lceil Q_{ch}/Q_{cap} \rceil`, sharing it equally, each at
-  its part-load power :math:`P = (Q_{cap}/COP)\,(a + b\,PLR + c\,PLR^2)` (DOE-2 EIR curve,
-  :func:`models.thermal.chiller.part_load_power`) with the COP of the lift (:func:`models.thermal.chiller.cop`):
-  evaporating :data:`EVAP_APPROACH` below the loop supply, condensing above the condenser water leaving the device
-  (:math:`T_{leave} + \Delta T_{cond}`, water-cooled) or the outdoor dry bulb (air-cooled);
+  (:func:`models.thermal.heat_rejection.economiser_share`), on the loop's water, or on the hall's supply and
+  return air for an air-side device (air economiser, direct or indirect evaporative);
+  :math:`Q_{econ} = s\,Q`, :math:`Q_{ch} = Q - Q_{econ}`;
+* chillers staged on to carry :math:`Q_{ch}`: :math:`n = \lceil Q_{ch}/Q_{avail} \rceil` with the capacity
+  available at the hour's temperatures, sharing it equally, each at the power of the DOE-2 / EnergyPlus electric
+  EIR model with its catalog curves (:func:`models.thermal.chiller.eir_chiller`) at the loop supply and the
+  entering condenser water (the device's leaving water, water-cooled) or the outdoor dry bulb (air-cooled,
+  condenser fans included);
 * the device carries :math:`Q_{econ}` plus, for a water-cooled chiller, :math:`Q_{ch} + P_{comp}`; a device with
   condenser water (towers) adds its pump: :math:`\dot m = Q/(c_p \Delta T_{cond})`,
   :math:`P = \dot m/\rho \cdot \Delta p/\eta` (:func:`condenser_water`), whose work it rejects too;
-* fans by the affinity law, airflow proportional to the heat: :math:`P = P_d (Q/Q_d)^3`, :math:`P_d` the
-  catalog's fan power ratio times the heat :math:`Q_d` the device is sized for;
+* fans: :math:`P_d` the catalog's fan power ratio times the heat :math:`Q_d` the device is sized for; coolers
+  (registry ``air_inlet``) at full airflow while they cannot reach the set point, else at the airflow the heat
+  needs (:func:`models.thermal.heat_rejection.cooler_fan_speed`), :math:`P = P_d x^3`; towers by the cube of the
+  heat, :math:`P = P_d (Q/Q_d)^3`;
 * water from the device's kernel (pads while wet, tower evaporation, drift and blowdown).
 
 Heat closes: rejected = :math:`Q + P_{comp} + P_{cw}`.
@@ -38,14 +42,13 @@ from typing import Any
 import numpy as np
 
 from models.registry import HeatRejectionModel
-from models.thermal.chiller import cop as chiller_cop
-from models.thermal.chiller import part_load_power
-from models.thermal.heat_rejection import economiser_share
+from models.thermal.chiller import eir_chiller
+from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, economiser_share
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
 __all__ = ["PlantSpec", "PlantState", "operate_plant", "LoopSpec", "LoopState", "operate_loop", "condenser_water",
            "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
-           "EVAP_APPROACH", "EIR_CURVE", "MIN_LIFT", "WATER_DENSITY", "PIPE_ROUGHNESS"]
+           "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 #: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
 CONDENSER_RANGE = 5.56
@@ -55,15 +58,6 @@ CONDENSER_PRESSURE = 150e3
 #: 30 degC: 4,180 J/(kg K) and 996 kg/m3; the difference is below the accuracy of the pressure budget above).
 CONDENSER_WATER_CP = 4186.0
 CONDENSER_WATER_DENSITY = 1000.0
-#: Evaporator approach of chillers [K]: engineering assumption (refrigerant 2 K below chilled-water supply).
-EVAP_APPROACH = 2.0
-#: Part-load EIR ratio of chillers, EIR(PLR)/EIR(1) = a + b PLR + c PLR^2: engineering assumption of the DOE-2
-#: quadratic form (EnergyPlus Engineering Reference, Electric Chiller model), 20 % of full-load power at no load.
-EIR_CURVE = (0.2, 0.3, 0.5)
-#: Floor of the chiller lift [K] (models.thermal.chiller.cop ``min_lift``): where the economiser covers the loop
-#: there is no lift to speak of and no chiller load; the floor only keeps the COP finite (any floor below ~15 K
-#: leaves the capped COP unchanged).
-MIN_LIFT = 1.0
 #: Density of make-up water [kg/m3] to report water as a volume (IAPWS-95: 997 kg/m3 at 25 degC).
 WATER_DENSITY = 997.0
 #: Absolute roughness of commercial steel pipe [m] (Moody; fluids.roughness 'Steel, commercial' 45 um).
@@ -107,8 +101,11 @@ class PlantSpec:
 
     ``device`` the economiser's registered model (``None``: chiller only) with its catalog entry ``params``;
     ``device_size`` [W] the heat it is sized for (``None`` while sizing: the design point itself);
-    chiller: ``chiller`` (the plant has one), ``water_cooled``, ``eta_ii`` [-], ``condenser_approach`` [K],
-    ``chiller_capacity`` [W]; ``pump_efficiency`` [-] of the condenser-water pump.
+    chiller: ``chiller`` (the plant has one), ``water_cooled``, ``chiller_params`` its catalog entry as SI numbers
+    (EIR curves, :func:`models.thermal.chiller.eir_chiller`), ``chiller_capacity`` [W] its reference capacity;
+    ``pump_efficiency`` [-] of the condenser-water pump; ``air_supply``, ``air_return`` [K] the hall's air for an
+    air-side device (registry ``medium = "air"``), which cools the air between them while the chiller trims the
+    chilled water (the loop's supply and return).
     """
 
     device: HeatRejectionModel | None
@@ -116,10 +113,11 @@ class PlantSpec:
     device_size: Any
     chiller: bool
     water_cooled: bool
-    eta_ii: Any
-    condenser_approach: Any
+    chiller_params: dict
     chiller_capacity: Any
     pump_efficiency: Any
+    air_supply: Any = None
+    air_return: Any = None
 
     def columns(self) -> PlantSpec:
         """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
@@ -144,6 +142,7 @@ class PlantState:
     fan_power: Any
     condenser_flow: Any
     condenser_pump_power: Any
+    fan_speed: Any
     water: Any
     heat_rejected: Any
     chiller_on: Any
@@ -158,7 +157,11 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     """
     q = np.asarray(heat, dtype=float)
     dev, p = spec.device, spec.params
-    if dev is not None:
+    air = dev is not None and dev.medium == "air"
+    if air:  # an air-side device cools the hall's air; the chiller trims through the chilled-water coil
+        leaving, wet = dev.leaving(t_db, t_wb, spec.air_supply, p, t_return=spec.air_return)
+        share = economiser_share(leaving, spec.air_supply, spec.air_return)
+    elif dev is not None:
         leaving, wet = dev.leaving(t_db, t_wb, t_supply, p)
         share = economiser_share(leaving, t_supply, t_return)
     else:
@@ -168,26 +171,39 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     cop = n_run = None
     w = 0.0 * q
     if spec.chiller:
-        t_cond = (leaving + CONDENSER_RANGE) if spec.water_cooled else np.asarray(t_db, dtype=float)
-        cop = chiller_cop(t_supply, t_cond, spec.eta_ii, EVAP_APPROACH, spec.condenser_approach, min_lift=MIN_LIFT)
-        cap = spec.chiller_capacity
+        t_cond = leaving if spec.water_cooled else np.asarray(t_db, dtype=float)
+        cp = spec.chiller_params
+        _, cap = eir_chiller(0.0, t_supply, t_cond, cp)
         n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
-        w = n_run * part_load_power(each, cap, cop, EIR_CURVE)
+        w = n_run * eir_chiller(each, t_supply, t_cond, cp)[0]
+        cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
-    circ = p_cw = fans = water = 0.0 * q
+    circ = p_cw = fans = water = speed = 0.0 * q
     if dev is not None:
         if dev.condenser_water:
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
             device_heat = device_heat + p_cw
-        if dev.water is not None:
-            water = dev.water(device_heat, t_db, t_wb, t_return, wet, circ, p)
-        fans = cube(device_heat, size, p["fan_power_ratio"] * size)
+        if dev.air_inlet is not None:
+            t_air = dev.air_inlet(t_db, t_wb, wet, p)
+            speed = cooler_fan_speed(device_heat, t_air, t_return, size, p["air_delta_t"], (share < 1.0) | chiller_on)
+            fans = p["fan_power_ratio"] * size * (speed * speed * speed)
+        else:
+            fans = cube(device_heat, size, p["fan_power_ratio"] * size)
+            speed = np.divide(device_heat, size, out=np.zeros(np.broadcast(device_heat, size).shape),
+                              where=np.asarray(size) > 0)
+        if dev.water is not None and air:
+            airflow = q / (CP_AIR * (spec.air_return - spec.air_supply))  # the hall's air at its rise
+            water = dev.water(device_heat, t_db, t_wb, spec.air_return, wet, circ, p, airflow, t_supply=spec.air_supply)
+        elif dev.water is not None:
+            airflow = speed * size / (CP_AIR * p["air_delta_t"]) if dev.air_inlet is not None else None
+            water = dev.water(device_heat, t_db, t_wb, t_return, wet, circ, p, airflow)
     return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,
                       chiller_cop=cop, chillers_running=n_run, compressor_power=w, device_heat=device_heat,
-                      device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, water=water,
+                      device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, fan_speed=speed,
+                      water=water,
                       heat_rejected=q + w + p_cw, chiller_on=chiller_on)
 
 

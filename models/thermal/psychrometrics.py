@@ -23,7 +23,12 @@ import numpy as np
 
 from models.units import quantity_io
 
-__all__ = ["saturation_pressure", "humidity_ratio", "dew_point", "enthalpy", "wet_bulb", "relative_humidity"]
+__all__ = ["saturation_pressure", "humidity_ratio", "dew_point", "enthalpy", "wet_bulb", "relative_humidity",
+           "humidity_ratio_from_wet_bulb", "saturation_humidity_ratio", "enthalpy_kernel",
+           "saturation_temperature_from_enthalpy", "STANDARD_PRESSURE"]
+
+#: Standard atmosphere at sea level [Pa] (ASHRAE Fundamentals 2017 Ch. 1, Table 1).
+STANDARD_PRESSURE = 101325.0
 
 _C = (-5.6745359e3, 6.3925247, -9.6778430e-3, 6.2215701e-7, 2.0747825e-9, -9.4840240e-13, 4.1635019)  # ice
 _D = (-5.8002206e3, 1.3914993, -4.8640239e-2, 4.1764768e-5, -1.4452093e-8, 6.5459673)  # water
@@ -126,3 +131,43 @@ def wet_bulb(temperature, relative_humidity, pressure):
     26.14
     """
     return wet_bulb_kernel(temperature, relative_humidity, pressure)
+
+
+# ------------------------------------------------------------------------------------------------ SI kernels
+def saturation_humidity_ratio(t_k, p=STANDARD_PRESSURE):
+    """Humidity ratio of saturated air [kg/kg dry air] at ``t_k`` [K] and pressure ``p`` [Pa] (ASHRAE eq. 23)."""
+    return _w(_psat(t_k), np.asarray(p, dtype=float))
+
+
+def humidity_ratio_from_wet_bulb(t_db, t_wb, p=STANDARD_PRESSURE):
+    r"""Humidity ratio [kg/kg dry air] from dry bulb and thermodynamic wet bulb [K] at pressure ``p`` [Pa].
+
+    ASHRAE Fundamentals 2017 Ch. 1 eq. (35) (wet bulb at or above 0 degC) and (37) (below):
+    :math:`W = \frac{(2501 - 2.326 t^*) W_s^* - 1.006 (t - t^*)}{2501 + 1.86 t - 4.186 t^*}`.
+    """
+    t = np.asarray(t_db, dtype=float) - 273.15
+    ts = np.asarray(t_wb, dtype=float) - 273.15
+    ws = _w(_psat(ts + 273.15), np.asarray(p, dtype=float))
+    liq = ((2501.0 - 2.326 * ts) * ws - 1.006 * (t - ts)) / (2501.0 + 1.86 * t - 4.186 * ts)
+    ice = ((2830.0 - 0.24 * ts) * ws - 1.006 * (t - ts)) / (2830.0 + 1.86 * t - 2.1 * ts)
+    return np.maximum(np.where(ts >= 0.0, liq, ice), 0.0)
+
+
+def enthalpy_kernel(t_k, w):
+    """Moist-air enthalpy [J/kg dry air] (ASHRAE eq. 32) from dry bulb [K] and humidity ratio [-]; SI, no units."""
+    t = np.asarray(t_k, dtype=float) - 273.15
+    return 1e3 * (1.006 * t + np.asarray(w, dtype=float) * (2501.0 + 1.86 * t))
+
+
+def saturation_temperature_from_enthalpy(h, p=STANDARD_PRESSURE):
+    """Temperature [K] of saturated air whose enthalpy is ``h`` [J/kg dry air] at ``p`` [Pa]: bisection between
+    -40 and 80 degC (40 halvings), on whole arrays."""
+    h = np.asarray(h, dtype=float)
+    lo = np.full(np.broadcast(h, p).shape, 233.15)
+    hi = np.full(lo.shape, 353.15)
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        high = enthalpy_kernel(mid, saturation_humidity_ratio(mid, p)) > h
+        hi = np.where(high, mid, hi)
+        lo = np.where(high, lo, mid)
+    return 0.5 * (lo + hi)

@@ -42,7 +42,7 @@ def _close(hourly, design, what):
     assert float(hourly.flat[0]) == pytest.approx(design, rel=RTOL, abs=1e-6), what
 
 
-@pytest.mark.parametrize("name", ["default", "cortex", "meta-24k-h100-air", "gb200-ashburn-ac"])
+@pytest.mark.parametrize("name", ["default", "cortex", "meta-24k-h100-air", "gb200-ashburn-ac", "meta-24k-h100-iec"])
 def test_year_at_design_weather_and_full_load_equals_the_design_point(name):
     r = facility.run(facility.load_scenario(REPO / "scenarios" / f"{name}.toml"), year=False)
     y = year_arrays(r, np.ones(HOURS), _design_weather(r))

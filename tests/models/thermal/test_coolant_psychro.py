@@ -61,3 +61,26 @@ def test_dew_point_humidity_ratio_and_enthalpy_match_coolprop():
 
 def test_saturated_air_wet_bulb_equals_dry_bulb():
     assert wet_bulb(Q_(30, "degC"), 1.0, Q_(101325, "Pa")).m_as("degC") == pytest.approx(30, abs=1e-6)
+
+
+def test_humidity_ratio_from_wet_bulb_and_saturated_air_by_enthalpy_match_coolprop():
+    """The SI kernels the tower's evaporation uses, against CoolProp HAPropsSI at 101,325 Pa: humidity ratio from
+    dry and wet bulb within 1 % (ASHRAE eq. 35 vs CoolProp's real-gas formulation), the temperature of saturated
+    air of a given enthalpy within 0.1 K (enthalpies taken from CoolProp relative to dry air at 0 degC)."""
+    from models.thermal.psychrometrics import (
+        enthalpy_kernel,
+        humidity_ratio_from_wet_bulb,
+        saturation_humidity_ratio,
+        saturation_temperature_from_enthalpy,
+    )
+    p = 101325.0
+    for t_db, t_wb in ((278.15, 275.15), (293.15, 288.15), (306.15, 300.15), (313.15, 297.15)):
+        ref = CP.HAPropsSI("W", "T", t_db, "P", p, "B", t_wb)
+        assert humidity_ratio_from_wet_bulb(t_db, t_wb, p) == pytest.approx(ref, rel=0.01)
+    h0 = CP.HAPropsSI("H", "T", 273.15, "P", p, "W", 0.0)
+    for t in (283.15, 298.15, 308.15):
+        h = CP.HAPropsSI("H", "T", t, "P", p, "R", 1.0) - h0
+        assert saturation_temperature_from_enthalpy(h, p) == pytest.approx(t, abs=0.1)
+        assert saturation_humidity_ratio(t, p) == pytest.approx(CP.HAPropsSI("W", "T", t, "P", p, "R", 1.0), rel=0.01)
+        w = saturation_humidity_ratio(t, p)
+        assert enthalpy_kernel(t, w) == pytest.approx(h, rel=0.01)

@@ -8,13 +8,11 @@ import numpy as np
 import pytest
 from fluids.friction import friction_factor
 
+from facility import load_catalog
 from models.registry import heat_rejection_model
-from models.thermal.chiller import cop
+from models.thermal.chiller import eir_chiller
 from models.thermal.plant import (
     CONDENSER_RANGE,
-    EIR_CURVE,
-    EVAP_APPROACH,
-    MIN_LIFT,
     PIPE_ROUGHNESS,
     LoopSpec,
     PlantSpec,
@@ -22,17 +20,23 @@ from models.thermal.plant import (
     operate_plant,
 )
 
-DRY = {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02}
+DRY = {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02, "air_delta_t": 12.0}
 ADIABATIC = {**DRY, "pad_effectiveness": 0.85}
 TOWER = {"capacity": 5e6, "approach": 4.0, "fan_power_ratio": 0.0127, "cycles": 4.0, "drift_fraction": 1e-5,
-         "latent_fraction": 0.9}
+         "liquid_gas_ratio": 1.2}
+CAT = load_catalog()
 
 
 def _plant(kind, params, water_cooled=False, size=None):
     return PlantSpec(device=heat_rejection_model(kind) if kind else None, params=params, device_size=size,
-                     chiller=True, water_cooled=water_cooled, eta_ii=0.48 if not water_cooled else 0.71,
-                     condenser_approach=15.0 if not water_cooled else 2.0, chiller_capacity=1.5e6,
-                     pump_efficiency=0.65)
+                     chiller=True, water_cooled=water_cooled, chiller_params=_chiller(water_cooled),
+                     chiller_capacity=1.5e6, pump_efficiency=0.65)
+
+
+def _chiller(water_cooled):
+    p = dict(CAT.si("chiller-water-cooled" if water_cooled else "chiller-air-cooled"))
+    p["capacity"] = 1.5e6
+    return p
 
 
 def test_loop_pipe_friction_matches_fluids_colebrook_and_components_scale_with_flow_squared():
@@ -57,16 +61,14 @@ def test_loop_pipe_friction_matches_fluids_colebrook_and_components_scale_with_f
 
 
 def test_chillers_are_staged_and_run_at_their_part_load_power():
-    """2.5 MW of chiller heat on 1.5 MW chillers: two run at 1.25 MW each (PLR 0.833), each at
-    Q_cap / COP * EIR(PLR) with the DOE-2 quadratic; heat rejected = heat + compressor work."""
+    """2.5 MW of chiller heat on 1.5 MW air-cooled chillers (available capacity at 35 degC air from CAPFT): two
+    run at 1.25 MW each, each at the EIR model's power (condenser fans included); heat rejected = heat + work."""
     spec = _plant(None, {})
     t_sup, t_ret, t_db = 293.15, 303.15, 308.15
     op = operate_plant(spec, t_db, 295.0, t_sup, t_ret, 2.5e6)
-    c = cop(t_sup, t_db, 0.48, EVAP_APPROACH, 15.0, min_lift=MIN_LIFT)
-    plr = 1.25e6 / 1.5e6
-    a, b, cc = EIR_CURVE
     assert op.chillers_running == 2
-    assert op.compressor_power == pytest.approx(2 * 1.5e6 / c * (a + b * plr + cc * plr * plr), rel=1e-12)
+    assert op.compressor_power == pytest.approx(2 * eir_chiller(1.25e6, t_sup, t_db, spec.chiller_params)[0],
+                                                rel=1e-12)
     assert op.heat_rejected == pytest.approx(2.5e6 + op.compressor_power, rel=1e-12)
     assert op.chiller_on and op.economiser_share == 0.0
 
@@ -79,8 +81,11 @@ def test_adiabatic_pads_run_only_when_dry_operation_cannot_reach_the_supply():
     hot = operate_plant(spec, 308.15, 297.15, t_sup, t_ret, 3e6)  # 35 degC dry bulb: 41 degC dry, pads needed
     assert hot.wet and hot.water > 0.0
     assert hot.leaving == pytest.approx(308.15 - 0.85 * 11.0 + 6.0)  # pads to 25.65 degC air, + approach
-    # the fans follow the cube of the heat through the device from its design point
-    assert hot.fan_power == pytest.approx(0.02 * 3e6 * (hot.device_heat / 3e6) ** 3, rel=1e-12)
+    # the pads reach the supply: the fans slow to the airflow the heat needs (air 2 K under the 42 degC return)
+    x = (hot.device_heat / 3e6) * 12.0 / (315.15 - 2.0 - (308.15 - 0.85 * 11.0))
+    assert hot.fan_power == pytest.approx(0.02 * 3e6 * x**3, rel=1e-12)
+    # the pads' water: that airflow x cp x the wet-bulb depression achieved / h_fg
+    assert hot.water == pytest.approx(x * 3e6 / (1006.0 * 12.0) * 1006.0 * 0.85 * 11.0 / 2.442e6, rel=1e-12)
 
 
 def test_towers_reject_the_chillers_work_and_their_condenser_pumps_and_heat_closes():
@@ -90,7 +95,7 @@ def test_towers_reject_the_chillers_work_and_their_condenser_pumps_and_heat_clos
     assert op.leaving == pytest.approx(297.15 + 4.0)
     assert op.device_heat == pytest.approx(4e6 + op.compressor_power + op.condenser_pump_power, rel=1e-12)
     assert op.heat_rejected == pytest.approx(op.device_heat, rel=1e-12)
-    # condenser flow over the AHRI range; evaporation 90 % of the heat over h_fg
+    # condenser flow over the AHRI range; evaporation from the air's energy balance, plus drift and blowdown
     assert op.condenser_flow == pytest.approx((4e6 + op.compressor_power) / (4186.0 * CONDENSER_RANGE), rel=1e-12)
     assert op.water > 0.9 * op.device_heat / 2.442e6
 
@@ -107,3 +112,31 @@ def test_one_call_serves_a_batch_of_designs_over_hours_as_each_design_alone():
         np.testing.assert_array_equal(op.compressor_power[i], one.compressor_power)
         np.testing.assert_array_equal(op.fan_power[i], one.fan_power)
         np.testing.assert_array_equal(op.economiser_share[i], one.economiser_share)
+
+
+def test_air_side_devices_cool_the_hall_air_and_the_chiller_trims_the_chilled_water():
+    """A hall supplied at 24 degC, returning at 36 degC. Indirect evaporative (wet-bulb effectiveness 0.7) at 30 degC
+    dry / 20 degC wet bulb: dry it reaches 36 - 0.7 x 6 = 31.8 degC, so it wets: 36 - 0.7 x 16 = 24.8 degC, share
+    (36 - 24.8)/12 = 0.933; the chiller trims the rest at the chilled-water supply (14 degC), the evaporation is the
+    heat removed over h_fg x COC/(COC-1). Direct evaporative at the same air: 30 - 0.85 x 10 = 21.5 degC, all the
+    heat, water for the depression used (30 -> 24 degC) on the hall's airflow. Heat closes in both."""
+    iec = {"capacity": 5e5, "fan_power_ratio": 0.03, "wet_bulb_effectiveness": 0.7, "cycles": 4.0}
+    dec = {"capacity": 5e5, "fan_power_ratio": 0.005, "pad_effectiveness": 0.85}
+    t_sup, t_ret, q = 297.15, 309.15, 1e6
+    for kind, params in (("indirect-evaporative", iec), ("direct-evaporative", dec)):
+        spec = PlantSpec(device=heat_rejection_model(kind), params=params, device_size=q, chiller=True,
+                         water_cooled=False, chiller_params=_chiller(False), chiller_capacity=1.5e6,
+                         pump_efficiency=0.65, air_supply=t_sup, air_return=t_ret)
+        op = operate_plant(spec, 303.15, 293.15, 287.15, 293.15, q)
+        assert op.heat_rejected == pytest.approx(q + op.compressor_power, rel=1e-12)
+        if kind == "indirect-evaporative":
+            assert op.wet and op.leaving == pytest.approx(309.15 - 0.7 * 16.0, rel=1e-12)
+            share = (309.15 - (309.15 - 0.7 * 16.0)) / 12.0
+            assert op.economiser_share == pytest.approx(share, rel=1e-12)
+            assert op.compressor_power == pytest.approx(
+                eir_chiller((1 - share) * q, 287.15, 303.15, spec.chiller_params)[0], rel=1e-12)
+            assert op.water == pytest.approx(share * q / 2.442e6 * 4.0 / 3.0, rel=1e-12)
+        else:
+            assert op.wet and op.economiser_share == 1.0 and op.compressor_power == 0.0
+            m_air = q / (1006.0 * 12.0)
+            assert op.water == pytest.approx(m_air * 1006.0 * 6.0 / 2.442e6, rel=1e-12)
