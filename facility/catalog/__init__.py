@@ -16,6 +16,7 @@ a node ``count`` accelerators (or modules), and power is given or derived from t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import tomllib
@@ -59,6 +60,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "power_per_accelerator_typical": ("[power]", "overhead power per accelerator, typical [W]"),
     "rack_power_max": ("[power]", "provisioned power of one overhead rack [W]"),
     "core_voltage": ("[electric_potential]", "core supply voltage [V]"),
+    "cpu_power": ("[power]", "CPUs of one unit at maximum, behind the voltage regulator [W]"),
+    "memory_power": ("[power]", "memory of one unit at maximum, behind the voltage regulator [W]"),
+    "switch_power": ("[power]", "switch ASICs (NVLink, PCIe) of one unit at maximum, behind the voltage regulator [W]"),
+    "io_power": ("[power]", "I/O dies and other logic of one unit at maximum, behind the voltage regulator [W]"),
+    "nic_power": ("[power]", "NICs and DPUs of one unit at maximum, fed beside the voltage regulator [W]"),
+    "fan_power": ("[power]", "fans of one unit at maximum, fed beside the voltage regulator [W]"),
+    "storage_power": ("[power]", "drives of one unit at maximum, fed beside the voltage regulator [W]"),
+    "other_power": ("[power]", "board management and other loads of one unit, fed beside the voltage regulator [W]"),
     "rating": ("[power]", "rating of one unit [W or VA]"),
     "no_load_loss": ("[power]", "no-load (core) loss [W]"),
     "load_loss": ("[power]", "load (winding) loss at rated current [W]"),
@@ -85,6 +94,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
 }
+_COMPONENTS = ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
+               "other_power")
 TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
@@ -116,7 +127,8 @@ ALLOWED = {
 }
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
-                   "liquid_fraction"}
+                   "liquid_fraction", "cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power",
+                   "storage_power", "other_power"}
 
 
 def all_kinds() -> tuple[str, ...]:
@@ -155,6 +167,7 @@ class Entry:
     material: str = ""
     condenser: str = ""
     placement: str = ""
+    nameplate: bool = False  # a scenario set its power_max without component loads: the rack input is that figure
 
     def get(self, name: str) -> Any:
         v = self.values.get(name)
@@ -215,7 +228,7 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             check_quantity(q, bound, value)
         except ValueError as exc:
             raise err(f"{exc}; {desc}") from None
-    elif q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
+    elif q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_") and fname not in _COMPONENTS):
         raise err(f"got {shorten(value)}; expected a positive value ({desc})")
     return Value(q, source)
 
@@ -351,6 +364,10 @@ class Catalog:
         for name, raw in overrides.items():
             entries[name] = parse_entry(name, raw, base=self.entries.get(name), where=where, key_prefix="catalog.",
                                         default_source=f"scenario override ({where or 'in code'})")
+            if (isinstance(raw, Mapping) and "power_max" in raw and not any(k in raw for k in _COMPONENTS)
+                    and entries[name].kind in ("module", "node", "rack", "pod")):
+                # a power_max given without component loads is the rack's nameplate (facility.rack_power)
+                entries[name] = dataclasses.replace(entries[name], nameplate=True)
         try:
             return Catalog(entries)
         except ScenarioError as exc:

@@ -43,7 +43,9 @@ def test_a_coupling_that_cycles_between_unit_counts_is_sized_for_the_larger_load
     converge'). (House loads chosen, by a search, to put the load on a unit boundary with staged chillers.)"""
     r = run(Scenario(name="t", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
                      compute={"deployments": [{"system": "gb200-nvl72", "racks": 171}]},
-                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.0126}), year=False)
+                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.0126},
+                     # the 132 kW nameplate the search was made with (before #13's component-load rack input)
+                     catalog={"gb200-nvl72": {"power_max": "132 kW"}}), year=False)
     p = r.power
     assert r.iterations > 8  # cycled, then sized for the larger load and converged
     mech = (r.cooling.cooling_power + r.house_load).m_as("W")
