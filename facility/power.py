@@ -37,7 +37,7 @@ from facility.batch import as_float, column, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.checks import power_arg
 from facility.plan import ItLoad
-from facility.rack_power import rack_power
+from facility.rack_power import ab_feed_warnings, rack_power
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
@@ -409,7 +409,7 @@ def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
     walk = sorted(range(len(stages)), key=lambda i: (order[stages[i].spec.zone],
                                                      i if stages[i].spec.zone == "rack" else -i))
     by_stage = {id(s): w for s, w in zip(stages, _stage_warnings(stages), strict=True)}
-    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]]
+    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]] + ab_feed_warnings(scenario)
     s, it_in, mech_in, grid = sizing, sizing.branch_input_it, sizing.branch_input_mechanical, sizing.grid_import
     trunk_ratio = ratio_or(grid, it_in + mech_in, 1.0)
     return PowerDesign(

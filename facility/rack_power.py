@@ -209,3 +209,28 @@ def _top_down(cat: Catalog, specs: list[StageSpec], system: str, loads: RackLoad
     each = (loads.by_component["accelerators"] / loads.accelerator_count * last.power_out / last.power_in
             if last is not None and last.spec.voltage_out == "core" and last.power_in > 0 else 0.0)
     return RackPower(inp, tuple(rows), loads, each)
+
+
+def ab_feed_warnings(scenario: Any) -> list[str]:
+    """Rack supplies that a lost feed would drop (issue #13 item 7).
+
+    When the last stage outside the racks is fed A/B (scheme ``2N``: each busway sized for the whole load, the
+    racks dual-corded), losing one feed takes half of every rack's first converters (power-shelf PSUs, 800->50 V
+    DC-DC) with it: they must be N+N (``2N``, each half able to carry the rack, <= 50 % load at design). Any other
+    scheme on a dual-fed rack drops racks when a feed is lost. Returns one message per such stage ("" never).
+    """
+    stages, _, _ = architecture_stages(scenario.power.architecture)
+    over = scenario.power.stages
+    eff = [StageSpec(**{**s.__dict__, **({k: v for k, v in over[s.id].model_dump().items() if v is not None}
+                                          if s.id in over else {})}) for s in stages]
+    it = [s for s in eff if s.zone == "it"]
+    rack = [s for s in eff if s.zone == "rack" and stage_model(scenario.hardware[s.equipment].kind).kind
+            == "converter"]
+    if not it or not rack or it[-1].redundancy.replace(" ", "") != "2N":
+        return []
+    first = rack[0]
+    if first.redundancy.replace(" ", "") in ("2N", "2(N+1)"):
+        return []
+    return [f"{first.name}: {first.redundancy} on racks fed A/B by the {it[-1].name} (2N): losing one feed takes "
+            f"half of each rack's units and drops the rack; expected N+N (redundancy = \"2N\") so each feed's half "
+            "carries the whole rack"]
