@@ -96,7 +96,9 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 _COMPONENTS = ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
                "other_power")
-TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
+TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement", "status")
+#: ``status`` of an accelerator or system: shipping (default) or announced (figures from an announcement)
+STATUSES = ("shipping", "announced")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
     "module": ("contains", "count"),
@@ -167,6 +169,7 @@ class Entry:
     material: str = ""
     condenser: str = ""
     placement: str = ""
+    status: str = ""
     nameplate: bool = False  # a scenario set its power_max without component loads: the rack input is that figure
 
     def get(self, name: str) -> Any:
@@ -260,8 +263,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED.get(kind) or set(required_fields(kind)) - set(TEXT_FIELDS)
     values: dict[str, Value] = dict(base.values) if base else {}
-    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement")
-            } if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement",
+                                          "status")} if base else {}
     for key, val in raw.items():
         if key in TEXT_FIELDS:
             if key == "kind":
@@ -276,6 +279,9 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
                 raise err_at(key)(f"got {shorten(val)}; expected a string of at most 10,000 characters")
             if key == "condenser" and val not in ("water", "air"):
                 raise err_at(key)(f"got {shorten(val)}; expected 'water' or 'air'")
+            if key == "status" and (kind not in LEVEL or val not in STATUSES):
+                raise err_at(key)(f"got {shorten(val)} on a {kind}; an accelerator's or system's status is one of "
+                                  f"{', '.join(STATUSES)}")
             if key == "placement" and (kind != "cdu" or val not in ("in-rack", "in-row")):
                 raise err_at(key)(f"got {shorten(val)} on a {kind}; a cdu's placement is 'in-rack' or 'in-row'")
             if key == "material" and val not in MATERIALS:
@@ -300,7 +306,7 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
                  material=text.get("material", "") or "", condenser=text.get("condenser", "") or "",
-                 placement=text.get("placement", "") or "")
+                 placement=text.get("placement", "") or "", status=text.get("status", "") or "")
 
 
 class Catalog:
@@ -463,6 +469,10 @@ class Catalog:
             lf = self.liquid_fraction(name)
             if not math.isnan(lf):
                 d["liquid_fraction"] = lf
+            d["status"] = next((x.status for x in self.chain(name) if x.status), "shipping")
+            comps = {k: e.get(k).m_as("W") for k in _COMPONENTS if e.get(k) is not None}
+            if comps:
+                d["component_loads_w"] = comps
         elif e.kind == "transformer":
             from models.electrical.transformer import doe_efficiency, peak_efficiency_index
             r, p0, pk = e.get("rating"), e.get("no_load_loss"), e.get("load_loss")

@@ -49,6 +49,8 @@ def test_regulator_output_shares_the_loss_pro_rata():
     ("gb200-nvl72", 132.0, 0.07),
     # Vertiv GB300 NVL72 reference design (2025): 142 kW
     ("gb300-nvl72", 142.0, 0.03),
+    # NVIDIA DGX B300 (2025): ~14.5 kW per system; 4 per rack
+    ("b300-air-32", 4 * 14.5, 0.05),
 ])
 def test_default_chain_reproduces_the_published_rack_input(system, published_kw, tol):
     r = rack_power(_scenario(system), system)
