@@ -166,6 +166,9 @@ CATALOG: dict[str, Bound] = {
     "bf16_dense": Bound(0, 1e17, "FLOPS", "per accelerator; 100 PFLOPS is 40 times a 2025 GPU", low_open=True),
     "count": Bound(1, 100_000, "", "units inside one unit of the next level (a pod of 100,000 racks is a campus)"),
     "extra_power_max": Bound(0, 100e3, "kW", "power beyond the contained units, at most a pod's"),
+    **{k: Bound(0, 5000, "kW", "a component load of one unit: at most a whole rack's ~1 MW (densest announced)")
+       for k in ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
+                 "other_power")},
     "extra_power_typical": Bound(0, 100e3, "kW", "power beyond the contained units, at most a pod's"),
     "liquid_fraction": Bound(0, 1, "", "a share of the heat"),
     "power_per_accelerator_max": Bound(0, 100, "kW", "overhead IT per accelerator, a small fraction of its power"),

@@ -63,7 +63,12 @@ OUTPUTS: tuple[Output, ...] = (
     _o("in_rack_loss_mw", "MW", "conversion and busbar losses inside the racks (part of the IT power)", "design"),
     _o("delivered_to_chips_mw", "MW", "power reaching the core rails of the racks", "design"),
     _o("copper_mass_t", "t", "copper in the conductors of the power chain", "design", "copper in the power chain"),
-    _o("end_to_end_efficiency", "1", "power delivered to chips and overhead IT / grid import", "design"),
+    _o("end_to_end_efficiency", "1", "power delivered to chips and overhead IT / whole grid import (cooling and "
+       "house loads included): electrical_chain_efficiency x (1 - mechanical_share_of_grid)", "design"),
+    _o("electrical_chain_efficiency", "1", "electrical chain, grid to chips: power delivered to chips and overhead "
+       "IT / grid import of the IT branch (cooling and house loads excluded)", "design"),
+    _o("mechanical_share_of_grid", "1", "share of the grid import at design that feeds cooling and house loads "
+       "(mechanical branch with its share of trunk losses)", "design"),
     _o("facility_power_design_mw", "MW", "facility power at design: grid import with cooling and house loads",
        "design", "facility power at design"),
     _o("pue_design", "1", "design PUE: facility power / IT power", "design", "design PUE"),

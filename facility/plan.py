@@ -9,7 +9,9 @@ Counting rules (stated so a planner can check them by hand):
   whole units as above. "100 EFLOPS of Dojo" at 362 TFLOPS per D1 is 276,244 D1.
 * Overhead IT (network, storage, management) is a power per installed accelerator; its racks are
   ceil(overhead power / provisioned rack power).
-* Design IT power has every rack at its maximum power; typical IT power at its sustained training power.
+* Design IT power has every rack at its maximum power: the rack input computed from the component loads up
+  through the in-rack stages of the scenario's architecture (:mod:`facility.rack_power`); typical IT power at
+  its sustained training power (the catalog's typical/maximum ratio).
   Heat to liquid is each system's liquid fraction times its power; the rest goes to air.
 * Halls: a fixed count (racks spread evenly), a capacity in racks, or an IT capacity in power; none given,
   one hall.
@@ -25,6 +27,7 @@ import pint
 from facility.batch import whole
 from facility.bounds import MAX_ACCELERATORS, MAX_IT_POWER_W
 from facility.errors import ScenarioError
+from facility.rack_power import rack_power
 from facility.scenario import Deployment, Scenario
 from facility.units import Q_
 
@@ -123,8 +126,11 @@ def _deployment(s: Scenario, i: int, d: Deployment) -> DeploymentLoad:
     else:
         units = d.pods
         requested = units * acc_per_unit
-    p_max = cat.power_max(unit).m_as("W")
-    p_typ = cat.power_typical(unit).m_as("W")
+    # rack input from the component loads up through the scenario's in-rack stages (#13 item 1); typical power
+    # keeps the catalog's typical/maximum ratio (engineering assumption: every load scales alike in training)
+    p_name = cat.power_max(unit).m_as("W")
+    p_max = racks_per_unit * rack_power(s, unit).input
+    p_typ = cat.power_typical(unit).m_as("W") * (p_max / p_name if p_name > 0 else 1.0)
     lf = cat.liquid_fraction(unit)
     it = units * p_max
     return DeploymentLoad(

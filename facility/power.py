@@ -37,6 +37,7 @@ from facility.batch import as_float, column, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.checks import power_arg
 from facility.plan import ItLoad
+from facility.rack_power import ab_feed_warnings, rack_power
 from facility.redundancy import size_units
 from facility.scenario import Scenario
 from facility.units import Q_
@@ -298,7 +299,6 @@ def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0
     mv = scenario.power.mv_voltage.m_as("V")
     p_mech = mechanical_power
     sized: list[SizedStage] = []
-    rack_stages = [s for s in stages if s.zone == "rack"]
     it_stages = [s for s in stages if s.zone == "it"]
     trunk_stages = [s for s in stages if s.zone == "trunk"]
 
@@ -307,24 +307,18 @@ def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0
         sized.append(SizedStage(spec, cat[spec.equipment].kind, dep, groups, p_out, p_in, abc, red, rating,
                                 rating_unit, mass * groups, v_out, acc))
 
-    # --- inside the racks: top-down from the rack input, per deployment
+    # --- inside the racks: bottom-up from the component loads to the rack input (facility.rack_power, #13 item 1)
     delivered_chips = 0.0
     for d in load.deployments:
-        acc = cat.si(cat.accelerator(d.system).name)
-        v_core = acc["core_voltage"]
-        p = d.rack_power_max.m_as("W")
+        rack = rack_power(scenario, d.system, pf)
         racks = d.racks
-        acc_power = acc["power_max"]
-        for spec in rack_stages:
-            v_out = _voltage(spec, mv, v_core)
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p, v_out, pf)
-            p_out = as_float(_inverse(p, abc))
-            # the accelerator's own power (its TDP, measured at the module input) through this last stage
-            core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
-            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
-                   abc, red, rating, unit, mass, v_out, core)
-            p = p_out
-        delivered_chips += p * racks
+        for st in rack.stages:
+            # the accelerator's core power: its TDP (at the module input) through the regulator
+            core = (d.accelerators, rack.core_per_accelerator) if st.spec.voltage_out == "core" else None
+            record(st.spec, d.name if len(load.deployments) > 1 else None, racks, st.power_out * racks,
+                   st.power_in * racks, st.abc, st.redundancy, st.rating, st.rating_unit, st.mass, st.voltage_out,
+                   core)
+        delivered_chips += rack.delivered * racks
     rack_results = sized[:]
     sized.clear()
 
@@ -415,7 +409,7 @@ def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
     walk = sorted(range(len(stages)), key=lambda i: (order[stages[i].spec.zone],
                                                      i if stages[i].spec.zone == "rack" else -i))
     by_stage = {id(s): w for s, w in zip(stages, _stage_warnings(stages), strict=True)}
-    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]]
+    warnings = [by_stage[id(stages[i])] for i in walk if by_stage[id(stages[i])]] + ab_feed_warnings(scenario)
     s, it_in, mech_in, grid = sizing, sizing.branch_input_it, sizing.branch_input_mechanical, sizing.grid_import
     trunk_ratio = ratio_or(grid, it_in + mech_in, 1.0)
     return PowerDesign(

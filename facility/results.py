@@ -205,6 +205,10 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "delivered_to_chips_mw": _r(power.delivered_to_chips.m_as("MW")),
         "copper_mass_t": _r(power.copper_mass.m_as("t")),
         "end_to_end_efficiency": _r((delivered / power.grid_import).m_as(""), 8) if power.grid_import.m else None,
+        "electrical_chain_efficiency": (_r((delivered / power.grid_import_it).m_as(""), 8)
+                                        if power.grid_import_it.m else None),
+        "mechanical_share_of_grid": (_r((power.grid_import_mechanical / power.grid_import).m_as(""), 8)
+                                     if power.grid_import.m else None),
         "facility_power_design_mw": _r(result.facility_power.m_as("MW")),
         "pue_design": _r(result.pue, 8),
         "cooling_power_mw": _r(result.cooling.cooling_power.m_as("MW")),
@@ -258,7 +262,9 @@ def to_table(doc: dict[str, Any]) -> str:
         ("peak dense BF16", f"{doc['bf16_dense_eflops']:.2f} EFLOPS"),
         ("grid import at design (IT branch)", f"{doc['grid_import_mw']:.2f} MW ({doc['grid_import_it_mw']:.2f} MW)"),
         ("losses: outside racks / in racks", f"{doc['electrical_loss_mw']:.2f} MW / {doc['in_rack_loss_mw']:.2f} MW"),
-        ("delivered to chips; end-to-end", f"{doc['delivered_to_chips_mw']:.2f} MW; {doc['end_to_end_efficiency']:.1%}"),
+        ("delivered to chips; chain grid-to-chips; end-to-end",
+         f"{doc['delivered_to_chips_mw']:.2f} MW; {doc['electrical_chain_efficiency']:.1%}; "
+         f"{doc['end_to_end_efficiency']:.1%} (cooling and house loads {doc['mechanical_share_of_grid']:.1%} of grid)"),
         ("copper in the power chain", f"{doc['copper_mass_t']:.1f} t"),
         ("cooling power at design", f"{doc['cooling_power_mw']:.2f} MW (house loads {doc['house_load_mw']:.2f} MW)"),
         ("FACILITY POWER AT DESIGN", f"{doc['facility_power_design_mw']:.2f} MW  (PUE {doc['pue_design']:.3f})"),

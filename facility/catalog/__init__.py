@@ -16,6 +16,7 @@ a node ``count`` accelerators (or modules), and power is given or derived from t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import tomllib
@@ -59,6 +60,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "power_per_accelerator_typical": ("[power]", "overhead power per accelerator, typical [W]"),
     "rack_power_max": ("[power]", "provisioned power of one overhead rack [W]"),
     "core_voltage": ("[electric_potential]", "core supply voltage [V]"),
+    "cpu_power": ("[power]", "CPUs of one unit at maximum, behind the voltage regulator [W]"),
+    "memory_power": ("[power]", "memory of one unit at maximum, behind the voltage regulator [W]"),
+    "switch_power": ("[power]", "switch ASICs (NVLink, PCIe) of one unit at maximum, behind the voltage regulator [W]"),
+    "io_power": ("[power]", "I/O dies and other logic of one unit at maximum, behind the voltage regulator [W]"),
+    "nic_power": ("[power]", "NICs and DPUs of one unit at maximum, fed beside the voltage regulator [W]"),
+    "fan_power": ("[power]", "fans of one unit at maximum, fed beside the voltage regulator [W]"),
+    "storage_power": ("[power]", "drives of one unit at maximum, fed beside the voltage regulator [W]"),
+    "other_power": ("[power]", "board management and other loads of one unit, fed beside the voltage regulator [W]"),
     "rating": ("[power]", "rating of one unit [W or VA]"),
     "no_load_loss": ("[power]", "no-load (core) loss [W]"),
     "load_loss": ("[power]", "load (winding) loss at rated current [W]"),
@@ -94,7 +103,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
 }
-TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
+_COMPONENTS = ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
+               "other_power")
+TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement", "status")
+#: ``status`` of an accelerator or system: shipping (default) or announced (figures from an announcement)
+STATUSES = ("shipping", "announced")
 REQUIRED = {
     "accelerator": ("power_max", "power_typical", "bf16_dense", "core_voltage"),
     "module": ("contains", "count"),
@@ -126,7 +139,8 @@ ALLOWED = {
 }
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
-                   "liquid_fraction"}
+                   "liquid_fraction", "cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power",
+                   "storage_power", "other_power"}
 
 
 def all_kinds() -> tuple[str, ...]:
@@ -165,6 +179,8 @@ class Entry:
     material: str = ""
     condenser: str = ""
     placement: str = ""
+    status: str = ""
+    nameplate: bool = False  # a scenario set its power_max without component loads: the rack input is that figure
 
     def get(self, name: str) -> Any:
         v = self.values.get(name)
@@ -231,7 +247,7 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
             check_quantity(q, bound, value)
         except ValueError as exc:
             raise err(f"{exc}; {desc}") from None
-    elif q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_")):
+    elif q.magnitude < 0 or (q.magnitude == 0 and not fname.startswith("extra_") and fname not in _COMPONENTS):
         raise err(f"got {shorten(value)}; expected a positive value ({desc})")
     return Value(q, source)
 
@@ -263,8 +279,8 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
         raise err_at("kind")(f"cannot change the kind of {name!r} from {base.kind!r} to {kind!r}")
     allowed = ALLOWED.get(kind) or set(required_fields(kind)) - set(TEXT_FIELDS)
     values: dict[str, Value] = dict(base.values) if base else {}
-    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement")
-            } if base else {}
+    text = {k: getattr(base, k) for k in ("description", "vendor", "contains", "material", "condenser", "placement",
+                                          "status")} if base else {}
     for key, val in raw.items():
         if key in TEXT_FIELDS:
             if key == "kind":
@@ -279,6 +295,9 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
                 raise err_at(key)(f"got {shorten(val)}; expected a string of at most 10,000 characters")
             if key == "condenser" and val not in ("water", "air"):
                 raise err_at(key)(f"got {shorten(val)}; expected 'water' or 'air'")
+            if key == "status" and (kind not in LEVEL or val not in STATUSES):
+                raise err_at(key)(f"got {shorten(val)} on a {kind}; an accelerator's or system's status is one of "
+                                  f"{', '.join(STATUSES)}")
             if key == "placement" and (kind != "cdu" or val not in ("in-rack", "in-row")):
                 raise err_at(key)(f"got {shorten(val)} on a {kind}; a cdu's placement is 'in-rack' or 'in-row'")
             if key == "material" and val not in MATERIALS:
@@ -303,7 +322,7 @@ def parse_entry(name: str, raw: Mapping[str, Any], *, base: Entry | None = None,
     return Entry(name=name, kind=kind, description=text.get("description", "") or "",
                  vendor=text.get("vendor", "") or "", contains=text.get("contains"), values=values,
                  material=text.get("material", "") or "", condenser=text.get("condenser", "") or "",
-                 placement=text.get("placement", "") or "")
+                 placement=text.get("placement", "") or "", status=text.get("status", "") or "")
 
 
 class Catalog:
@@ -367,6 +386,10 @@ class Catalog:
         for name, raw in overrides.items():
             entries[name] = parse_entry(name, raw, base=self.entries.get(name), where=where, key_prefix="catalog.",
                                         default_source=f"scenario override ({where or 'in code'})")
+            if (isinstance(raw, Mapping) and "power_max" in raw and not any(k in raw for k in _COMPONENTS)
+                    and entries[name].kind in ("module", "node", "rack", "pod")):
+                # a power_max given without component loads is the rack's nameplate (facility.rack_power)
+                entries[name] = dataclasses.replace(entries[name], nameplate=True)
         try:
             return Catalog(entries)
         except ScenarioError as exc:
@@ -462,6 +485,10 @@ class Catalog:
             lf = self.liquid_fraction(name)
             if not math.isnan(lf):
                 d["liquid_fraction"] = lf
+            d["status"] = next((x.status for x in self.chain(name) if x.status), "shipping")
+            comps = {k: e.get(k).m_as("W") for k in _COMPONENTS if e.get(k) is not None}
+            if comps:
+                d["component_loads_w"] = comps
         elif e.kind == "transformer":
             from models.electrical.transformer import doe_efficiency, peak_efficiency_index
             r, p0, pk = e.get("rating"), e.get("no_load_loss"), e.get("load_loss")
