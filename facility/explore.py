@@ -131,7 +131,8 @@ def constraints(doc: Mapping[str, Any], envelope_mw: float | None = None) -> lis
     """The limits a planner checks first, each with its value, its limit and whether it holds.
 
     - hours above the design demand: hours of the weather year in which the campus at its design IT load would
-      draw more than the design demand (the design hour is the ASHRAE 0.4 % condition, so a few hours exceed it);
+      draw more than the design demand (0 under the default 20-year extreme design hour; a milder basis such as
+      the ASHRAE 0.4 % condition lets a few hours exceed it);
     - case-temperature margin: the chip case limit minus the case temperature at design [K];
     - loading after the worst single failure: the highest loading of any redundant power stage or cooling unit
       group with one unit out [-] (above 1 is an overload; stages without redundancy are left out);

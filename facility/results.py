@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from facility.campus import CampusResult
+from facility.design_conditions import above_design_warning
 from facility.outputs import RESULT_KEYS as _RESULT_KEYS
 from facility.power import PowerDesign, StageResult
 
@@ -136,6 +137,7 @@ def _annual(result: CampusResult) -> dict[str, Any]:
         "free_cooling_hours": a["free_cooling_hours"], "load_profile": result.scenario.load.profile,
         "hours_above_design": d["hours_above_design"], "max_above_design_mw": _r(d["max_above_design_mw"]),
         "peak_at_design_load_mw": _r(d["peak_at_design_load_mw"]),
+        "design_warnings": [w for w in [above_design_warning(d, result.scenario.cooling.design_basis)] if w],
     }
 
 
@@ -322,7 +324,7 @@ def to_table(doc: dict[str, Any]) -> str:
     if cool["case_temperature_degc"] is not None:
         lines.append(f"chip case temperature {cool['case_temperature_degc']:.1f} degC "
                      f"(limit {cool['case_temperature_max_degc']:.0f} degC)")
-    for wmsg in doc["power_warnings"]:
+    for wmsg in doc["power_warnings"] + doc.get("design_warnings", []):
         lines.append(f"warning: {wmsg}")
     return "\n".join(lines)
 

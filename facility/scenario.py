@@ -283,7 +283,8 @@ class Power(_Strict):
 
 
 Scheme = Annotated[str, BeforeValidator(lambda v: _scheme(v))]
-DESIGN_BASES = ("ashrae-0.4%", "ashrae-1%", "ashrae-2%", "weather-max")
+DESIGN_BASES = ("extreme-n20", "extreme-n5", "extreme-n10", "extreme-n50", "ashrae-0.4%", "ashrae-1%", "ashrae-2%",
+                "weather-max")
 
 
 class Cooling(_Strict):
@@ -340,8 +341,10 @@ class Cooling(_Strict):
     heat_rejection_redundancy: Scheme = Field("N+1", description="Redundancy of coolers and towers.")
     chiller_redundancy: Scheme = Field("N+1", description="Chiller redundancy.")
     design_basis: Annotated[str, _one_of(DESIGN_BASES)] = Field(
-        "ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) + " (ASHRAE from the site's .ddy "
-        "file; weather-max: the hottest hours of the weather file).")
+        "extreme-n20", description="Design weather: " + " | ".join(DESIGN_BASES) + " (extreme-nN: the ASHRAE N-year "
+        "return-period extreme dry bulb and extreme maximum wet bulb of the site's .stat, the basis Uptime Tier "
+        "Standard: Topology 3.1 and ASHRAE TC 9.9 hold data centers to; ashrae-x%: the annual cooling conditions of "
+        "the site's .ddy file; weather-max: the hottest hours of the weather file).")
     house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] = Field(
         0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
                           "Default 1 % (engineering assumption).")
