@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pint
 
+import facility.loops as _loops
 from facility.batch import as_float
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
@@ -85,6 +86,8 @@ class LoopResult:
     key: str = ""
     #: The sized loop in SI numbers, operated at any heat by :func:`models.thermal.plant.operate_loop`.
     spec: LoopSpec | None = None
+    #: Its components with their pressure drop at design flow, ``((name, Pa), ...)`` (:mod:`facility.loops`).
+    components: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -212,19 +215,21 @@ def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe
     return spec, operate_loop(spec, heat)
 
 
-def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op) -> LoopResult:
+def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op,
+                 components: tuple = ()) -> LoopResult:
     """The Quantities of a sized loop."""
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
                       Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
                       Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
-                      Q_(spec.diameter, "m") if spec.diameter is not None else None, key, spec)
+                      Q_(spec.diameter, "m") if spec.diameter is not None else None, key, spec, components)
 
 
-def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
+def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, components: tuple,
           pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
-    """Size a loop (:func:`_loop_sizing`) and give its result."""
-    spec, op = _loop_sizing(coolant, heat, supply, delta_t, dp_components, pipe_length, velocity, eta, with_pipe)
-    return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op)
+    """Size a loop (:func:`_loop_sizing`) for the summed pressure drop of its ``components`` and give its result."""
+    spec, op = _loop_sizing(coolant, heat, supply, delta_t, _loops.total(components), pipe_length, velocity, eta,
+                            with_pipe)
+    return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op, components)
 
 
 def chiller_name(s: Scenario, economiser: str | None) -> str:
@@ -376,9 +381,8 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     equipment: list[CoolingEquipment] = []
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
-    cdu_dp = cdu_si["pressure_drop"]
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
-                c.tcs_pressure_drop.m_as("Pa") + cdu_dp, 0.0, 1.0, eta, with_pipe=False)
+                _loops.loop_components(scenario, "tcs"), 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
@@ -398,7 +402,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
         f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu_si['approach']:.1f} K)"))
     fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
-               c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
+               _loops.loop_components(scenario, "fw"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
     eps = ntu = None
     if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
         c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
@@ -459,7 +463,7 @@ def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditi
     if np.any(q_air > 0):
         chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
         q_chw, dt = q_air + crah_fans, c.chw_delta_t.m_as("K")
-        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, c.facility_pressure_drop.m_as("Pa"),
+        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, _loops.total(_loops.loop_components(scenario, "chw")),
                                 c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
@@ -515,7 +519,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy))
         chw_supply, spec, op = air.chw
         loops.append(_loop_result("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
-                                  c.chw_delta_t.m_as("K"), spec, op))
+                                  c.chw_delta_t.m_as("K"), spec, op, _loops.loop_components(scenario, "chw")))
     plant_equipment = list(liq.plant_equipment)
     plants = [liq.plant] if liq.plant is not None else []
     if air.plant is not None:

@@ -95,7 +95,9 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
                    "supply_degc": _q(lp.supply, "degC"), "return_degc": _q(lp.return_, "degC"),
                    "flow_m3_per_h": _q(lp.volume_flow, "m^3/h"), "mass_flow_kg_per_s": _q(lp.mass_flow, "kg/s"),
                    "pressure_drop_kpa": _q(lp.pressure_drop, "kPa"), "pump_power_kw": _q(lp.pump_power, "kW"),
-                   "main_pipe_diameter_m": _q(lp.pipe_diameter, "m")} for lp in c.loops],
+                   "main_pipe_diameter_m": _q(lp.pipe_diameter, "m"),
+                   "components": [{"name": n, "pressure_drop_kpa": _r(float(dp) / 1e3)} for n, dp in lp.components]}
+                  for lp in c.loops],
         "heat_rejection": [{"loop": p.loop, "economiser": p.economiser,
                             "economiser_leaving_degc": _q(p.economiser_leaving, "degC"),
                             "free_cooling_fraction": _r(p.free_cooling_fraction),

@@ -40,7 +40,7 @@ __all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
 _DIR = Path(__file__).parent
 _FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "cooling.toml")
 
-COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah")
+COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah", "hydraulic")
 KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
          *COOLING_KINDS)
 POWER_KINDS = ("transformer", "converter", "conductor")
@@ -104,6 +104,7 @@ REQUIRED = {
     "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "latent_fraction"),
     "chiller": ("capacity", "second_law_efficiency", "condenser_approach", "condenser"),
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
+    "hydraulic": ("pressure_drop",),  # a loop component (facility.loops): pressure drop at design flow
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
