@@ -119,12 +119,12 @@ def _wet_bulb_at_humidity(db_c: float, wb_c: float, p: float, new_db_c: float) -
     """Wet bulb [degC] at dry bulb ``new_db_c`` holding the humidity ratio of the air at (db_c, wb_c, p): humidity
     ratio from the psychrometric equation (ASHRAE Fundamentals 2017 Ch. 1 eq. (33)), then the wet bulb of
     :func:`models.thermal.psychrometrics.wet_bulb_kernel`."""
-    from models.thermal.psychrometrics import _psat, _w, wet_bulb_kernel
+    from models.thermal.psychrometrics import relative_humidity, saturation_pressure, wet_bulb_kernel
 
-    ws = float(_w(_psat(wb_c + 273.15), p))
+    pws = float(saturation_pressure.kernel(wb_c + 273.15))
+    ws = 0.621945 * pws / (p - pws)  # saturation humidity ratio at the wet bulb (ASHRAE ch. 1 eq. 23)
     w = ((2501.0 - 2.326 * wb_c) * ws - 1.006 * (db_c - wb_c)) / (2501.0 + 1.86 * db_c - 4.186 * wb_c)
-    pw = w * p / (0.621945 + w)
-    rh = pw / float(_psat(new_db_c + 273.15))
+    rh = float(relative_humidity.kernel(new_db_c + 273.15, w, p))
     return float(wet_bulb_kernel(np.array([new_db_c + 273.15]), np.array([rh]), np.array([p]))[0]) - 273.15
 
 
