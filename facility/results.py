@@ -11,6 +11,7 @@ from typing import Any
 
 from facility.campus import CampusResult
 from facility.design_conditions import above_design_warning
+from facility.house import house_loads
 from facility.outputs import RESULT_KEYS as _RESULT_KEYS
 from facility.power import PowerDesign, StageResult
 
@@ -214,6 +215,8 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "cooling_power_mw": _r(result.cooling.cooling_power.m_as("MW")),
         "water_design_m3_per_h": _r(result.cooling.water.m_as("m^3/h")),
         "house_load_mw": _r(result.house_load.m_as("MW")),
+        "house_loads": [{"name": n, "description": d, "mw": _r(float(w) / 1e6)}
+                        for n, d, w in house_loads(result.scenario, result.load)],
         "cooling": _cooling(result),
         **_annual(result),
         "stages": _stages(power),

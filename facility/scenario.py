@@ -355,9 +355,13 @@ class Cooling(_Strict):
         "return-period extreme dry bulb and extreme maximum wet bulb of the site's .stat, the basis Uptime Tier "
         "Standard: Topology 3.1 and ASHRAE TC 9.9 hold data centers to; ashrae-x%: the annual cooling conditions of "
         "the site's .ddy file; weather-max: the hottest hours of the weather file).")
-    house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] = Field(
-        0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
-                          "Default 1 % (engineering assumption).")
+    house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] | None = Field(
+        None, description="House loads (lighting, offices, controls) as one fraction of design IT power instead of "
+                          "the itemised house_loads. [-] Default: unset (the items).")
+    house_loads: list[Text] | None = Field(
+        None, description="Catalog house loads (kind 'house-load': lighting, offices, security, controls, generator "
+                          "heaters), each per rack or as a fraction of design IT power (facility.house). Default: "
+                          "every house-load entry of the catalog.")
 
 
 PROFILES = ("constant", "training", "inference", "csv")

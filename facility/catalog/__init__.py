@@ -42,7 +42,7 @@ _FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "
 
 COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah", "hydraulic")
 KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
-         *COOLING_KINDS)
+         *COOLING_KINDS, "house-load")
 POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
@@ -84,6 +84,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "fan_pressure": ("[pressure]", "fan total pressure [Pa]"),
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
+    "power_per_rack": ("[power]", "house load per rack, compute and overhead [W]"),
+    "fraction_of_it": ("fraction", "house load as a fraction of the design IT power [-]"),
 }
 TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
 REQUIRED = {
@@ -105,6 +107,7 @@ REQUIRED = {
     "chiller": ("capacity", "second_law_efficiency", "condenser_approach", "condenser"),
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
     "hydraulic": ("pressure_drop",),  # a loop component (facility.loops): pressure drop at design flow
+    "house-load": (),  # one of power_per_rack, fraction_of_it (facility.house)
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
@@ -114,6 +117,7 @@ ALLOWED = {
     **{k: set(v) - set(TEXT_FIELDS) for k, v in REQUIRED.items() if k in COOLING_KINDS},
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
+    "house-load": {"power_per_rack", "fraction_of_it"},
 }
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
@@ -465,7 +469,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS:
+        elif e.kind in COOLING_KINDS or e.kind == "house-load":
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"
