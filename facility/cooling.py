@@ -125,6 +125,8 @@ class CoolingEquipment:
     load: pint.Quantity
     loading_normal: float
     loading_failed: float
+    #: Groups sized each with its own redundancy (halls: N+1 per hall), ``units_*`` summed over them.
+    groups: int = 1
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,27 @@ class CoolingDesign:
 
 
 def _equip(kind: str, model: str, serves: str, load: float, capacity: float, scheme: str,
-           unit: str = "W") -> CoolingEquipment:
-    r = size_units(load, capacity, scheme)
-    return CoolingEquipment(kind, model, serves, r.units_required, r.units_installed, Q_(capacity, unit),
-                            Q_(load, unit), r.loading_normal, r.loading_failed)
+           unit: str = "W", halls: tuple = (1, 1.0)) -> CoolingEquipment:
+    """Units of ``capacity`` for ``load`` under ``scheme``, sized per hall (issue #13 item 7: the redundancy sits
+    where the failure happens, N+1 in each hall, not one spare pooled over the campus): ``halls = (count, share of
+    the load in the fullest hall)``; each hall gets the units of the fullest one
+    (:func:`facility.redundancy.size_units`), the counts are summed over the halls."""
+    n, share = halls
+    r = size_units(load * share, capacity, scheme)
+    req, inst = r.units_required * n, r.units_installed * n
+    if np.ndim(req) == 0:
+        req, inst = int(req), int(inst)
+    return CoolingEquipment(kind, model, serves, req, inst, Q_(capacity, unit), Q_(load, unit), r.loading_normal,
+                            r.loading_failed, int(np.max(n)) if np.ndim(n) else int(n))
+
+
+def hall_split(load: ItLoad) -> tuple:
+    """``(halls, share of the campus load in its fullest hall)`` of an IT load: racks spread evenly, the fullest
+    hall holds ``racks_per_hall`` of the ``racks``."""
+    halls = np.asarray(load.halls)
+    share = np.asarray(load.racks_per_hall, dtype=float) / np.maximum(np.asarray(load.racks, dtype=float), 1.0)
+    share = np.where(halls > 1, np.minimum(share, 1.0), 1.0)
+    return (int(halls) if halls.ndim == 0 else halls, float(share) if share.ndim == 0 else share)
 
 
 def _infeasible(mask, message):
@@ -276,7 +295,7 @@ def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
 
 
 def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
-           equipment: list[CoolingEquipment], sized=None) -> tuple[PlantResult, Any]:
+           equipment: list[CoolingEquipment], sized=None, halls: tuple = (1, 1.0)) -> tuple[PlantResult, Any]:
     """Size the plant ``plant`` of a loop at the design weather (:func:`_plant_spec`, :func:`_plant_at_design`;
     ``sized``: those two already computed, ``(spec, economiser entry, chiller entry, state)``): its result, its
     equipment (appended to ``equipment``) and the mask of infeasible points."""
@@ -305,10 +324,12 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     runs = q_ch > 0
     if has_chiller and np.any(runs):
         cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
-        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy))
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, spec.chiller_capacity, c.chiller_redundancy,
+                                halls=halls))
     size = as_float(op.device_size)
     if dev is not None:
-        equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy))
+        equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy,
+                                halls=halls))
     spec = PlantSpec(**{**spec.__dict__, "device_size": size})
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None,
                        as_float(op.economiser_share), Q_(as_float(op.economiser_heat), "W"), Q_(q_ch, "W"), cop_v,
@@ -394,7 +415,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
                                           loading, loading))
     elif np.any(q_liq > 0):
         equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu_si["capacity"],
-                                c.cdu_redundancy))
+                                c.cdu_redundancy, halls=hall_split(load)))
     fw_supply = c.tcs_supply.m_as("K") - cdu_si["approach"]
     fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
     bad = _infeasible(fw_too_warm, lambda: (
@@ -420,7 +441,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     plant_equipment: list[CoolingEquipment] = []
     plant = None
     if np.any(fw.heat.m_as("W") > 0):
-        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment)
+        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment, halls=hall_split(load))
         bad = bad | mask
     return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
 
@@ -516,14 +537,16 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     air_equipment: list[CoolingEquipment] = []
     loops = [liq.tcs, liq.fw]
     if air.chw is not None:
-        air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy))
+        air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy,
+                                    halls=hall_split(load)))
         chw_supply, spec, op = air.chw
         loops.append(_loop_result("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
                                   c.chw_delta_t.m_as("K"), spec, op, _loops.loop_components(scenario, "chw")))
     plant_equipment = list(liq.plant_equipment)
     plants = [liq.plant] if liq.plant is not None else []
     if air.plant is not None:
-        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant)
+        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant,
+                             halls=hall_split(load))
         plants.append(plant)
         bad = bad | mask
     plants = tuple(plants)

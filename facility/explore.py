@@ -212,7 +212,8 @@ def equipment_list(doc: Mapping[str, Any], cooling: Mapping[str, Any] | None = N
     each of the halls), ``count`` (installed, campus), ``per hall`` (installed per hall, text, for hall-level
     equipment), ``required`` (units the load needs), ``rating``, ``redundancy``, ``loading normal [%]`` and
     ``loading after one failure [%]``. Hall-level equipment: the power stages of the IT and rack zones, CDUs and
-    CRAHs; the trunk, the mechanical supply and the heat-rejection plant are campus-level. ``cooling`` is the
+    CRAHs and the heat-rejection plant (sized with their redundancy in each hall); the trunk and the mechanical
+    supply are campus-level. ``cooling`` is the
     scenario's ``[cooling]`` table (its ``*_redundancy`` keys name the cooling schemes; without it the redundancy
     is read from the counts as N+spares).
     """
@@ -235,7 +236,7 @@ def equipment_list(doc: Mapping[str, Any], cooling: Mapping[str, Any] | None = N
     for e in doc["cooling"]["equipment"]:
         if not e["units_installed"]:
             continue
-        in_hall = e["kind"] in ("cdu", "crah")
+        in_hall = e["kind"] in ("cdu", "crah") or int(e.get("halls") or 1) > 1  # plant units too: N+1 per hall
         rows.append({
             "system": "cooling", "stage": f"{e['kind']} ({e['serves']})", "model": e["model"],
             "where": f"each of {halls} halls" if in_hall and halls > 1 else "campus",

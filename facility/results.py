@@ -112,7 +112,7 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
         "equipment": [{"kind": e.kind, "model": e.model, "serves": e.serves, "units_required": e.units_required,
                        "units_installed": e.units_installed, "unit_capacity_kw": _q(e.unit_capacity, "kW"),
                        "load_mw": _q(e.load, "MW"), "loading_normal": _num(e.loading_normal),
-                       "loading_failed": _num(e.loading_failed)} for e in c.equipment],
+                       "loading_failed": _num(e.loading_failed), "halls": e.groups} for e in c.equipment],
         "heat_in_mw": _q(c.heat_in, "MW"), "heat_rejected_mw": _q(c.heat_rejected, "MW"),
         "heat_electrical_rooms_mw": _q(c.heat_electrical_rooms, "MW"),
         "pump_power_mw": _q(c.pump_power, "MW"), "crah_fan_power_mw": _q(c.crah_fan_power, "MW"),
