@@ -214,6 +214,8 @@ CATALOG: dict[str, Bound] = {
                           low_open=True),
     "fan_efficiency": Bound(0, 1, "", _EFF, low_open=True),
     "coil_approach": Bound(0, 40, "K", "an approach; 0 K needs an infinite coil", low_open=True),
+    "power_per_rack": Bound(0, 100, "kW", "a house load per rack (lighting and the like: tens of W)"),
+    "fraction_of_it": Bound(0, 0.2, "", "a house load as a share of the IT power (a fraction of a percent each)"),
 }
 
 

@@ -22,6 +22,7 @@ from facility.checks import envelope_arg, scenario_arg
 from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
+from facility.house import house_load
 from facility.plan import ItLoad, it_load
 from facility.power import PowerDesign, power_design, size_power_chain
 from facility.scenario import Scenario
@@ -86,7 +87,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     the others go on — so a point of a batch equals its single run to round-off.
     """
     conditions = design_conditions(scenario.weather_path, scenario.cooling.design_basis, source=scenario.source)
-    house = scenario.cooling.house_load_fraction * load.it_power.m_as("W")
+    house = house_load(scenario, load)  # itemised (facility.house)
     mech = house
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)

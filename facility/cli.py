@@ -591,7 +591,7 @@ def _key_figures(d: dict) -> str:
     if k == "conductor":
         return (f"{d['material']} {d['ampacity_a']:g} A/circuit, {d['current_density_a_per_mm2']:g} A/mm2, "
                 f"{d['length_m']:g} m")
-    if k in COOLING_KINDS:
+    if k in COOLING_KINDS or k == "house-load":
         return ", ".join(f"{key} {d[key]}" for key in d if key not in ("name", "kind", "description", "sources"))
     lf = d.get("liquid_fraction")
     text = (f"{d['accelerators']:,} acc, {d['power_max_kw']:g} kW max, {d['power_typical_kw']:g} typ, "

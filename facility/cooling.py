@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pint
 
+import facility.loops as _loops
 from facility.batch import as_float
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
@@ -86,6 +87,8 @@ class LoopResult:
     key: str = ""
     #: The sized loop in SI numbers, operated at any heat by :func:`models.thermal.plant.operate_loop`.
     spec: LoopSpec | None = None
+    #: Its components with their pressure drop at design flow, ``((name, Pa), ...)`` (:mod:`facility.loops`).
+    components: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class CoolingEquipment:
     load: pint.Quantity
     loading_normal: float
     loading_failed: float
+    #: Groups sized each with its own redundancy (halls: N+1 per hall), ``units_*`` summed over them.
+    groups: int = 1
 
 
 @dataclass(frozen=True)
@@ -184,10 +189,27 @@ class CoolingDesign:
 
 
 def _equip(kind: str, model: str, serves: str, load: float, capacity: float, scheme: str,
-           unit: str = "W") -> CoolingEquipment:
-    r = size_units(load, capacity, scheme)
-    return CoolingEquipment(kind, model, serves, r.units_required, r.units_installed, Q_(capacity, unit),
-                            Q_(load, unit), r.loading_normal, r.loading_failed)
+           unit: str = "W", halls: tuple = (1, 1.0)) -> CoolingEquipment:
+    """Units of ``capacity`` for ``load`` under ``scheme``, sized per hall (issue #13 item 7: the redundancy sits
+    where the failure happens, N+1 in each hall, not one spare pooled over the campus): ``halls = (count, share of
+    the load in the fullest hall)``; each hall gets the units of the fullest one
+    (:func:`facility.redundancy.size_units`), the counts are summed over the halls."""
+    n, share = halls
+    r = size_units(load * share, capacity, scheme)
+    req, inst = r.units_required * n, r.units_installed * n
+    if np.ndim(req) == 0:
+        req, inst = int(req), int(inst)
+    return CoolingEquipment(kind, model, serves, req, inst, Q_(capacity, unit), Q_(load, unit), r.loading_normal,
+                            r.loading_failed, int(np.max(n)) if np.ndim(n) else int(n))
+
+
+def hall_split(load: ItLoad) -> tuple:
+    """``(halls, share of the campus load in its fullest hall)`` of an IT load: racks spread evenly, the fullest
+    hall holds ``racks_per_hall`` of the ``racks``."""
+    halls = np.asarray(load.halls)
+    share = np.asarray(load.racks_per_hall, dtype=float) / np.maximum(np.asarray(load.racks, dtype=float), 1.0)
+    share = np.where(halls > 1, np.minimum(share, 1.0), 1.0)
+    return (int(halls) if halls.ndim == 0 else halls, float(share) if share.ndim == 0 else share)
 
 
 def _infeasible(mask, message):
@@ -215,19 +237,21 @@ def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe
     return spec, operate_loop(spec, heat)
 
 
-def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op) -> LoopResult:
+def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op,
+                 components: tuple = ()) -> LoopResult:
     """The Quantities of a sized loop."""
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
                       Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
                       Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
-                      Q_(spec.diameter, "m") if spec.diameter is not None else None, key, spec)
+                      Q_(spec.diameter, "m") if spec.diameter is not None else None, key, spec, components)
 
 
-def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, dp_components: float,
+def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, components: tuple,
           pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
-    """Size a loop (:func:`_loop_sizing`) and give its result."""
-    spec, op = _loop_sizing(coolant, heat, supply, delta_t, dp_components, pipe_length, velocity, eta, with_pipe)
-    return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op)
+    """Size a loop (:func:`_loop_sizing`) for the summed pressure drop of its ``components`` and give its result."""
+    spec, op = _loop_sizing(coolant, heat, supply, delta_t, _loops.total(components), pipe_length, velocity, eta,
+                            with_pipe)
+    return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op, components)
 
 
 def chiller_name(s: Scenario, economiser: str | None) -> str:
@@ -314,7 +338,7 @@ def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
 
 
 def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
-           equipment: list[CoolingEquipment], sized=None) -> tuple[PlantResult, Any]:
+           equipment: list[CoolingEquipment], sized=None, halls: tuple = (1, 1.0)) -> tuple[PlantResult, Any]:
     """Size the plant ``plant`` of a loop at the design weather (:func:`_plant_spec`, :func:`_plant_at_design`;
     ``sized``: those two already computed, ``(spec, economiser entry, chiller entry, state)``): its result, its
     equipment (appended to ``equipment``) and the mask of infeasible points."""
@@ -352,10 +376,11 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
             "(cooling.equipment.chiller), a colder heat sink or a warmer supply"))
         cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
         cap = as_float(chiller_capacity(sup, t_cond, cp))  # available at the design temperatures (CAPFT)
-        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy))
+        equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy, halls=halls))
     size = as_float(op.device_size)
     if dev is not None:
-        equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy))
+        equipment.append(_equip(econ, e_name, loop.name, size, spec.params["capacity"], c.heat_rejection_redundancy,
+                                halls=halls))
     spec = PlantSpec(**{**spec.__dict__, "device_size": size})
     return PlantResult(loop.name, econ, Q_(leaving, "K") if leaving is not None else None,
                        as_float(op.economiser_share), Q_(as_float(op.economiser_heat), "W"), Q_(q_ch, "W"), cop_v,
@@ -428,9 +453,8 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     equipment: list[CoolingEquipment] = []
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
-    cdu_dp = cdu_si["pressure_drop"]
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
-                c.tcs_pressure_drop.m_as("Pa") + cdu_dp, 0.0, 1.0, eta, with_pipe=False)
+                _loops.loop_components(scenario, "tcs"), 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
@@ -442,7 +466,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
                                           loading, loading))
     elif np.any(q_liq > 0):
         equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu_si["capacity"],
-                                c.cdu_redundancy))
+                                c.cdu_redundancy, halls=hall_split(load)))
     fw_supply = c.tcs_supply.m_as("K") - cdu_si["approach"]
     fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
     bad = _infeasible(fw_too_warm, lambda: (
@@ -450,7 +474,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
         f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu_si['approach']:.1f} K)"))
     fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
-               c.facility_pressure_drop.m_as("Pa"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
+               _loops.loop_components(scenario, "fw"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
     eps = ntu = None
     if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
         c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
@@ -468,7 +492,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     plant_equipment: list[CoolingEquipment] = []
     plant = None
     if np.any(fw.heat.m_as("W") > 0):
-        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment)
+        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment, halls=hall_split(load))
         bad = bad | mask
     return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
 
@@ -511,7 +535,7 @@ def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditi
     if np.any(q_air > 0):
         chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
         q_chw, dt = q_air + crah_fans, c.chw_delta_t.m_as("K")
-        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, c.facility_pressure_drop.m_as("Pa"),
+        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, _loops.total(_loops.loop_components(scenario, "chw")),
                                 c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
@@ -566,14 +590,16 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     air_equipment: list[CoolingEquipment] = []
     loops = [liq.tcs, liq.fw]
     if air.chw is not None:
-        air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy))
+        air_equipment.append(_equip("crah", c.crah, "air side", q_air, cat.si(c.crah)["capacity"], c.crah_redundancy,
+                                    halls=hall_split(load)))
         chw_supply, spec, op = air.chw
         loops.append(_loop_result("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
-                                  c.chw_delta_t.m_as("K"), spec, op))
+                                  c.chw_delta_t.m_as("K"), spec, op, _loops.loop_components(scenario, "chw")))
     plant_equipment = list(liq.plant_equipment)
     plants = [liq.plant] if liq.plant is not None else []
     if air.plant is not None:
-        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant)
+        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant,
+                             halls=hall_split(load))
         plants.append(plant)
         bad = bad | mask
     plants = tuple(plants)

@@ -131,7 +131,8 @@ def constraints(doc: Mapping[str, Any], envelope_mw: float | None = None) -> lis
     """The limits a planner checks first, each with its value, its limit and whether it holds.
 
     - hours above the design demand: hours of the weather year in which the campus at its design IT load would
-      draw more than the design demand (the design hour is the ASHRAE 0.4 % condition, so a few hours exceed it);
+      draw more than the design demand (0 under the default 20-year extreme design hour; a milder basis such as
+      the ASHRAE 0.4 % condition lets a few hours exceed it);
     - case-temperature margin: the chip case limit minus the case temperature at design [K];
     - loading after the worst single failure: the highest loading of any redundant power stage or cooling unit
       group with one unit out [-] (above 1 is an overload; stages without redundancy are left out);
@@ -212,7 +213,8 @@ def equipment_list(doc: Mapping[str, Any], cooling: Mapping[str, Any] | None = N
     each of the halls), ``count`` (installed, campus), ``per hall`` (installed per hall, text, for hall-level
     equipment), ``required`` (units the load needs), ``rating``, ``redundancy``, ``loading normal [%]`` and
     ``loading after one failure [%]``. Hall-level equipment: the power stages of the IT and rack zones, CDUs and
-    CRAHs; the trunk, the mechanical supply and the heat-rejection plant are campus-level. ``cooling`` is the
+    CRAHs and the heat-rejection plant (sized with their redundancy in each hall); the trunk and the mechanical
+    supply are campus-level. ``cooling`` is the
     scenario's ``[cooling]`` table (its ``*_redundancy`` keys name the cooling schemes; without it the redundancy
     is read from the counts as N+spares).
     """
@@ -235,7 +237,7 @@ def equipment_list(doc: Mapping[str, Any], cooling: Mapping[str, Any] | None = N
     for e in doc["cooling"]["equipment"]:
         if not e["units_installed"]:
             continue
-        in_hall = e["kind"] in ("cdu", "crah")
+        in_hall = e["kind"] in ("cdu", "crah") or int(e.get("halls") or 1) > 1  # plant units too: N+1 per hall
         rows.append({
             "system": "cooling", "stage": f"{e['kind']} ({e['serves']})", "model": e["model"],
             "where": f"each of {halls} halls" if in_hall and halls > 1 else "campus",

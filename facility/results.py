@@ -10,6 +10,8 @@ import math
 from typing import Any
 
 from facility.campus import CampusResult
+from facility.design_conditions import above_design_warning
+from facility.house import house_loads
 from facility.outputs import RESULT_KEYS as _RESULT_KEYS
 from facility.power import PowerDesign, StageResult
 
@@ -94,7 +96,9 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
                    "supply_degc": _q(lp.supply, "degC"), "return_degc": _q(lp.return_, "degC"),
                    "flow_m3_per_h": _q(lp.volume_flow, "m^3/h"), "mass_flow_kg_per_s": _q(lp.mass_flow, "kg/s"),
                    "pressure_drop_kpa": _q(lp.pressure_drop, "kPa"), "pump_power_kw": _q(lp.pump_power, "kW"),
-                   "main_pipe_diameter_m": _q(lp.pipe_diameter, "m")} for lp in c.loops],
+                   "main_pipe_diameter_m": _q(lp.pipe_diameter, "m"),
+                   "components": [{"name": n, "pressure_drop_kpa": _r(float(dp) / 1e3)} for n, dp in lp.components]}
+                  for lp in c.loops],
         "heat_rejection": [{"loop": p.loop, "economiser": p.economiser,
                             "economiser_leaving_degc": _q(p.economiser_leaving, "degC"),
                             "free_cooling_fraction": _r(p.free_cooling_fraction),
@@ -108,7 +112,7 @@ def _cooling(result: CampusResult) -> dict[str, Any]:
         "equipment": [{"kind": e.kind, "model": e.model, "serves": e.serves, "units_required": e.units_required,
                        "units_installed": e.units_installed, "unit_capacity_kw": _q(e.unit_capacity, "kW"),
                        "load_mw": _q(e.load, "MW"), "loading_normal": _num(e.loading_normal),
-                       "loading_failed": _num(e.loading_failed)} for e in c.equipment],
+                       "loading_failed": _num(e.loading_failed), "halls": e.groups} for e in c.equipment],
         "heat_in_mw": _q(c.heat_in, "MW"), "heat_rejected_mw": _q(c.heat_rejected, "MW"),
         "heat_electrical_rooms_mw": _q(c.heat_electrical_rooms, "MW"),
         "pump_power_mw": _q(c.pump_power, "MW"), "crah_fan_power_mw": _q(c.crah_fan_power, "MW"),
@@ -136,6 +140,7 @@ def _annual(result: CampusResult) -> dict[str, Any]:
         "free_cooling_hours": a["free_cooling_hours"], "load_profile": result.scenario.load.profile,
         "hours_above_design": d["hours_above_design"], "max_above_design_mw": _r(d["max_above_design_mw"]),
         "peak_at_design_load_mw": _r(d["peak_at_design_load_mw"]),
+        "design_warnings": [w for w in [above_design_warning(d, result.scenario.cooling.design_basis)] if w],
     }
 
 
@@ -214,6 +219,8 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "cooling_power_mw": _r(result.cooling.cooling_power.m_as("MW")),
         "water_design_m3_per_h": _r(result.cooling.water.m_as("m^3/h")),
         "house_load_mw": _r(result.house_load.m_as("MW")),
+        "house_loads": [{"name": n, "description": d, "mw": _r(float(w) / 1e6)}
+                        for n, d, w in house_loads(result.scenario, result.load)],
         "cooling": _cooling(result),
         **_annual(result),
         "stages": _stages(power),
@@ -329,7 +336,7 @@ def to_table(doc: dict[str, Any]) -> str:
     if cool["case_temperature_degc"] is not None:
         lines.append(f"chip case temperature {cool['case_temperature_degc']:.1f} degC "
                      f"(limit {cool['case_temperature_max_degc']:.0f} degC)")
-    for wmsg in (*doc["power_warnings"], *doc.get("cooling_warnings", ())):
+    for wmsg in (*doc["power_warnings"], *doc.get("cooling_warnings", ()), *doc.get("design_warnings", ())):
         lines.append(f"warning: {wmsg}")
     return "\n".join(lines)
 

@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+import facility.loops as _loops
 from facility.architectures import architecture_stages, architectures
 from facility.bounds import Bound, check_number, check_quantity, is_number, scenario_bound
 from facility.catalog import Catalog, load_catalog
@@ -283,7 +284,8 @@ class Power(_Strict):
 
 
 Scheme = Annotated[str, BeforeValidator(lambda v: _scheme(v))]
-DESIGN_BASES = ("ashrae-0.4%", "ashrae-1%", "ashrae-2%", "weather-max")
+DESIGN_BASES = ("extreme-n20", "extreme-n5", "extreme-n10", "extreme-n50", "ashrae-0.4%", "ashrae-1%", "ashrae-2%",
+                "weather-max")
 
 
 class Cooling(_Strict):
@@ -305,20 +307,29 @@ class Cooling(_Strict):
     tcs_delta_t: Annotated[Any, _delta("cooling.tcs_delta_t")] = Field(
         default_factory=lambda: Q_(10, "K"),
         description="Technology loop temperature rise. [K] Default 10 K (OCP ~1.5 L/min/kW).")
-    tcs_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.tcs_pressure_drop")] = Field(
-        default_factory=lambda: Q_(150, "kPa"),
-        description="Cold plates, rack manifolds and hoses at design flow, CDU excluded. [Pa] Default 150 kPa "
-                    "(engineering assumption).")
+    tcs_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.tcs_pressure_drop")] | None = Field(
+        None, description="Cold plates, rack manifolds and hoses at design flow, CDU excluded, as one figure. [Pa] "
+                          "Default: the sum of tcs_components (facility.loops).")
+    tcs_components: list[Text] | None = Field(
+        None, description="Catalog loop components (kind 'hydraulic') of the technology loop besides its CDU; their "
+                          "pressure drops add up to its pump head. Default: " + ", ".join(_loops.TCS_COMPONENTS)
+                          + " (an in-rack CDU: without " + ", ".join(_loops.IN_ROW_ONLY) + ").")
     cdu: Text = Field("cdu-in-row-2000kw", description="Catalog CDU.")
     cdu_redundancy: Scheme = Field("N+1", description="CDU redundancy (in-row CDUs).")
     cold_plate: Text = Field("cold-plate-gpu", description="Catalog cold plate for the case-temperature check.")
     facility_coolant: Text = Field("water", description="Facility water loop coolant.")
     facility_delta_t: Annotated[Any, _delta("cooling.facility_delta_t")] = Field(
         default_factory=lambda: Q_(10, "K"), description="Facility water temperature rise. [K] Default 10 K.")
-    facility_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.facility_pressure_drop")] = Field(
-        default_factory=lambda: Q_(100, "kPa"),
-        description="Components of the facility loop (coolers, valves, strainers) at design. [Pa] Default 100 kPa "
-                    "(assumption).")
+    facility_pressure_drop: Annotated[Any, _quantity("[pressure]", "cooling.facility_pressure_drop")] | None = Field(
+        None, description="Components of the facility and chilled-water loops (coolers, valves, strainers) at "
+                          "design, mains excluded, as one figure. [Pa] Default: the sum of facility_components / "
+                          "chw_components and the plant's coil and evaporator (facility.loops).")
+    facility_components: list[Text] = Field(
+        default_factory=lambda: list(_loops.FACILITY_COMPONENTS),
+        description="Catalog loop components of the facility-water loop besides its plant and mains.")
+    chw_components: list[Text] = Field(
+        default_factory=lambda: list(_loops.CHW_COMPONENTS),
+        description="Catalog loop components of the air side's chilled-water loop besides its plant and mains.")
     pipe_length: Annotated[Any, _quantity("[length]", "cooling.pipe_length")] = Field(
         default_factory=lambda: Q_(600, "m"),
         description="Equivalent length of the facility mains (supply + return, fittings included). [m] Default 600 m.")
@@ -340,11 +351,17 @@ class Cooling(_Strict):
     heat_rejection_redundancy: Scheme = Field("N+1", description="Redundancy of coolers and towers.")
     chiller_redundancy: Scheme = Field("N+1", description="Chiller redundancy.")
     design_basis: Annotated[str, _one_of(DESIGN_BASES)] = Field(
-        "ashrae-0.4%", description="Design weather: " + " | ".join(DESIGN_BASES) + " (ASHRAE from the site's .ddy "
-        "file; weather-max: the hottest hours of the weather file).")
-    house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] = Field(
-        0.01, description="House loads (lighting, offices, controls) as a fraction of design IT power. [-] "
-                          "Default 1 % (engineering assumption).")
+        "extreme-n20", description="Design weather: " + " | ".join(DESIGN_BASES) + " (extreme-nN: the ASHRAE N-year "
+        "return-period extreme dry bulb and extreme maximum wet bulb of the site's .stat, the basis Uptime Tier "
+        "Standard: Topology 3.1 and ASHRAE TC 9.9 hold data centers to; ashrae-x%: the annual cooling conditions of "
+        "the site's .ddy file; weather-max: the hottest hours of the weather file).")
+    house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] | None = Field(
+        None, description="House loads (lighting, offices, controls) as one fraction of design IT power instead of "
+                          "the itemised house_loads. [-] Default: unset (the items).")
+    house_loads: list[Text] | None = Field(
+        None, description="Catalog house loads (kind 'house-load': lighting, offices, security, controls, generator "
+                          "heaters), each per rack or as a fraction of design IT power (facility.house). Default: "
+                          "every house-load entry of the catalog.")
 
 
 PROFILES = ("constant", "training", "inference", "csv")

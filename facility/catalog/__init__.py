@@ -41,9 +41,9 @@ __all__ = ["KINDS", "LEVEL", "Catalog", "Entry", "Value", "load_catalog"]
 _DIR = Path(__file__).parent
 _FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "cooling.toml")
 
-COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah")
+COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah", "hydraulic")
 KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
-         *COOLING_KINDS)
+         *COOLING_KINDS, "house-load")
 POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
@@ -102,6 +102,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "fan_pressure": ("[pressure]", "fan total pressure [Pa]"),
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
+    "power_per_rack": ("[power]", "house load per rack, compute and overhead [W]"),
+    "fraction_of_it": ("fraction", "house load as a fraction of the design IT power [-]"),
 }
 _COMPONENTS = ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
                "other_power")
@@ -127,6 +129,8 @@ REQUIRED = {
     "chiller": ("capacity", "reference_cop", "capft", "eirft", "eirfplr", "min_part_load", "leaving_min",
                 "leaving_max", "condenser_min", "condenser_max", "condenser_fan_power_ratio", "condenser"),
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
+    "hydraulic": ("pressure_drop",),  # a loop component (facility.loops): pressure drop at design flow
+    "house-load": (),  # one of power_per_rack, fraction_of_it (facility.house)
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
@@ -136,6 +140,7 @@ ALLOWED = {
     **{k: set(v) - set(TEXT_FIELDS) for k, v in REQUIRED.items() if k in COOLING_KINDS},
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
+    "house-load": {"power_per_rack", "fraction_of_it"},
 }
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
@@ -507,7 +512,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION:  # registered device kinds too
+        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION or e.kind == "house-load":  # registered device kinds too
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"

@@ -19,7 +19,7 @@ import numpy as np
 from models.units import quantity_io
 
 __all__ = ["friction_factor_swamee_jain", "pipe_pressure_drop", "pipe_diameter_for_velocity", "scale_pressure_drop",
-           "pump_power"]
+           "pump_power", "sum_pressure_drops"]
 
 
 def friction_factor_swamee_jain(re, relative_roughness):
@@ -97,3 +97,13 @@ def pump_power(flow, pressure_rise, efficiency):
     if np.any(np.asarray(efficiency) <= 0) or np.any(np.asarray(efficiency) > 1):
         raise ValueError("efficiency must lie in (0, 1]")
     return np.asarray(flow, dtype=float) * pressure_rise / efficiency
+
+
+def sum_pressure_drops(drops):
+    r"""Pressure drop of components in series at one flow: :math:`\Delta p = \sum_i \Delta p_i` [Pa] (the pump head
+    of a circuit is the sum along its critical path, ASHRAE Handbook — HVAC Systems and Equipment 2020, ch. 13);
+    SI floats or numpy arrays (a batch), no units."""
+    out = 0.0
+    for dp in drops:
+        out = out + dp
+    return out

@@ -41,11 +41,12 @@ def test_a_coupling_that_cycles_between_unit_counts_is_sized_for_the_larger_load
     """171 GB200 racks at Sterling with a 20 degC supply and 1.236 % house loads: the mechanical load sits where one
     more unit switches in and its no-load loss moves the load back (a 2-cycle; it used to end in 'did not
     converge'). (House loads chosen, by a search, to put the load on a unit boundary with staged chillers; searched
-    again after #13 changed the conductors' losses: 1.26 % before.)"""
+    again after #13: the design basis and pump heads pinned to those of the search, the rack at its former 132 kW.)"""
     r = run(Scenario(name="t", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
                      compute={"deployments": [{"system": "gb200-nvl72", "racks": 171}]},
-                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.01236},
-                     # the 132 kW nameplate the search was made with (before #13's component-load rack input)
+                     cooling={"tcs_supply": "20 degC", "house_load_fraction": 0.01236,
+                              "design_basis": "ashrae-0.4%", "tcs_pressure_drop": "150 kPa",
+                              "facility_pressure_drop": "100 kPa"},
                      catalog={"gb200-nvl72": {"power_max": "132 kW"}}), year=False)
     p = r.power
     assert r.iterations > 8  # cycled, then sized for the larger load and converged
@@ -60,10 +61,15 @@ def test_a_coupling_that_cycles_between_unit_counts_is_sized_for_the_larger_load
 
 
 def test_45_degc_supply_at_a_cool_site_needs_no_chiller():
-    r = run(_scenario("chicago", tcs_supply="45 degC"))
+    """Chicago's 0.4 % dry bulb 33.3 degC + 6 K approach = 39.3 degC: the 42 degC facility water is free-cooled. At
+    its 20-year extreme (39.5 degC, the default basis) the coolers leave at 45.5 degC and a chiller trims."""
+    r = run(_scenario("chicago", tcs_supply="45 degC", design_basis="ashrae-0.4%"))
     fw = _plant(r)
     assert fw.free_cooling_fraction == 1.0 and fw.chiller_heat.m_as("W") == 0.0
     assert not any(e.kind == "chiller" and e.serves.startswith("facility") for e in r.cooling.equipment)
+    extreme = _plant(run(_scenario("chicago", tcs_supply="45 degC")))
+    assert extreme.economiser_leaving.m_as("degC") == pytest.approx(39.5 + 6.0)
+    assert 0 < extreme.free_cooling_fraction < 1
 
 
 def test_20_degc_supply_in_tampa_needs_a_chiller():
@@ -76,8 +82,8 @@ def test_no_chiller_allowed_and_too_warm_is_infeasible_with_the_numbers():
     with pytest.raises(InfeasibleDesign) as info:
         run(_scenario("tampa", tcs_supply="20 degC", heat_rejection="dry-cooler"))
     msg = str(info.value)
-    # FW supply 17 degC needed; Tampa 0.4 % dry bulb 33.6 degC + 6 K approach = 39.6 degC
-    assert "17.0 degC needed" in msg and "39.6 degC" in msg and "no chiller" in msg
+    # FW supply 17 degC needed; Tampa 20-year extreme dry bulb 36.5 degC + 6 K approach = 42.5 degC
+    assert "17.0 degC needed" in msg and "42.5 degC" in msg and "no chiller" in msg
 
 
 def test_dry_coolers_cannot_reach_below_dry_bulb_plus_approach():
