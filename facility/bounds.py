@@ -209,6 +209,7 @@ CATALOG: dict[str, Bound] = {
     "leaving_max": Bound(-20, 40, "degC", "a chiller's highest leaving chilled-water temperature"),
     "condenser_min": Bound(-30, 60, "degC", "a chiller's lowest entering condenser temperature"),
     "condenser_max": Bound(0, 60, "degC", "a chiller's highest entering condenser temperature"),
+    "condenser_limit": Bound(0, 60, "degC", "a chiller's lift limit (highest entering condenser temperature)"),
     "air_delta_t": Bound(0, 40, "K", "an air rise; 0 K needs an infinite air flow", low_open=True),
     "fan_pressure": Bound(0, 5, "kPa", "total pressure of a fan wall with coil and filters (~0.2-1 kPa)",
                           low_open=True),

@@ -38,6 +38,7 @@ from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
 from models.thermal.chiller import capacity as chiller_capacity
 from models.thermal.chiller import envelope as chiller_envelope
+from models.thermal.chiller import condenser_limit as chiller_condenser_limit
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
 from models.thermal.coolant import fluid_name, freezing_point, properties
 from models.thermal.heat_exchanger import glycol_approach_factor, ntu_counterflow
@@ -369,7 +370,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     if has_chiller and np.any(runs):
         cp = spec.chiller_params
         t_cond = op.leaving if spec.water_cooled else cond.dry_bulb.m_as("K")
-        out = runs & ((sup < cp["leaving_min"] - 1e-9) | (np.asarray(t_cond) > cp["condenser_max"] + 1e-9))
+        out = runs & ((sup < cp["leaving_min"] - 1e-9) | (np.asarray(t_cond) > chiller_condenser_limit(cp) + 1e-9))
         bad = bad | _infeasible(out, lambda: (
             f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
             f"{chiller_envelope(as_float(sup), as_float(t_cond), cp)}; choose a chiller whose envelope covers it "

@@ -97,7 +97,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "leaving_min": ("[temperature]", "lowest leaving chilled-water temperature [degC]"),
     "leaving_max": ("[temperature]", "highest leaving chilled-water temperature [degC]"),
     "condenser_min": ("[temperature]", "lowest entering condenser water / air temperature [degC]"),
-    "condenser_max": ("[temperature]", "highest entering condenser water / air temperature [degC]"),
+    "condenser_max": ("[temperature]", "highest entering condenser water / air temperature of the curves' data [degC]"),
+    "condenser_limit": ("[temperature]", "the compressor's highest entering condenser water / air temperature (lift "
+                        "limit; the curves are extrapolated above condenser_max up to it) [degC]"),
     "air_delta_t": ("delta_t", "air temperature rise [K]"),
     "fan_pressure": ("[pressure]", "fan total pressure [Pa]"),
     "fan_efficiency": ("fraction", "fan x motor x drive efficiency [-]"),
@@ -142,6 +144,7 @@ ALLOWED = {
                  "liquid_fraction"},
     "house-load": {"power_per_rack", "fraction_of_it"},
 }
+ALLOWED["chiller"] = ALLOWED["chiller"] | {"condenser_limit"}
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
                    "liquid_fraction", "cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power",

@@ -22,8 +22,10 @@ Buildings library ``Buildings.Fluid.Chillers.Data.ElectricEIR``) and the ASHRAE 
 NREL openstudio-standards (``AirCooled_Chiller_2010_PathA_CAPFT/EIRFT``, ``AirCooled_Chiller_AllCapacities_2004_
 2010_EIRFPLR``, "based on Dick Lord's study, 2010").
 
-The compressor's envelope is the curve's range: leaving chilled water between ``leaving_min`` and ``leaving_max``,
-condenser between ``condenser_min`` and ``condenser_max``. :func:`envelope` reports where a design point lies
+The compressor's envelope: leaving chilled water between ``leaving_min`` and ``leaving_max`` (the curves' range),
+condenser between ``condenser_min`` and ``condenser_limit`` (the compressor's lift limit; ``condenser_max``, the
+highest condenser temperature of the curves' data, when the catalog gives no separate limit; between the two the
+biquadratics are extrapolated, EIR rising with the lift). :func:`envelope` reports where a design point lies
 outside it (the caller raises :class:`~facility.errors.InfeasibleDesign`). In operation (:func:`eir_chiller`):
 
 * a loop supplied warmer than ``leaving_max`` is served by chilling a side stream to ``leaving_max`` and
@@ -31,7 +33,7 @@ outside it (the caller raises :class:`~facility.errors.InfeasibleDesign`). In op
   removed is the same, the lift larger, an honest penalty, not a COP cap);
 * condenser water colder than ``condenser_min`` is held at it (tower bypass / head-pressure control, the standard
   control of water-cooled chillers; air-cooled chillers' fan staging does the same);
-* hours above ``condenser_max`` are evaluated at ``condenser_max`` (EnergyPlus clamps curve inputs the same way);
+* hours above the lift limit are evaluated at it (EnergyPlus clamps curve inputs the same way);
   only the design point is checked against the envelope.
 """
 
@@ -39,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "envelope", "ChillerEnvelopeError"]
+__all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "envelope", "condenser_limit", "ChillerEnvelopeError"]
 
 #: Kelvin to degC: the curves are written in degC.
 _C = 273.15
@@ -65,8 +67,14 @@ def quadratic(c, x):
 def _inputs(t_leaving, t_condenser, p):
     """Curve inputs [degC]: leaving water at most ``leaving_max`` (side stream), condenser clamped to its range."""
     lchw = np.minimum(np.asarray(t_leaving, dtype=float), p["leaving_max"]) - _C
-    cond = np.clip(np.asarray(t_condenser, dtype=float), p["condenser_min"], p["condenser_max"]) - _C
+    cond = np.clip(np.asarray(t_condenser, dtype=float), p["condenser_min"], condenser_limit(p)) - _C
     return lchw, cond
+
+
+def condenser_limit(p) -> float:
+    """The highest condenser temperature [K] the compressor runs at: ``condenser_limit`` if the catalog gives
+    one, else ``condenser_max`` (the curves' data range)."""
+    return p.get("condenser_limit", p["condenser_max"])
 
 
 def capacity(t_leaving, t_condenser, p):
@@ -102,7 +110,7 @@ def envelope(t_leaving, t_condenser, p) -> str | None:
     if t_leaving < p["leaving_min"] - 1e-9:
         return (f"chilled water of {t_leaving - _C:.1f} degC is below the chiller's lowest leaving temperature "
                 f"{p['leaving_min'] - _C:.1f} degC")
-    if t_condenser > p["condenser_max"] + 1e-9:
+    if t_condenser > condenser_limit(p) + 1e-9:
         return (f"the condenser sees {t_condenser - _C:.1f} degC, above the chiller's highest condenser temperature "
-                f"{p['condenser_max'] - _C:.1f} degC (its lift limit)")
+                f"{condenser_limit(p) - _C:.1f} degC (its lift limit)")
     return None
