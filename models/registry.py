@@ -107,11 +107,12 @@ register_heat_rejection(HeatRejectionModel(
 register_heat_rejection(HeatRejectionModel(
     "direct-evaporative", hr.direct_evaporative_leaving, hr.direct_evaporative_water, "direct-evaporative-500kw",
     ("capacity", "fan_power_ratio", "pad_effectiveness"), medium="air", uses_wet_bulb=True, uses_water=True,
+    design_wet_bulb="extreme",  # its supply follows the wet bulb: held to the extreme wet bulb like a tower
     description="direct evaporative cooling of outdoor air supplied to the hall"))
 register_heat_rejection(HeatRejectionModel(
     "indirect-evaporative", hr.indirect_evaporative_leaving, hr.indirect_evaporative_water,
     "indirect-evaporative-500kw", ("capacity", "fan_power_ratio", "wet_bulb_effectiveness", "cycles"),
-    medium="air", uses_wet_bulb=True, uses_water=True,
+    medium="air", uses_wet_bulb=True, uses_water=True, design_wet_bulb="extreme",
     description="indirect evaporative cooling of the hall's return air through a plate exchanger"))
 
 
