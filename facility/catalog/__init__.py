@@ -73,6 +73,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "resistance": ("[temperature] / [power]", "case-to-coolant thermal resistance [K/W]"),
     "rated_flow": ("[length] ** 3 / [time]", "flow at the rated point [m^3/s]"),
     "case_temperature_max": ("[temperature]", "highest allowed case temperature [degC]"),
+    "resistance_fixed": ("[temperature] / [power]", "flow-independent part of the resistance [K/W]"),
+    "flow_exponent": ("fraction", "Reynolds exponent of the convective coefficient [-]"),
+    "laminar_share": ("fraction", "laminar (linear in flow) share of the rated pressure drop [-]"),
+    "cold_plates_in_series": ("count", "cold plates in series per coolant path [-]"),
     "fan_power_ratio": ("fraction", "fan power per heat rejected at design [-]"),
     "pad_effectiveness": ("fraction", "saturation effectiveness of evaporative pads [-]"),
     "cycles": ("ratio", "cycles of concentration [-]"),
@@ -100,7 +104,8 @@ REQUIRED = {
     "converter": ("rating", "efficiency_points"),
     "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
     "cdu": ("capacity", "approach", "pressure_drop", "placement"),
-    "cold-plate": ("resistance", "rated_flow", "case_temperature_max"),
+    "cold-plate": ("resistance", "rated_flow", "resistance_fixed", "flow_exponent", "pressure_drop", "laminar_share",
+                   "case_temperature_max"),
     "dry-cooler": ("capacity", "approach", "fan_power_ratio"),
     "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness"),
     "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "latent_fraction"),
@@ -119,6 +124,7 @@ ALLOWED = {
                  "liquid_fraction"},
     "house-load": {"power_per_rack", "fraction_of_it"},
 }
+ALLOWED["hydraulic"] = {"pressure_drop", "cold_plates_in_series"}  # cold plates: facility.loops
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
                    "liquid_fraction"}
