@@ -207,6 +207,7 @@ CATALOG: dict[str, Bound] = {
     "fan_efficiency": Bound(0, 1, "", _EFF, low_open=True),
     "coil_approach": Bound(0, 40, "K", "an approach; 0 K needs an infinite coil", low_open=True),
     "power_per_rack": Bound(0, 100, "kW", "a house load per rack (lighting and the like: tens of W)"),
+    "charger_fraction": Bound(0, 1, "", "a UPS charger's input per W of UPS load (vendors: ~0.1-0.25)"),
     "fraction_of_it": Bound(0, 0.2, "", "a house load as a share of the IT power (a fraction of a percent each)"),
 }
 

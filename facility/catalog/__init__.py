@@ -42,7 +42,7 @@ _FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "
 
 COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah", "hydraulic")
 KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
-         *COOLING_KINDS, "house-load")
+         *COOLING_KINDS, "house-load", "ups-recharge")
 POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
@@ -90,6 +90,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
     "power_per_rack": ("[power]", "house load per rack, compute and overhead [W]"),
     "fraction_of_it": ("fraction", "house load as a fraction of the design IT power [-]"),
+    "charger_fraction": ("fraction", "UPS charger input at its current limit per W of UPS load [-]"),
 }
 TEXT_FIELDS = ("kind", "vendor", "description", "contains", "material", "condenser", "placement")
 REQUIRED = {
@@ -113,6 +114,7 @@ REQUIRED = {
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
     "hydraulic": ("pressure_drop",),  # a loop component (facility.loops): pressure drop at design flow
     "house-load": (),  # one of power_per_rack, fraction_of_it (facility.house)
+    "ups-recharge": ("charger_fraction",),  # facility.house.ups_recharge
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
@@ -123,6 +125,7 @@ ALLOWED = {
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
     "house-load": {"power_per_rack", "fraction_of_it"},
+    "ups-recharge": {"charger_fraction"},
 }
 ALLOWED["hydraulic"] = {"pressure_drop", "cold_plates_in_series"}  # cold plates: facility.loops
 for _k in ("module", "node", "rack", "pod"):
@@ -475,7 +478,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS or e.kind == "house-load":
+        elif e.kind in COOLING_KINDS or e.kind in ("house-load", "ups-recharge"):
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"
