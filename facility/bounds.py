@@ -192,6 +192,10 @@ CATALOG: dict[str, Bound] = {
     "resistance": Bound(0, 10, "K/W", "case-to-coolant resistance of a cold plate (~0.01-0.1 K/W)", low_open=True),
     "rated_flow": Bound(0, 10, "m^3/s", "flow of one unit", low_open=True),
     "case_temperature_max": Bound(20, 150, "degC", "allowed case temperatures of chips lie around 70-105 degC"),
+    "resistance_fixed": Bound(0, 10, "K/W", "flow-independent part of a cold plate's resistance (interface, base)"),
+    "flow_exponent": Bound(0, 1, "", "Reynolds exponent of a convective coefficient: 0 laminar developed, 0.8 turbulent"),
+    "laminar_share": Bound(0, 1, "", "a share of the rated pressure drop"),
+    "cold_plates_in_series": Bound(1, 20, "", "cold plates in series on one coolant path of a tray"),
     "fan_power_ratio": Bound(0, 0.5, "", "fan power per heat rejected (~0.01-0.05 for real coolers)"),
     "pad_effectiveness": Bound(0, 1, "", "a saturation effectiveness", low_open=True),
     "cycles": Bound(1, 100, "", "cycles of concentration; 1 means all water is blown down (no evaporation basis)",
@@ -216,6 +220,7 @@ CATALOG: dict[str, Bound] = {
     "fan_efficiency": Bound(0, 1, "", _EFF, low_open=True),
     "coil_approach": Bound(0, 40, "K", "an approach; 0 K needs an infinite coil", low_open=True),
     "power_per_rack": Bound(0, 100, "kW", "a house load per rack (lighting and the like: tens of W)"),
+    "charger_fraction": Bound(0, 1, "", "a UPS charger's input per W of UPS load (vendors: ~0.1-0.25)"),
     "fraction_of_it": Bound(0, 0.2, "", "a house load as a share of the IT power (a fraction of a percent each)"),
 }
 

@@ -22,7 +22,7 @@ from facility.checks import envelope_arg, scenario_arg
 from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
-from facility.house import house_load
+from facility.house import house_load, ups_recharge
 from facility.plan import ItLoad, it_load
 from facility.power import PowerDesign, power_design, size_power_chain
 from facility.scenario import Scenario
@@ -50,6 +50,9 @@ class CampusResult:
     cooling: CoolingDesign
     house_load: pint.Quantity
     iterations: int
+    #: Recharge of the UPS batteries after a ride-through at design (:func:`facility.house.ups_recharge`), in the
+    #: facility power at design when ``cooling.ups_recharge_at_design``; never in the year.
+    ups_recharge: pint.Quantity | None = None
     #: The weather year on SI arrays (:class:`facility.simulate.YearArrays`), when run with ``year=True``.
     year: YearArrays | None = None
     annual: dict | None = None
@@ -95,6 +98,8 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
         new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
+        if scenario.cooling.ups_recharge_at_design:  # a design-hour event on top of the house loads (facility.house)
+            new = new + ups_recharge(scenario, power)
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
@@ -112,9 +117,11 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
             break
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
-    power = power_design(scenario, size_power_chain(scenario, load, new, floor))
+    chain = size_power_chain(scenario, load, new, floor)
+    power = power_design(scenario, chain)
     cooling = design_cooling(scenario, load, power, conditions, liquid)
-    return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
+    return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i,
+                        ups_recharge=Q_(ups_recharge(scenario, chain), "W"))
 
 
 def run(scenario: Scenario, year: bool = True) -> CampusResult:

@@ -37,8 +37,8 @@ from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
 from models.thermal.chiller import capacity as chiller_capacity
-from models.thermal.chiller import envelope as chiller_envelope
 from models.thermal.chiller import condenser_limit as chiller_condenser_limit
+from models.thermal.chiller import envelope as chiller_envelope
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
 from models.thermal.coolant import fluid_name, freezing_point, properties
 from models.thermal.heat_exchanger import glycol_approach_factor, ntu_counterflow
@@ -390,24 +390,36 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
                        Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec), bad
 
 
-def _case_temperature(s: Scenario, load: ItLoad) -> tuple[float | None, float]:
+def plate_flow(s: Scenario, load: ItLoad, q_liq) -> Any:
+    """Design flow through each cold plate [m³/s]: the technology loop's design flow (its heat at its rise, as
+    :func:`_loop_sizing`) over the accelerators of the liquid-cooled deployments, one plate each."""
+    c = s.cooling
+    sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
+    props = properties(c.tcs_coolant, sup + dt / 2.0)
+    rho, cp = as_float(props["density"]), as_float(props["cp"])
+    plates = sum(np.asarray(d.accelerators, dtype=float) for d in load.deployments if d.liquid_fraction > 0)
+    v = np.asarray(q_liq, dtype=float) / (cp * dt) / rho
+    return as_float(np.divide(v, plates, out=np.zeros(np.broadcast(v, plates).shape), where=np.asarray(plates) > 0))
+
+
+def _case_temperature(s: Scenario, load: ItLoad, flow) -> tuple[float | None, float]:
     """Hottest chip case temperature [K] of the liquid-cooled deployments at design, and the plate's limit [K]
-    (:mod:`models.thermal.cold_plate`: resistance against flow, case temperature)."""
+    (:mod:`models.thermal.cold_plate`: resistance at the flow through each plate, ``flow`` [m³/s], and case
+    temperature)."""
     c, cat = s.cooling, s.hardware
     plate = cat.si(c.cold_plate)
     t_max = plate["case_temperature_max"]
     sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
     props = properties(c.tcs_coolant, sup + dt / 2.0)
     rho, cp = as_float(props["density"]), as_float(props["cp"])
+    r = _plate_resistance(flow, plate["rated_flow"], plate["resistance"], plate["flow_exponent"],
+                          plate["resistance_fixed"])
     worst = None
     for d in load.deployments:
         if d.liquid_fraction <= 0:
             continue
         p = cat.si(cat.accelerator(d.system).name)["power_max"]
-        m = p / (cp * dt)  # the plate's share of the loop flow at the loop's rise
-        # the catalog's rated flow is per kW of chip power (OCP ~1.5 L/min per kW)
-        r = _plate_resistance(m / rho, plate["rated_flow"] * (p / 1e3), plate["resistance"], 0.6)
-        t_case = _case_temperature_kernel(sup, p, m, cp, r)
+        t_case = _case_temperature_kernel(sup, p, rho * flow, cp, r)
         worst = t_case if worst is None else np.maximum(worst, t_case)
     return worst, t_max
 
@@ -454,8 +466,9 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     equipment: list[CoolingEquipment] = []
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
+    v_plate = plate_flow(scenario, load, q_liq)  # the flow through each cold plate
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
-                _loops.loop_components(scenario, "tcs"), 0.0, 1.0, eta, with_pipe=False)
+                _loops.loop_components(scenario, "tcs", v_plate), 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
@@ -483,7 +496,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         c_min, c_max = np.minimum(c_tcs, c_fw), np.maximum(c_tcs, c_fw)
         eps = as_float(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
         ntu = as_float(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
-    case, case_max = _case_temperature(scenario, load) if np.any(q_liq > 0) else (None, None)
+    case, case_max = _case_temperature(scenario, load, v_plate) if np.any(q_liq > 0) else (None, None)
     if case is not None:
         bad = bad | _infeasible(case > case_max, lambda: (
             f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} "

@@ -8,7 +8,11 @@ year. ``cooling.house_loads`` chooses the items (default: every ``house-load`` e
 ``cooling.house_load_fraction``, when set, replaces them by one flat fraction of the design IT power.
 
 The recharge of the UPS batteries after an outage is a design-hour event (an hour, not the year): it is not one of
-these constant loads.
+these constant loads. :func:`ups_recharge` gives it: the charger at its current limit, a share (catalog
+``ups-battery-recharge``, ``charger_fraction``, from a vendor's input-current rating) of the load of the power chain's
+UPS stages (id ``ups``); nothing without such a stage. It is added to the facility power at design when
+``cooling.ups_recharge_at_design`` is true (the coupling carries it on the mechanical branch, one more load beside the
+house loads); the year never carries it (an event, not an hour of every year).
 """
 
 from __future__ import annotations
@@ -23,7 +27,12 @@ if TYPE_CHECKING:
     from facility.plan import ItLoad
     from facility.scenario import Scenario
 
-__all__ = ["house_loads", "house_load"]
+__all__ = ["house_loads", "house_load", "ups_recharge", "UPS_STAGE", "UPS_RECHARGE"]
+
+#: The id of the power-chain stages whose batteries recharge (facility/architectures.toml).
+UPS_STAGE = "ups"
+#: The catalog entry of the charger's limit.
+UPS_RECHARGE = "ups-battery-recharge"
 
 
 def house_loads(scenario: Scenario, load: ItLoad) -> tuple[tuple[str, str, object], ...]:
@@ -62,3 +71,28 @@ def house_load(scenario: Scenario, load: ItLoad):
     for _, _, w in house_loads(scenario, load):
         total = total + w
     return total
+
+
+def ups_recharge(scenario: Scenario, chain) -> object:
+    """Recharge power of the UPS batteries after a ride-through [W]: :math:`f_{charger} \\sum P_{out,ups}`, the
+    charger at its current limit (``charger_fraction`` of catalog ``ups-battery-recharge``) times the load of the
+    power chain's ``ups`` stages at design (``chain``: a :class:`facility.power.ChainSizing`); 0 without a UPS
+    stage. Float, or an array for a batch.
+
+    Sources: the charger limit from the vendor's rectifier input rating (Eaton 9395P: full-load plus recharge input
+    current, catalog source); charger-sizing practice (IEEE 1184-2006, "Guide for batteries for uninterruptible
+    power supply systems"; battery vendors' notes: a short-discharge battery is returned to ~85 % in 8-10 times its
+    discharge time) has the charger run at its current limit for minutes after a ride-through, so the design hour
+    sees the limit, not the hour's average.
+    """
+    cat = scenario.hardware
+    load = 0.0
+    for st in chain.stages:
+        if st.spec.id == UPS_STAGE:
+            load = load + st.power_out
+    if UPS_RECHARGE not in cat.entries:
+        raise ScenarioError(f"the catalog has no {UPS_RECHARGE!r} entry (kind 'ups-recharge') for "
+                            "cooling.ups_recharge_at_design", source=scenario.source,
+                            key="cooling.ups_recharge_at_design")
+    w = cat.si(UPS_RECHARGE)["charger_fraction"] * np.asarray(load, dtype=float)
+    return w if np.ndim(w) else float(w)

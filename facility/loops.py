@@ -9,6 +9,11 @@ path at design flow). The CDU's own pressure drop (``cdu.pressure_drop``) closes
 and chilled-water mains add their Darcy–Weisbach friction (:func:`models.thermal.plant.operate_loop`). In operation
 every component scales with the flow squared (:func:`models.thermal.hydraulics.scale_pressure_drop`).
 
+A component with ``cold_plates_in_series`` (``tcs-cold-plates``) holds the tray's cold plates: its design pressure
+drop is that many times the scenario's cold plate (``cooling.cold_plate``) at the flow through each plate — the
+technology loop's design flow over the accelerators on it (:func:`models.thermal.cold_plate.cold_plate_pressure_drop`,
+laminar friction plus form losses) — plus the component's own ``pressure_drop`` (the in-tray tubing).
+
 A scenario that sets ``cooling.tcs_pressure_drop`` (cold plates to CDU, CDU excluded) or
 ``cooling.facility_pressure_drop`` (the facility and chilled-water components, mains excluded) replaces the list by
 that one figure.
@@ -18,7 +23,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from facility.errors import ScenarioError
+from models.thermal.cold_plate import cold_plate_pressure_drop
 from models.thermal.hydraulics import sum_pressure_drops
 
 if TYPE_CHECKING:
@@ -41,10 +49,12 @@ PLANT_COMPONENTS = {"dry-cooler": "dry-cooler-coil", "adiabatic": "dry-cooler-co
                     "cooling-tower": "tower-economiser-hx", "chiller": "chiller-evaporator"}
 
 
-def loop_components(scenario: Scenario, key: str) -> tuple[tuple[str, float], ...]:
+def loop_components(scenario: Scenario, key: str, plate_flow=None) -> tuple[tuple[str, float], ...]:
     """The components of loop ``key`` (``tcs``, ``fw`` or ``chw``) with their pressure drop at design flow:
     ``((name, Pa), ...)``; their sum (:func:`models.thermal.hydraulics.sum_pressure_drops`) is the loop's
-    component pressure drop at design (mains excluded)."""
+    component pressure drop at design (mains excluded). ``plate_flow`` [m³/s]: the design flow through each cold
+    plate of the technology loop (float, or an array for a batch), for a component with ``cold_plates_in_series``;
+    without it such a component counts its plates at their rated flow."""
     c, cat = scenario.cooling, scenario.hardware
     if key == "tcs":
         if c.tcs_pressure_drop is not None:
@@ -54,7 +64,7 @@ def loop_components(scenario: Scenario, key: str) -> tuple[tuple[str, float], ..
             if names is None:
                 in_rack = cat[c.cdu].placement == "in-rack"
                 names = [n for n in TCS_COMPONENTS if not (in_rack and n in IN_ROW_ONLY)]
-            parts = _parts(scenario, "cooling.tcs_components", names)
+            parts = _parts(scenario, "cooling.tcs_components", names, plate_flow)
         return (*parts, (c.cdu, cat.si(c.cdu)["pressure_drop"]))
     if key not in ("fw", "chw"):
         raise ValueError(f"no loop {key!r}; expected tcs, fw or chw")
@@ -69,8 +79,9 @@ def loop_components(scenario: Scenario, key: str) -> tuple[tuple[str, float], ..
     return tuple(_parts(scenario, f"cooling.{field}", names))
 
 
-def _parts(scenario: Scenario, key: str, names) -> list[tuple[str, float]]:
+def _parts(scenario: Scenario, key: str, names, plate_flow=None) -> list[tuple[str, float]]:
     cat = scenario.hardware
+    plate = cat.si(scenario.cooling.cold_plate)
     out = []
     for name in names:
         if name not in cat.entries or cat[name].kind != "hydraulic":
@@ -78,7 +89,14 @@ def _parts(scenario: Scenario, key: str, names) -> list[tuple[str, float]]:
             raise ScenarioError(f"{name!r} is not a loop component of the catalog; expected one of "
                                 f"{', '.join(options)} (entries of kind 'hydraulic')", source=scenario.source,
                                 key=key)
-        out.append((name, cat.si(name)["pressure_drop"]))
+        si = cat.si(name)
+        dp = si["pressure_drop"]
+        if "cold_plates_in_series" in si:
+            flow = plate["rated_flow"] if plate_flow is None else plate_flow
+            dp = dp + si["cold_plates_in_series"] * cold_plate_pressure_drop.kernel(
+                flow, plate["rated_flow"], plate["pressure_drop"], plate["laminar_share"])
+            dp = dp if np.ndim(dp) else float(dp)
+        out.append((name, dp))
     return out
 
 

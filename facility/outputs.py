@@ -76,6 +76,8 @@ OUTPUTS: tuple[Output, ...] = (
        "cooling power at design"),
     _o("water_design_m3_per_h", "m^3/h", "water drawn by the heat rejection at design", "design"),
     _o("house_load_mw", "MW", "house loads (lighting, offices, controls)", "design"),
+    _o("ups_recharge_mw", "MW", "UPS battery recharge at the charger limit after a ride-through; in the facility "
+       "power at design only with cooling.ups_recharge_at_design", "design"),
     # ------------------------------------------------------------------ the weather year (JSON top level)
     _o("pue_annual", "1", "energy-weighted PUE over the weather year", "annual", "annual PUE"),
     _o("annual_energy_mwh", "MWh", "facility energy over the year", "annual", "facility energy over the year"),

@@ -219,6 +219,8 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "cooling_power_mw": _r(result.cooling.cooling_power.m_as("MW")),
         "water_design_m3_per_h": _r(result.cooling.water.m_as("m^3/h")),
         "house_load_mw": _r(result.house_load.m_as("MW")),
+        "ups_recharge_mw": _r(result.ups_recharge.m_as("MW")) if result.ups_recharge is not None else None,
+        "ups_recharge_at_design": bool(result.scenario.cooling.ups_recharge_at_design),
         "house_loads": [{"name": n, "description": d, "mw": _r(float(w) / 1e6)}
                         for n, d, w in house_loads(result.scenario, result.load)],
         "cooling": _cooling(result),

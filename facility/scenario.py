@@ -358,6 +358,12 @@ class Cooling(_Strict):
     house_load_fraction: Annotated[float, _number("cooling.house_load_fraction")] | None = Field(
         None, description="House loads (lighting, offices, controls) as one fraction of design IT power instead of "
                           "the itemised house_loads. [-] Default: unset (the items).")
+    ups_recharge_at_design: bool = Field(
+        False, description="Add the recharge of the UPS batteries after a ride-through (catalog ups-battery-recharge: "
+                           "the charger at its current limit, a share of the load of the power chain's 'ups' stages) "
+                           "to the facility power at design. Default false: after an outage the batteries recharge "
+                           "from the generators, and the ATS returns to the utility only after its retransfer delay "
+                           "(README, 'House loads').")
     house_loads: list[Text] | None = Field(
         None, description="Catalog house loads (kind 'house-load': lighting, offices, security, controls, generator "
                           "heaters), each per rack or as a fraction of design IT power (facility.house). Default: "

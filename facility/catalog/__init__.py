@@ -43,7 +43,7 @@ _FILES = ("accelerators.toml", "systems.toml", "overheads.toml", "power.toml", "
 
 COOLING_KINDS = ("cdu", "cold-plate", "dry-cooler", "adiabatic", "cooling-tower", "chiller", "crah", "hydraulic")
 KINDS = ("accelerator", "module", "node", "rack", "pod", "overhead", "transformer", "converter", "conductor",
-         *COOLING_KINDS, "house-load")
+         *COOLING_KINDS, "house-load", "ups-recharge")
 POWER_KINDS = ("transformer", "converter", "conductor")
 LEVEL = {"accelerator": 0, "module": 1, "node": 2, "rack": 3, "pod": 4}
 
@@ -82,6 +82,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "resistance": ("[temperature] / [power]", "case-to-coolant thermal resistance [K/W]"),
     "rated_flow": ("[length] ** 3 / [time]", "flow at the rated point [m^3/s]"),
     "case_temperature_max": ("[temperature]", "highest allowed case temperature [degC]"),
+    "resistance_fixed": ("[temperature] / [power]", "flow-independent part of the resistance [K/W]"),
+    "flow_exponent": ("fraction", "Reynolds exponent of the convective coefficient [-]"),
+    "laminar_share": ("fraction", "laminar (linear in flow) share of the rated pressure drop [-]"),
+    "cold_plates_in_series": ("count", "cold plates in series per coolant path [-]"),
     "fan_power_ratio": ("fraction", "fan power per heat rejected at design [-]"),
     "pad_effectiveness": ("fraction", "saturation effectiveness of evaporative pads [-]"),
     "cycles": ("ratio", "cycles of concentration [-]"),
@@ -106,6 +110,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "coil_approach": ("delta_t", "supply air over entering chilled water [K]"),
     "power_per_rack": ("[power]", "house load per rack, compute and overhead [W]"),
     "fraction_of_it": ("fraction", "house load as a fraction of the design IT power [-]"),
+    "charger_fraction": ("fraction", "UPS charger input at its current limit per W of UPS load [-]"),
 }
 _COMPONENTS = ("cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power", "storage_power",
                "other_power")
@@ -124,7 +129,8 @@ REQUIRED = {
     "converter": ("rating", "efficiency_points"),
     "conductor": ("material", "ampacity", "current_density", "length", "temperature"),
     "cdu": ("capacity", "approach", "pressure_drop", "placement"),
-    "cold-plate": ("resistance", "rated_flow", "case_temperature_max"),
+    "cold-plate": ("resistance", "rated_flow", "resistance_fixed", "flow_exponent", "pressure_drop", "laminar_share",
+                   "case_temperature_max"),
     "dry-cooler": ("capacity", "approach", "fan_power_ratio", "air_delta_t"),
     "adiabatic": ("capacity", "approach", "fan_power_ratio", "pad_effectiveness", "air_delta_t"),
     "cooling-tower": ("capacity", "approach", "fan_power_ratio", "cycles", "drift_fraction", "liquid_gas_ratio"),
@@ -133,6 +139,7 @@ REQUIRED = {
     "crah": ("capacity", "air_delta_t", "fan_pressure", "fan_efficiency", "coil_approach"),
     "hydraulic": ("pressure_drop",),  # a loop component (facility.loops): pressure drop at design flow
     "house-load": (),  # one of power_per_rack, fraction_of_it (facility.house)
+    "ups-recharge": ("charger_fraction",),  # facility.house.ups_recharge
 }
 ALLOWED = {
     "accelerator": {"power_max", "power_typical", "bf16_dense", "core_voltage"},
@@ -143,8 +150,10 @@ ALLOWED = {
     "overhead": {"power_per_accelerator_max", "power_per_accelerator_typical", "rack_power_max",
                  "liquid_fraction"},
     "house-load": {"power_per_rack", "fraction_of_it"},
+    "ups-recharge": {"charger_fraction"},
 }
 ALLOWED["chiller"] = ALLOWED["chiller"] | {"condenser_limit"}
+ALLOWED["hydraulic"] = {"pressure_drop", "cold_plates_in_series"}  # cold plates: facility.loops
 for _k in ("module", "node", "rack", "pod"):
     ALLOWED[_k] = {"count", "power_max", "power_typical", "extra_power_max", "extra_power_typical",
                    "liquid_fraction", "cpu_power", "memory_power", "switch_power", "io_power", "nic_power", "fan_power",
@@ -515,7 +524,7 @@ class Catalog:
             d["current_density_a_per_mm2"] = e.get("current_density").m_as("A/mm^2")
             d["length_m"] = e.get("length").m_as("m")
             d["temperature_degc"] = e.get("temperature").m_as("degC")
-        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION or e.kind == "house-load":  # registered device kinds too
+        elif e.kind in COOLING_KINDS or e.kind in HEAT_REJECTION or e.kind in ("house-load", "ups-recharge"):
             for k, v in e.values.items():
                 q = v.value
                 d[k] = q if not hasattr(q, "units") else f"{q:~P}"

@@ -42,10 +42,19 @@ def _close(hourly, design, what):
     assert float(hourly.flat[0]) == pytest.approx(design, rel=RTOL, abs=1e-6), what
 
 
-@pytest.mark.parametrize("name", ["default", "cortex", "meta-24k-h100-air", "gb200-ashburn-ac", "meta-24k-h100-iec"])
+@pytest.mark.parametrize("name", ["default", "cortex", "meta-24k-h100-air", "gb200-ashburn-ac", "meta-24k-h100-iec",
+                                  "default+ups-recharge"])
 def test_year_at_design_weather_and_full_load_equals_the_design_point(name):
-    r = facility.run(facility.load_scenario(REPO / "scenarios" / f"{name}.toml"), year=False)
-    y = year_arrays(r, np.ones(HOURS), _design_weather(r))
+    s = facility.load_scenario(REPO / "scenarios" / f"{name.split('+')[0]}.toml")
+    if name.endswith("+ups-recharge"):
+        s = s.model_copy(update={"cooling": s.cooling.model_copy(update={"ups_recharge_at_design": True})})
+    r = facility.run(s, year=False)
+    year_of = r
+    if r.scenario.cooling.ups_recharge_at_design:
+        # the UPS recharge is a design-hour event the year does not carry: added back explicitly, as a house load
+        assert r.ups_recharge.m_as("W") > 0
+        year_of = replace(r, house_load=r.house_load + r.ups_recharge)
+    y = year_arrays(year_of, np.ones(HOURS), _design_weather(r))
     # facility power and every stage loss
     _close(y.chain.grid_import, r.facility_power.m_as("W"), "facility power")
     multi = len({st.deployment for st in r.power.stages if st.zone == "rack"}) > 1

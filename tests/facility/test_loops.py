@@ -51,12 +51,33 @@ def test_technology_loop_head_sums_its_components_and_the_cdu():
     tcs = _loop(r, "tcs")
     cat = r.scenario.hardware
     assert [n for n, _ in tcs.components] == [*TCS_COMPONENTS, "cdu-in-row-2000kw"]
-    total = sum(cat[n].get("pressure_drop").m_as("Pa") for n, _ in tcs.components)
-    assert total == pytest.approx((70 + 30 + 20 + 35 + 60 + 80) * 1e3)
+    # the cold plates at the flow through each plate (issue #13 item 6), the others at their catalog figure
+    v_plate = tcs.volume_flow.m_as("m^3/s") / r.load.deployments[0].accelerators
+    plate = cat.si("cold-plate-gpu")
+    x = v_plate / plate["rated_flow"]
+    plates = 10e3 + 2 * 30e3 * (0.5 * x + 0.5 * x * x)  # tubing + 2 plates in series, a V + b V^2
+    assert dict(tcs.components)["tcs-cold-plates"] == pytest.approx(plates, rel=1e-12)
+    assert 1.4 < x < 1.7  # GB200 NVL72 trays: ~2.3 L/min per GPU plate (the loop also carries the CPUs and switches)
+    total = plates + sum(cat[n].get("pressure_drop").m_as("Pa") for n, _ in tcs.components if n != "tcs-cold-plates")
+    assert total == pytest.approx(plates + (30 + 20 + 35 + 60 + 80) * 1e3)
     assert tcs.pressure_drop.m_as("Pa") == pytest.approx(total, rel=1e-12)  # no mains in the racks' loop
     doc = facility.to_json(r)
     listed = next(lp for lp in doc["cooling"]["loops"] if lp["name"].startswith("technology"))["components"]
     assert sum(c["pressure_drop_kpa"] for c in listed) == pytest.approx(total / 1e3)
+
+
+def test_cold_plate_pressure_drop_follows_the_flow_through_each_plate():
+    """A wider technology-loop rise halves the flow and the plates' drop falls as a V + b V^2 (not a fixed figure
+    per kW): 10 K -> 20 K."""
+    base = dict(_loop(facility.run(_scenario(), year=False), "tcs").components)["tcs-cold-plates"]
+    wide = _loop(facility.run(_scenario(tcs_delta_t="20 K", facility_delta_t="20 K"), year=False), "tcs")
+    half = dict(wide.components)["tcs-cold-plates"]
+    x = (base - 10e3) / 60e3  # s x + (1 - s) x^2 at the base flow, s = 0.5
+    x_base = (-0.5 + math.sqrt(0.25 + 2 * x)) / 1.0
+    x_half = x_base * wide.volume_flow.m_as("m^3/s") / _loop(facility.run(_scenario(), year=False),
+                                                              "tcs").volume_flow.m_as("m^3/s")
+    assert half == pytest.approx(10e3 + 60e3 * (0.5 * x_half + 0.5 * x_half**2), rel=1e-9)
+    assert half < base
 
 
 def test_an_in_rack_cdu_has_no_row_piping_or_branch_valve():
