@@ -38,7 +38,9 @@ def test_bundled_campus_counts_per_hall_are_reported():
     assert doc["halls"] == 8
     cdu = next(e for e in doc["cooling"]["equipment"] if e["kind"] == "cdu")
     assert cdu["halls"] == 8 and cdu["units_installed"] % 8 == 0
-    assert cdu["units_installed"] == 112  # 13 + 1 per hall (was 98 = 97 + 1 pooled over the campus)
+    # 12 + 1 per hall (was 98 = 97 + 1 pooled over the campus; 13 + 1 per hall on the 132 kW nameplate racks
+    # before #13 computed the rack input from its components: 124.7 kW)
+    assert cdu["units_installed"] == 104
     assert all(e["loading_failed"] <= 1.0 for e in doc["cooling"]["equipment"])
 
 

@@ -102,7 +102,10 @@ def test_chiller_power_rises_with_lift_and_false_loads_below_its_minimum_part_lo
 
 def test_chiller_envelope_names_the_limit_and_a_warm_supply_is_served_by_a_side_stream():
     p = _catalog_chiller("chiller-water-cooled")
-    assert "lift limit" in envelope(279.82, 273.15 + 33.0, p)
+    assert "lift limit" in envelope(279.82, 273.15 + 36.0, p)  # above its 35 degC lift limit
+    # between the curves' 32.2 degC data edge and the lift limit: the curves extrapolated, more power per heat
+    assert envelope(279.82, 273.15 + 34.0, p) is None
+    assert eir_chiller(1e6, 279.82, 273.15 + 34.0, p)[0] > eir_chiller(1e6, 279.82, 273.15 + 32.22, p)[0]
     assert "below the chiller's lowest leaving" in envelope(273.15 + 3.0, 300.0, p)
     assert envelope(273.15 + 29.0, 300.0, p) is None
     # a 29 degC supply: the chiller makes 10 degC water (its highest) and blends it in
