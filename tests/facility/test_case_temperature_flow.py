@@ -34,7 +34,8 @@ def test_case_temperature_is_at_the_loop_flow_over_the_plates(name):
     r = facility.run(facility.load_scenario(REPO / "scenarios" / f"{name}.toml"), year=False)
     expected, v = _expected(r)
     assert r.cooling.case_temperature.m_as("K") == pytest.approx(expected, rel=1e-12)
-    low, high = {"default": (1.3, 1.6), "gb200-ashburn-ac": (2.1, 2.5)}[name]  # L/min per plate
+    # L/min per plate (default 1.29 since the racks draw their component loads, 73.5 kW instead of 81.6 kW)
+    low, high = {"default": (1.2, 1.6), "gb200-ashburn-ac": (2.1, 2.5)}[name]
     assert low < v * 6e4 < high
     # the old rule (1.5 L/min per kW of chip at a flow of P/(cp dT)) gave 51.0 degC (default) and 69.0 degC (GB200)
     old = {"default": 51.014486, "gb200-ashburn-ac": 69.033248}[name]
