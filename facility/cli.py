@@ -21,6 +21,9 @@ Commands
     with ``--vary``, every combination of supply key values on the same campus year.
 ``facility sites SCENARIO --site a --site b ... [--format table|json]``
     The same campus (and its supply) at several sites, side by side.
+``facility cost SCENARIO [--format table|json]``
+    Capital cost of the campus's power and cooling equipment and its supply options, annualised, with the year's
+    energy and water: USD, USD per MW of IT, USD per MWh of IT energy, lead times.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -116,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("scenario", help="scenario TOML file")
     si.add_argument("--site", action="append", required=True, help="a bundled site, alias or weather file (repeat)")
     si.add_argument("--format", choices=("table", "json"), default="table")
+    co = sub.add_parser("cost", help="capital and annual cost of the campus's equipment and supply options")
+    co.add_argument("scenario", help="scenario TOML file (its [supply], when present, is solved and priced)")
+    co.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     a.add_argument("--address", default="127.0.0.1",
@@ -513,6 +519,21 @@ def _supply_sweep(args: argparse.Namespace, scenario) -> int:
     return 0
 
 
+def _cost(args: argparse.Namespace) -> int:
+    from facility.campus import run
+    from facility.capex import campus_capex, capex_table
+    from facility.results import to_json
+    from facility.scenario import load_scenario
+    from facility.supply import supply_for
+
+    scenario = load_scenario(args.scenario)
+    result = run(scenario)
+    supply = supply_for(result).to_json() if scenario.supply is not None else None
+    doc = {"scenario": scenario.name, "source": str(args.scenario), **campus_capex(to_json(result), supply)}
+    sys.stdout.write((json.dumps(doc, indent=2) if args.format == "json" else capex_table(doc)) + "\n")
+    return 0
+
+
 def _sites(args: argparse.Namespace) -> int:
     from facility.scenario import load_scenario
     from facility.siting import compare_sites
@@ -655,7 +676,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
                 "app": _app, "sweep": _sweep, "swings": _swings, "supply": _supply,
-                "sites": _sites}[args.command](args)
+                "sites": _sites, "cost": _cost}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

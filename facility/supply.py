@@ -62,7 +62,7 @@ from facility.units import UnitParseError, parse_quantity, ureg
 
 __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "SupplyEntry", "solve", "supply_for",
            "supply_table", "sweep_supply", "SWEEP_KPIS",
-           "load_supply_catalog", "load_costs", "annuity", "solar_profile", "HOURS_PER_YEAR"]
+           "load_supply_catalog", "load_costs", "cost_figure", "annuity", "solar_profile", "HOURS_PER_YEAR"]
 
 HOURS_PER_YEAR = 8760
 # Money and the fuel unit of US statistics (pint has neither). Defined once, idempotently, on the project registry.
@@ -111,6 +111,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "grid_price": ("[currency] / [energy]", "grid energy price [USD/MWh]"),
     "grid_carbon_intensity": ("[mass] / [energy]", "CO2 per MWh imported [kg/MWh]"),
     "value_of_lost_load": ("[currency] / [energy]", "cost of unserved energy [USD/MWh]"),
+    "water_price": ("[currency] / [volume]", "price of water drawn [USD/m3]"),
 }
 _UNITLESS_UNITS = {"heat_rate_full": "Btu/kWh", "heat_rate_part": "Btu/kWh", "tilt": "deg"}
 KINDS: dict[str, tuple[str, ...]] = {
@@ -236,7 +237,8 @@ def load_costs() -> dict[str, dict[str, tuple[Any, str]]]:
     source)}`` (read once)."""
     path = _DIR / "costs.toml"
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {name: {k: _parse_value(name, k, v, str(path)) for k, v in table.items()} for name, table in raw.items()}
+    return {name: {k: _parse_value(name, k, v, str(path)) for k, v in table.items()} for name, table in raw.items()
+            if name != "equipment"}  # campus equipment: facility.capex
 
 
 def _cost(name: str, key: str, unit: str) -> float:
@@ -249,6 +251,11 @@ def _cost(name: str, key: str, unit: str) -> float:
 
 def _default(key: str, unit: str) -> float:
     return _cost("defaults", key, unit)
+
+
+def cost_figure(name: str, key: str, unit: str) -> float:
+    """A figure of costs.toml (``name`` a supply option or ``defaults``) as a float in ``unit``; 0 if absent."""
+    return _cost(name, key, unit)
 
 
 def annuity(rate: float, years: float) -> float:
