@@ -418,13 +418,20 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
                    progress=bar, hourly=hourly, chunk_size=args.chunk_size)
+        if any(k.startswith("supply.") for k in variations):  # supply keys: the supply solved on each campus year
+            from facility.siting import add_supply_to_sweep
+
+            ds = add_supply_to_sweep(scenario, variations, ds)
     except (OSError, TimeoutError) as exc:
         if args.scheduler != "dask":
             raise
         raise ScenarioError(f"cannot reach or start the dask scheduler ({exc.__class__.__name__}: "
                             f"{shorten(str(exc), 200)}); expected a running dask.distributed scheduler at this "
                             "address, e.g. tcp://host:8786", key="--address" if args.address else "--scheduler") from None
-    df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
+    from facility.supply import SWEEP_KPIS as SUPPLY_KPIS
+
+    extra = [*SUPPLY_KPIS, "supply_feasible"] if "supply_feasible" in ds else []
+    df = ds[[*SWEEP_KPIS, "feasible", *extra]].to_dataframe().reset_index()
     kpis = df[list(SWEEP_KPIS)].to_numpy(dtype=float)
     feasible = df["feasible"].to_numpy(dtype=bool)
     if not np.all(np.isfinite(kpis[feasible])):
@@ -437,6 +444,8 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         cols = [*variations, "it_power_mw", "facility_power_design_mw", "pue_design", "pue_annual", "chiller_hours",
                 "wue_l_per_kwh", "feasible"]
+        if extra:
+            cols += ["lcoe_usd_per_mwh", "co2_t", "grid_peak_mw", "starts", "supply_feasible"]
         sys.stdout.write(df[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-") + "\n")
     return 0
 

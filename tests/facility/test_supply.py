@@ -307,3 +307,34 @@ def test_representative_days_on_a_too_short_horizon_name_the_key():
     kw, load, sun = _season(10)
     with pytest.raises(ScenarioError, match=r"supply\.sizing"):
         solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
+
+
+def test_campus_sweep_takes_supply_keys_and_solves_the_supply_on_each_campus_year(capsys):
+    # facility sweep with a campus key and a supply key: the supply figures on both dimensions, each point equal to
+    # the supply solved on that campus variant directly
+    from facility import run
+    from facility.supply import supply_for
+
+    argv = ["sweep", "scenarios/colossus-supply.toml", "--vary", "cooling.tcs_supply=30,40 degC",
+            "--vary", "supply.battery.power=50,150 MW", "--format", "json"]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 4 and all(r["supply_feasible"] for r in rows)
+    assert sorted({r["battery_power_mw"] for r in rows}) == [50, 150]
+    point = next(r for r in rows if r["cooling.tcs_supply"] == 40 and r["battery_power_mw"] == 50)
+    s = load_scenario("scenarios/colossus-supply.toml")
+    data = s.model_dump()
+    data["cooling"]["tcs_supply"] = "40 degC"
+    data["supply"]["battery"]["power"] = "50 MW"
+    one = Scenario.from_dict(data, source=s.source)
+    direct = supply_for(run(one)).summary
+    assert point["lcoe_usd_per_mwh"] == pytest.approx(direct["lcoe_usd_per_mwh"], rel=1e-9)
+    assert point["co2_t"] == pytest.approx(direct["co2_t"], rel=1e-9)
+    # the campus figures move with the campus key, not with the supply key
+    pue = {(r["cooling.tcs_supply"], r["battery_power_mw"]): r["pue_annual"] for r in rows}
+    assert pue[(30, 50)] == pue[(30, 150)] != pue[(40, 50)]
+
+
+def test_supply_key_in_a_sweep_of_a_scenario_without_supply_is_refused(capsys):
+    assert main(["sweep", "scenarios/default.toml", "--vary", "supply.battery.power=50,150 MW"]) == 2
+    assert "supply" in capsys.readouterr().err
