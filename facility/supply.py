@@ -65,6 +65,8 @@ __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "Su
            "load_supply_catalog", "load_costs", "cost_figure", "annuity", "solar_profile", "HOURS_PER_YEAR"]
 
 HOURS_PER_YEAR = 8760
+MIP_GAP = 1e-4  # relative optimality gap at which a mixed-integer solve (integer commitment) stops [-]
+MIP_TIME_LIMIT_S = 120.0  # and its time limit [s]: the best solution found is used, its gap reported
 # Money and the fuel unit of US statistics (pint has neither). Defined once, idempotently, on the project registry.
 if "USD" not in ureg:
     ureg.define("USD = [currency]")
@@ -333,10 +335,12 @@ class Turbines(_Base):
     count_min: int | None = Field(None, ge=0, description="Lower bound when count is free. [-]")
     count_max: int | None = Field(None, ge=0, description="Upper bound when count is free. [-]")
     redundancy: Literal["N", "N+1"] = Field("N", description="N+1: one unit more than dispatched is installed.")
-    commitment: Literal["linear", "none"] = Field(
+    commitment: Literal["linear", "none", "integer"] = Field(
         "linear", description="linear: the linear relaxation of unit commitment (minimum load, no-load fuel, start "
                               "costs); none: plain economic dispatch at the full-load heat rate (no minimum load, no "
-                              "starts), a smaller LP for quick capacity studies.")
+                              "starts), a smaller LP for quick capacity studies; integer: whole units online and "
+                              "whole starts (a mixed-integer programme, HiGHS branch and bound; for small cases, a "
+                              "fixed count, stopped at a 0.01 % gap or the time limit).")
     fuel_price: Price | None = Field(None, description="Fuel price, HHV. [USD/MMBtu] Default: costs.toml.")
     name: str | None = Field(None, description="A label (default: the model name).")
 
@@ -346,6 +350,9 @@ class Turbines(_Base):
             raise ValueError("@count_max@count_min / count_max bound a free count; set count = \"free\"")
         if self.count_min is not None and self.count_max is not None and self.count_min > self.count_max:
             raise ValueError("@count_min@count_min is above count_max")
+        if self.commitment == "integer" and self.count == "free":
+            raise ValueError("@commitment@integer commitment needs a fixed count (a whole number of units); choose "
+                             "the count with commitment = \"linear\" first")
         return self
 
 
@@ -565,6 +572,7 @@ class _Fleet:
     lo: float
     hi: float
     capex_ann: float  # USD/MW/year
+    integer: bool = False  # whole units online and whole starts (mixed-integer)
 
 
 def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Fleet]:
@@ -577,7 +585,7 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
         hr1 = e.si("heat_rate_full", "Btu/kWh") * BTU_PER_KWH
         hrx = e.si("heat_rate_part", "Btu/kWh") * BTU_PER_KWH
         a, b = fuel_curve(hr1, hrx, e.si("part_load_point", ""))
-        committed = t.commitment == "linear"
+        committed = t.commitment in ("linear", "integer")
         if not committed:
             a, b = 0.0, hr1
         price_mmbtu = (t.fuel_price.m_as("USD/MMBtu") if t.fuel_price is not None
@@ -598,7 +606,7 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
                           _cost(t.model, "variable_om", "USD/MWh"),
                           e.si("start_cost", "USD") / rating if committed else 0.0,
                           e.si("min_load", "") if committed else 0.0, e.si("availability", ""), spare, committed,
-                          fixed, lo, hi, capex_ann))
+                          fixed, lo, hi, capex_ann, t.commitment == "integer"))
     return out
 
 
@@ -738,6 +746,9 @@ def solve(cfg: Supply, load: Any, *, weather_path: Path | None = None, time_inde
         logging.getLogger(name).setLevel(logging.ERROR)
     sizing: dict[str, Any] = {"method": "full-horizon"}
     staged = None
+    if backend == "pypsa" and any(f.integer for f in fleets):
+        raise ScenarioError("integer commitment is solved by the default backend (highs) only", source=source,
+                            key="supply.turbines.commitment")
     if backend == "pypsa":
         with _quiet():
             sol = _network_and_solve(prob)
@@ -761,6 +772,8 @@ def solve(cfg: Supply, load: Any, *, weather_path: Path | None = None, time_inde
                           "serve every hour of the year; chosen on the full horizon instead"}
     out = _results(sol, prob, time.perf_counter() - started, keep_network)
     out.summary["sizing"] = sizing
+    if sol.mip_gap is not None:
+        out.summary["mip_gap"] = round(sol.mip_gap, 8)
     return out
 
 
@@ -889,6 +902,9 @@ def _network_and_solve(pr: _Problem) -> _Solution:
     import pypsa
 
     cfg, fleets, st, pv, wc, w2 = pr.cfg, pr.fleets, pr.store, pr.pv, pr.w_cost, pr.w_co2
+    if any(f.integer for f in fleets):
+        raise ScenarioError("integer commitment is solved by the default backend (highs) only", source=pr.source,
+                            key="supply.turbines.commitment")
     n = pypsa.Network()
     snapshots = pd.DatetimeIndex(pr.t_idx.astype("datetime64[ns]"))
     n.set_snapshots(snapshots)
@@ -1031,6 +1047,7 @@ class _Solution:
     solar: np.ndarray | None = None
     solar_cap: float = 0.0
     network: Any = None
+    mip_gap: float | None = None  # relative gap of a mixed-integer solve (integer commitment)
 
 
 class _LP:
@@ -1048,9 +1065,14 @@ class _LP:
         self.c: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
         self.nrow = 0
+        self.integer: list[np.ndarray] = []
+        self.mip_gap: float | None = None
 
-    def var(self, size: int, lo: Any = 0.0, hi: Any = math.inf, cost: Any = 0.0) -> np.ndarray:
+    def var(self, size: int, lo: Any = 0.0, hi: Any = math.inf, cost: Any = 0.0, integer: bool = False
+            ) -> np.ndarray:
         idx = np.arange(self.ncol, self.ncol + size)
+        if integer:
+            self.integer.append(idx)
         for lst, val in ((self.lo, lo), (self.hi, hi), (self.cost, cost)):
             lst.append(np.broadcast_to(np.asarray(val, dtype=float), (size,)).copy())
         self.ncol += size
@@ -1090,11 +1112,24 @@ class _LP:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
+        if self.integer:
+            kinds = [highspy.HighsVarType.kContinuous] * self.ncol
+            for i in np.concatenate(self.integer).tolist():
+                kinds[i] = highspy.HighsVarType.kInteger
+            lp.integrality_ = kinds
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        if self.integer:
+            h.setOptionValue("mip_rel_gap", MIP_GAP)
+            h.setOptionValue("time_limit", MIP_TIME_LIMIT_S)
         h.passModel(lp)
         h.run()
         status = h.modelStatusToString(h.getModelStatus())
+        if self.integer:
+            info = h.getInfo()
+            if status == "Time limit reached" and info.primal_solution_status == 2:  # a feasible incumbent
+                status = "Optimal"
+            self.mip_gap = float(info.mip_gap)
         x = np.asarray(h.getSolution().col_value, dtype=float)
         return status, x, float(h.getInfo().objective_function_value)
 
@@ -1141,16 +1176,23 @@ def _highs_solve(pr: _Problem, weight: np.ndarray | None = None, period: int | N
         supply_terms.append((p, 1.0))
         nom = None if f.fixed is not None else lp.var(1, f.lo, f.hi, wc * f.capex_ann * scale)
         on = su = None
+        k = 1.0  # MW per unit of the online and start-up columns (integer: whole units)
         if f.committed:
-            on = lp.var(T, 0.0, math.inf if cap is None else cap, wt * (wc * f.a * f.fuel_price + w2 * f.a * f.co2))
-            su = lp.var(T, 0.0, math.inf, wt * wc * f.start_cost)
-            lp.rows([(p, 1.0), (on, -1.0)], hi=0.0)
+            if f.integer:
+                k = f.rating
+                on = lp.var(T, 0.0, round(f.fixed / f.rating), wt * (wc * f.a * f.fuel_price + w2 * f.a * f.co2) * k,
+                            integer=True)
+            else:
+                on = lp.var(T, 0.0, math.inf if cap is None else cap,
+                            wt * (wc * f.a * f.fuel_price + w2 * f.a * f.co2))
+            su = lp.var(T, 0.0, math.inf, wt * wc * f.start_cost * k)
+            lp.rows([(p, 1.0), (on, -k)], hi=0.0)
             if f.min_load > 0:
-                lp.rows([(p, 1.0), (on, -f.min_load)], lo=0.0)
+                lp.rows([(p, 1.0), (on, -f.min_load * k)], lo=0.0)
             lp.rows([(su, 1.0), (on, -1.0), (on[prev], 1.0)], lo=0.0)
         if nom is not None:
             lp.rows([(on if on is not None else p, 1.0), (nom[0], -f.availability)], hi=0.0)
-        fleet_cols.append((p, on, su, nom))
+        fleet_cols.append((p, on, su, nom, k))
     st = pr.store
     d = c = soc = bpow = None
     if st:
@@ -1203,14 +1245,15 @@ def _highs_solve(pr: _Problem, weight: np.ndarray | None = None, period: int | N
         raise RuntimeError(f"the supply optimisation ended with {status}")  # pragma: no cover
     zeros = np.zeros(T)
     fp, fon, fsu, fnom = [], [], [], []
-    for f, (p, on, su, nom) in zip(pr.fleets, fleet_cols, strict=True):
+    for f, (p, on, su, nom, k) in zip(pr.fleets, fleet_cols, strict=True):
         fp.append(x[p])
-        fon.append(x[on] if on is not None else x[p].copy())
-        fsu.append(x[su] if su is not None else zeros.copy())
+        fon.append(x[on] * k if on is not None else x[p].copy())
+        fsu.append(x[su] * k if su is not None else zeros.copy())
         fnom.append(f.fixed if nom is None else float(x[nom[0]]))
     sol = _Solution(obj, solve_s, x[g] if g is not None else zeros.copy(),
                     float(x[grid_cap[0]]) if grid_cap is not None else None,
                     x[u] if u is not None else zeros.copy(), fp, fon, fsu, fnom)
+    sol.mip_gap = lp.mip_gap
     if st:
         sol.bat_d, sol.bat_c, sol.bat_soc = x[d], x[c], x[soc]
         sol.bat_power = st.fixed if bpow is None else float(x[bpow[0]])
@@ -1349,6 +1392,7 @@ def _results(sol: _Solution, pr: _Problem, total_s: float, keep: bool) -> Supply
         co2 += float(fuel.sum() * f.co2)
         nox += float(fuel.sum() * f.nox)
         fleet_docs.append({"name": f.name, "model": f.entry.name, "kind": f.entry.kind, "units": units,
+                           "commitment": "integer" if f.integer else "linear" if f.committed else "none",
                            "unit_rating_mw": f.rating, "capacity_mw": round(units * f.rating, 6),
                            "dispatchable_mw": round(dispatchable, 6) + 0.0, "redundancy": "N+1" if f.spare else "N",
                            "energy_mwh": round(float(p.sum()), 6), "fuel_mmbtu": round(float(fuel.sum())

@@ -338,3 +338,28 @@ def test_campus_sweep_takes_supply_keys_and_solves_the_supply_on_each_campus_yea
 def test_supply_key_in_a_sweep_of_a_scenario_without_supply_is_refused(capsys):
     assert main(["sweep", "scenarios/default.toml", "--vary", "supply.battery.power=50,150 MW"]) == 2
     assert "supply" in capsys.readouterr().err
+
+
+def test_integer_commitment_on_the_two_price_day_equals_the_hand_solution(tmp_path):
+    # the two-price day with whole units: the turbine (fuel 2 MMBtu/h per MW online + 8 MMBtu/MWh, from 10,000 and
+    # 12,000 Btu/kWh at full and half load; 5 USD/MMBtu) is one 10 MW unit online through the 12 dear hours
+    # (no-load 100 USD/h, 40 USD/MWh), started once (500 USD); the battery still shifts 10 MWh of cheap grid
+    # (24.7 USD/MWh delivered < 40): turbine 111 MWh, grid 120 + 100/9 MWh at 20 USD/MWh.
+    # cost = 20 x (120 + 100/9) + 12 x 100 + 40 x 111 + 500 = 8,762.22 USD (linear relaxation: 8,634.72)
+    _prices(tmp_path, [20] * 12 + [100] * 12)
+    cfg = Supply(grid={"import_limit": "15 MW", "price_file": "prices.csv"}, catalog=HAND_CATALOG,
+                 turbines=[{"model": "test-gt", "count": 1, "fuel_price": "5 USD/MMBtu", "commitment": "integer"}],
+                 battery={"model": "test-bess", "power": "5 MW", "energy": "10 MWh"})
+    r = solve(cfg, np.full(24, 10e6), base=tmp_path)
+    assert r.objective == pytest.approx(20 * (120 + 100 / 9) + 12 * 100 + 40 * 111 + 500, rel=1e-6)
+    assert r.objective == pytest.approx(r.recomputed_objective, rel=1e-8)
+    online = r.hourly["turbine_online"].values[:, 0]
+    assert np.allclose(online, [0] * 12 + [10] * 12, atol=1e-6)  # whole units: 0 or 10 MW
+    assert r.summary["starts"] == pytest.approx(1.0, abs=1e-6)
+    assert r.summary["turbines"][0]["commitment"] == "integer"
+    assert r.summary["mip_gap"] <= 1e-4
+
+
+def test_integer_commitment_with_a_free_count_names_the_key():
+    with pytest.raises(Exception, match="commitment"):
+        Supply(turbines=[{"model": "titan-130", "count": "free", "commitment": "integer"}])
