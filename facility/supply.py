@@ -1538,7 +1538,10 @@ def supply_table(doc: dict[str, Any]) -> str:
               f"cost {doc['total_cost_usd']:,.0f} USD ("
               + ", ".join(f"{k.removesuffix('_usd')} {v:,.0f}" for k, v in doc["cost_usd"].items() if v)
               + f"); LCOE {doc['lcoe_usd_per_mwh']:,.2f} USD/MWh",
-              f"solved in {doc['solve_time_s']:.2f} s (HiGHS through PyPSA)"]
+              f"solved in {doc['solve_time_s']:.2f} s (HiGHS"
+              + (f"; capacities chosen on {doc['sizing']['representative_days']} representative days, then the "
+                 "year dispatched at them" if doc.get("sizing", {}).get("method") == "representative-days" else "")
+              + ")"]
     return "\n".join(lines)
 
 

@@ -363,3 +363,18 @@ def test_integer_commitment_on_the_two_price_day_equals_the_hand_solution(tmp_pa
 def test_integer_commitment_with_a_free_count_names_the_key():
     with pytest.raises(Exception, match="commitment"):
         Supply(turbines=[{"model": "titan-130", "count": "free", "commitment": "integer"}])
+
+
+def test_capacities_from_typical_days_that_cannot_serve_the_year_fall_back_to_the_full_horizon(monkeypatch):
+    # typical days that miss the peak (here: one group of the lightest day standing for all): the capacities they
+    # choose are short at the peak, so the year is sized at once instead, and the summary says so
+    import facility.supply as supply
+
+    kw, load, sun = _season(60)
+    light = int(np.argmin(load.reshape(60, 24).max(axis=1)))
+    monkeypatch.setattr(supply, "_representative_days",
+                        lambda pr, days: [np.array([light]), np.array([d for d in range(60) if d != light])[:1]])
+    r = solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
+    exact = solve(Supply(sizing="full-horizon", **kw), load, solar_availability=sun)
+    assert r.summary["sizing"]["method"] == "full-horizon" and "note" in r.summary["sizing"]
+    assert r.objective == pytest.approx(exact.objective, rel=1e-9)
