@@ -37,6 +37,7 @@ from facility.explore import (
     delta_table,
     design_warnings,
     equipment_list,
+    example_supply,
     hourly_csv,
     load_duration,
     monthly,
@@ -550,7 +551,7 @@ def year_figures(data_json: str, _res: dict) -> list[go.Figure]:
     return year_charts(_res["hourly"], _res["doc"])
 
 
-TABS = ["Power", "Cooling", "Year", "Swings", "Equipment", "Compare", "Sweep", "Export"]
+TABS = ["Power", "Cooling", "Year", "Swings", "Supply", "Equipment", "Compare", "Sweep", "Export"]
 
 
 def power_tab(data_json: str, res: dict) -> None:
@@ -683,6 +684,160 @@ def swings_tab(data_json: str) -> None:
                          else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"})
     st.subheader("Mitigation layers (each sized alone)")
     st.dataframe(rows, hide_index=True, width="stretch")
+
+
+SUPPLY_HELP = ("Supply: the year's hourly grid demand of the campus on screen is the load of the scenario's [supply] "
+               "(grid, gas turbines and engines, battery, solar), dispatched hour by hour at least cost (or carbon) "
+               "by HiGHS, with the capacities the optimiser chose where they are free; capital cost of the "
+               "equipment and supply options from facility/catalog/costs.toml.")
+SITE_CHOICES = 4  # at most this many sites compared at once (each is a campus year and a supply)
+
+
+def _supply(data_json: str) -> dict:
+    from facility.capex import campus_capex
+    from facility.supply import Supply, supply_for
+
+    data = json.loads(data_json)
+    scenario = Scenario.from_dict(data, source="what-if", base=BASE_DIR)
+    result = facility.run(scenario)
+    example = scenario.supply is None
+    cfg, raw = scenario.supply, data.get("supply")
+    if example:
+        raw = example_supply(float(result.hourly["facility_power"].max()) / 1e6)
+        cfg = Supply(**raw)
+    sup = supply_for(result, cfg)
+    doc = sup.to_json()
+    ds = sup.hourly
+    series = {"load": ds["load"].values, "grid": ds["grid_import"].values,
+              "turbines": ds["turbine_output"].values.sum(axis=1) if "turbine_output" in ds else None,
+              "solar": ds["solar_output"].values if "solar_output" in ds else None,
+              "discharge": ds["battery_discharge"].values if "battery_discharge" in ds else None,
+              "charge": ds["battery_charge"].values if "battery_charge" in ds else None,
+              "unserved": ds["unserved"].values if "unserved" in ds else None}
+    return {"doc": doc, "cost": campus_capex(to_json(result), doc), "example": example, "time": ds["time"].values,
+            "series": {k: v for k, v in series.items() if v is not None},
+            "supply": raw}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def supply(data_json: str) -> dict:
+    """The supply of a scenario over its year (cached by its content): summary, capital cost, hourly series."""
+    return with_time_limit(TIME_LIMIT, _supply, data_json)
+
+
+def _sites(data_json: str, supply_json: str, sites: tuple[str, ...]) -> list[dict]:
+    from facility.siting import compare_sites
+
+    data = {**json.loads(data_json), "supply": json.loads(supply_json)}
+    return compare_sites(Scenario.from_dict(data, source="what-if", base=BASE_DIR), list(sites))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def site_rows(data_json: str, supply_json: str, sites: tuple[str, ...]) -> list[dict]:
+    """The campus and its supply at each site (cached)."""
+    return with_time_limit(TIME_LIMIT * len(sites), _sites, data_json, supply_json, sites)
+
+
+STACK = [("grid", "grid import", "#1f5fa8"), ("turbines", "gas turbines", "#e4572e"),
+         ("solar", "solar used", "#f2c14e"), ("discharge", "battery discharge", "#4daf4a"),
+         ("unserved", "unserved", "#000000")]
+
+
+def dispatch_figure(t, s: dict, title: str, height: int = 360) -> go.Figure:
+    """Supply stacked against the load line; battery charging below zero."""
+    data = [{"type": "scatter", "x": t, "y": s[k], "name": name, "mode": "lines", "stackgroup": "supply",
+             "line": {"width": 0.5, "color": color}} for k, name, color in STACK if k in s and np.any(s[k] > 1e-6)]
+    if "charge" in s and np.any(s["charge"] > 1e-6):
+        data.append({"type": "scatter", "x": t, "y": -s["charge"], "name": "battery charge", "mode": "lines",
+                     "stackgroup": "charge", "line": {"width": 0.5, "color": "#984ea3"}})
+    data.append({"type": "scatter", "x": t, "y": s["load"], "name": "campus load", "mode": "lines",
+                 "line": {"color": "#333333", "width": 1.2}})
+    return go.Figure({"data": data, "layout": {"title": {"text": title}, "height": height, "margin": {"t": 60},
+                                               "legend": LEGEND, "yaxis": {"title": {"text": "power [MW]"}}}})
+
+
+def supply_tab(data_json: str) -> None:
+    st.caption(SUPPLY_HELP)
+    try:
+        with st.spinner("Dispatching the supply over the year…"):
+            sp = supply(data_json)
+    except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
+        st.error(f"Supply: {exc}")
+        return
+    doc, cost = sp["doc"], sp["cost"]
+    if sp["example"]:
+        g = sp["supply"]["grid"]["import_limit"]
+        st.info(f"This scenario has no [supply] section: shown with an example — a {g} grid connection (60 % of "
+                "the year's peak), and Titan 130 turbines (N+1), a 4-hour battery and single-axis solar sized by "
+                "the optimiser. Add a [supply] section to the scenario to set your own.")
+    c = st.columns(4)
+    c[0].metric("Supply cost [USD/MWh]", f"{doc['lcoe_usd_per_mwh']:,.2f}",
+                help="every supply cost of the year (annualised capital, fuel, grid energy and demand, O&M, starts, "
+                     "battery wear) over the energy served")
+    c[1].metric("Supply CO2 [kt/year]", f"{doc['co2_t'] / 1e3:,.1f}", help=f"{doc['co2_kg_per_mwh']:,.0f} kg/MWh served")
+    c[2].metric("Supply NOx [t/year]", f"{doc['nox_t']:,.1f}")
+    c[3].metric("Peak grid import [MW]", f"{doc['grid_peak_mw']:,.1f}",
+                help=f"import limit {doc['grid_import_limit_mw']:,.0f} MW")
+    c = st.columns(4)
+    c[0].metric("Turbine starts [/year]", f"{doc['starts']:,.1f}", help="unit-equivalents (relaxed commitment)")
+    c[1].metric("Capital [M USD/MW IT]", f"{(cost['capex_usd_per_mw_it'] or 0) / 1e6:,.2f}",
+                help=f"equipment {cost['capex_facility_usd'] / 1e6:,.0f} M USD + supply options "
+                     f"{cost['capex_supply_usd'] / 1e6:,.0f} M USD (equipment only: no building, piping, soft costs)")
+    c[2].metric("Cost per MWh of IT [USD]", "n/a" if cost["cost_usd_per_mwh"] is None
+                else f"{cost['cost_usd_per_mwh']:,.2f}", help="annualised capital, fixed O&M, energy and water over "
+                                                              "the IT energy of the year")
+    c[3].metric("Unserved [MWh]", f"{doc['unserved_mwh']:,.1f}")
+    t, s = sp["time"], sp["series"]
+    days = len(t) // 24
+    daily = {k: v[:days * 24].reshape(days, 24).mean(axis=1) for k, v in s.items()}
+    st.plotly_chart(dispatch_figure(t[:days * 24:24], daily, "Dispatch over the year (daily means)"), width="stretch")
+    peak = int(np.argmax(s["load"]))
+    lo = max(0, min(peak - 84, len(t) - 168))
+    st.plotly_chart(dispatch_figure(t[lo:lo + 168], {k: v[lo:lo + 168] for k, v in s.items()},
+                                    "The week of the peak load, hour by hour", 320), width="stretch")
+    rows = [{"option": "grid", "capacity": f"{doc['grid_import_limit_mw']:,.1f} MW limit",
+             "energy [MWh]": round(doc["energy_mwh"]["grid"]), "note": f"peak import {doc['grid_peak_mw']:,.1f} MW"}]
+    for f in doc["turbines"]:
+        rows.append({"option": f["name"], "capacity": f"{f['units']} x {f['unit_rating_mw']:g} MW ({f['redundancy']})",
+                     "energy [MWh]": round(f["energy_mwh"]), "note": f"{f['starts']:,.1f} starts, CO2 {f['co2_t']:,.0f} t"})
+    if doc["battery"]:
+        b = doc["battery"]
+        rows.append({"option": "battery", "capacity": f"{b['power_mw']:,.1f} MW / {b['energy_mwh']:,.1f} MWh",
+                     "energy [MWh]": round(b["discharged_mwh"]), "note": f"{b['full_cycles']:,.1f} full cycles"})
+    if doc["solar"]:
+        so = doc["solar"]
+        rows.append({"option": "solar", "capacity": f"{so['capacity_mw']:,.1f} MWac ({so['land_ha']:,.0f} ha)",
+                     "energy [MWh]": round(so["energy_mwh"]), "note": f"{so['curtailed_mwh']:,.0f} MWh curtailed"})
+    st.subheader("Capacities and energy")
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={"energy [MWh]": INT})
+    items = {k.removesuffix("_usd").replace("_", " "): v for k, v in doc["cost_usd"].items() if v}
+    bar = go.Figure(go.Bar(x=list(items.values()), y=list(items), orientation="h", marker_color="#1f5fa8"))
+    bar.update_layout(title="Supply cost of the year by item [USD]", height=80 + 32 * len(items),
+                      margin={"l": 10, "r": 10, "t": 50}, xaxis_title="USD")
+    st.plotly_chart(bar, width="stretch")
+    st.subheader("Capital cost of the equipment and the supply")
+    st.dataframe([{"item": i["model"], "units": i["units"], "capital [USD]": round(i["capex_usd"]),
+                   "life [years]": i["lifetime_years"], "per year [USD]": round(i["annualised_usd_per_year"]),
+                   "lead time [weeks]": i["lead_time_weeks"]} for i in cost["items"]],
+                 hide_index=True, width="stretch", column_config={"capital [USD]": INT, "per year [USD]": INT})
+    st.subheader("The same campus and supply at other sites")
+    names = sorted(bundled_sites())
+    picked = st.multiselect("Sites", names, key="supply_sites", max_selections=SITE_CHOICES,
+                            help="each site: the campus's year on that site's weather and the same supply under "
+                                 "its sun (a few seconds per site)")
+    if picked:
+        try:
+            with st.spinner("Running the campus and its supply at each site…"):
+                site_table = site_rows(data_json, json.dumps(sp["supply"], sort_keys=True), tuple(picked))
+        except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
+            st.error(f"Sites: {exc}")
+            return
+        def cell(v) -> str:
+            return "–" if v is None else v if isinstance(v, str) else f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+
+        # one column per site, one row per figure (the figures' names carry their units)
+        st.dataframe([{"figure": k, **{r["site"]: cell(r[k]) for r in site_table}} for k in site_table[0]
+                      if k != "site"], hide_index=True, width="stretch")
 
 
 COUNTS = ("-", "h")
@@ -979,15 +1134,18 @@ def main() -> None:
             swings_tab(data_json)
     if tabs[4].open:
         with tabs[4]:
-            equipment_tab(doc, data)
+            supply_tab(data_json)
     if tabs[5].open:
         with tabs[5]:
-            compare_tab(doc, base_res["doc"], data)
+            equipment_tab(doc, data)
     if tabs[6].open:
         with tabs[6]:
-            sweep_tab(data)
+            compare_tab(doc, base_res["doc"], data)
     if tabs[7].open:
         with tabs[7]:
+            sweep_tab(data)
+    if tabs[8].open:
+        with tabs[8]:
             export_tab(res, doc, data, base)
 
 _start = time.perf_counter()

@@ -1,13 +1,17 @@
 """Benchmark: the supply of a 500 MW campus over a year (8,760 h): grid, gas turbines, battery and solar dispatched
-by PyPSA + HiGHS, capacities fixed and capacities free.
+by HiGHS (the LP built on sparse arrays), capacities fixed and capacities free (chosen on representative days, then
+the year dispatched at them).
 
-Run: ``.venv/bin/python benchmarks/bench_supply.py``; record the figures in benchmarks/README.md. The times are
-those of :func:`facility.supply.solve` (model build by PyPSA/linopy, HiGHS, results), PyPSA already imported and
-the solar year already computed (both once per process).
+Run: ``.venv/bin/python benchmarks/bench_supply.py [--full] [--pypsa]``; record the figures in
+benchmarks/README.md. ``--full`` also chooses the free capacities on the full year at once (the exact optimum,
+~1 min) and prints the gap of the representative days; ``--pypsa`` times the fixed case through PyPSA (the
+reference implementation). The times are those of :func:`facility.supply.solve` (model build, HiGHS, results),
+highspy already imported and the solar year already computed (both once per process).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
 from common import campus_500mw, median_time
@@ -39,9 +43,20 @@ def main() -> None:
     print(f"campus: peak {load.max() / 1e6:.1f} MW, {load.sum() / 1e6:,.0f} MWh over 8,760 h")
     print(f"solar year, pvlib ModelChain (first time): {t_solar * 1e3:.0f} ms")
     print(f"dispatch, capacities fixed: {t_fixed:.2f} s (median of 3)")
-    print(f"capacities free: {s['total_time_s']:.2f} s (HiGHS through PyPSA: {s['solve_time_s']:.2f} s); chose "
+    print(f"capacities free: {s['total_time_s']:.2f} s ({s['sizing']['method']}, "
+          f"{s['sizing'].get('representative_days', '-')} days; HiGHS {s['solve_time_s']:.2f} s); chose "
           f"{s['turbines'][0]['units']} turbines, battery {s['battery']['power_mw']:.0f} MW, solar "
-          f"{s['solar']['capacity_mw']:.0f} MW, LCOE {s['lcoe_usd_per_mwh']:.2f} USD/MWh")
+          f"{s['solar']['capacity_mw']:.0f} MW, LCOE {s['lcoe_usd_per_mwh']:.2f} USD/MWh, objective {r.objective:,.0f}")
+    if "--pypsa" in sys.argv:
+        t_ref = median_time(lambda: solve(fixed, load, weather_path=weather, backend="pypsa"), 1)
+        print(f"dispatch, capacities fixed, through PyPSA (reference): {t_ref:.2f} s")
+    if "--full" in sys.argv:
+        exact = solve(Supply(**{**_supply(True).model_dump(), "sizing": "full-horizon"}), load, weather_path=weather)
+        e = exact.summary
+        print(f"capacities free on the full year at once: {e['total_time_s']:.2f} s; chose "
+              f"{e['turbines'][0]['units']} turbines, battery {e['battery']['power_mw']:.0f} MW, solar "
+              f"{e['solar']['capacity_mw']:.0f} MW, objective {exact.objective:,.0f}; representative days cost "
+              f"{(r.objective / exact.objective - 1) * 100:+.3f} % more")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ Commands
     with ``--vary``, every combination of supply key values on the same campus year.
 ``facility sites SCENARIO --site a --site b ... [--format table|json]``
     The same campus (and its supply) at several sites, side by side.
+``facility cost SCENARIO [--format table|json]``
+    Capital cost of the campus's power and cooling equipment and its supply options, annualised, with the year's
+    energy and water: USD, USD per MW of IT, USD per MWh of IT energy, lead times.
 ``facility app [--port 8501]``
     Start the Streamlit what-if explorer (``streamlit run streamlit_app.py``).
 ``facility catalog [--kind KIND] [--format table|json]``
@@ -116,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("scenario", help="scenario TOML file")
     si.add_argument("--site", action="append", required=True, help="a bundled site, alias or weather file (repeat)")
     si.add_argument("--format", choices=("table", "json"), default="table")
+    co = sub.add_parser("cost", help="capital and annual cost of the campus's equipment and supply options")
+    co.add_argument("scenario", help="scenario TOML file (its [supply], when present, is solved and priced)")
+    co.add_argument("--format", choices=("table", "json"), default="table")
     a = sub.add_parser("app", help="start the Streamlit what-if explorer")
     a.add_argument("--port", type=int, default=8501)
     a.add_argument("--address", default="127.0.0.1",
@@ -412,13 +418,20 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         ds = sweep(scenario, variations, scheduler=args.scheduler, address=args.address, workers=args.workers,
                    progress=bar, hourly=hourly, chunk_size=args.chunk_size)
+        if any(k.startswith("supply.") for k in variations):  # supply keys: the supply solved on each campus year
+            from facility.siting import add_supply_to_sweep
+
+            ds = add_supply_to_sweep(scenario, variations, ds)
     except (OSError, TimeoutError) as exc:
         if args.scheduler != "dask":
             raise
         raise ScenarioError(f"cannot reach or start the dask scheduler ({exc.__class__.__name__}: "
                             f"{shorten(str(exc), 200)}); expected a running dask.distributed scheduler at this "
                             "address, e.g. tcp://host:8786", key="--address" if args.address else "--scheduler") from None
-    df = ds[[*SWEEP_KPIS, "feasible"]].to_dataframe().reset_index()
+    from facility.supply import SWEEP_KPIS as SUPPLY_KPIS
+
+    extra = [*SUPPLY_KPIS, "supply_feasible"] if "supply_feasible" in ds else []
+    df = ds[[*SWEEP_KPIS, "feasible", *extra]].to_dataframe().reset_index()
     kpis = df[list(SWEEP_KPIS)].to_numpy(dtype=float)
     feasible = df["feasible"].to_numpy(dtype=bool)
     if not np.all(np.isfinite(kpis[feasible])):
@@ -431,6 +444,8 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         cols = [*variations, "it_power_mw", "facility_power_design_mw", "pue_design", "pue_annual", "chiller_hours",
                 "wue_l_per_kwh", "feasible"]
+        if extra:
+            cols += ["lcoe_usd_per_mwh", "co2_t", "grid_peak_mw", "starts", "supply_feasible"]
         sys.stdout.write(df[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-") + "\n")
     return 0
 
@@ -510,6 +525,21 @@ def _supply_sweep(args: argparse.Namespace, scenario) -> int:
         sys.stdout.write(df.to_json(orient="records", indent=2) + "\n")
     else:
         sys.stdout.write(df.to_string(index=False, float_format=lambda x: f"{x:.4g}") + "\n")
+    return 0
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from facility.campus import run
+    from facility.capex import campus_capex, capex_table
+    from facility.results import to_json
+    from facility.scenario import load_scenario
+    from facility.supply import supply_for
+
+    scenario = load_scenario(args.scenario)
+    result = run(scenario)
+    supply = supply_for(result).to_json() if scenario.supply is not None else None
+    doc = {"scenario": scenario.name, "source": str(args.scenario), **campus_capex(to_json(result), supply)}
+    sys.stdout.write((json.dumps(doc, indent=2) if args.format == "json" else capex_table(doc)) + "\n")
     return 0
 
 
@@ -655,7 +685,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return {"run": _run, "check": _check, "catalog": _catalog, "fit": _fit, "train": _train,
                 "app": _app, "sweep": _sweep, "swings": _swings, "supply": _supply,
-                "sites": _sites}[args.command](args)
+                "sites": _sites, "cost": _cost}[args.command](args)
     except (ScenarioError, InfeasibleDesign) as exc:
         sys.stderr.write(f"facility: error: {exc}\n")
         return 2

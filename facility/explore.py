@@ -32,7 +32,7 @@ import numpy as np
 
 __all__ = ["SCENARIO_DIR", "DELTA_QUANTITIES", "bundled_scenarios", "changed_keys", "delta_table", "constraints",
            "design_warnings", "equipment_list", "what_if_toml", "scenario_file_name", "hourly_csv", "public_doc",
-           "rows_csv", "xlsx_bytes", "monthly", "load_duration"]
+           "rows_csv", "xlsx_bytes", "monthly", "load_duration", "example_supply"]
 
 #: The bundled scenario files (the same folder as ``facility.cli.SCENARIO_DIR``).
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -441,3 +441,12 @@ def load_duration(ds: Any, points: int = 400) -> tuple[np.ndarray, np.ndarray]:
         idx = np.unique(np.r_[np.linspace(0, mw.size - 1, points).astype(int), mw.size - 1])
         return hours[idx], mw[idx]
     return hours, mw
+
+
+def example_supply(peak_mw: float) -> dict[str, Any]:
+    """The ``[supply]`` the explorer shows for a scenario without one: a grid connection of 60 % of the year's peak
+    grid demand (rounded to 10 MW; an engineering assumption, a campus waiting on its interconnection), the rest
+    chosen by the optimiser: Titan 130 turbines (N+1), a 4-hour battery, single-axis solar."""
+    return {"grid": {"import_limit": f"{round(0.6 * peak_mw, -1):g} MW"},
+            "turbines": [{"model": "titan-130", "count": "free", "redundancy": "N+1"}],
+            "battery": {"power": "free"}, "solar": {"capacity": "free"}}

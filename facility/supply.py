@@ -1,9 +1,13 @@
 r"""Where the power comes from: grid, gas turbines and engines, batteries and solar, dispatched over the year.
 
 The campus's hourly facility power (:func:`facility.run` -> ``hourly["facility_power"]``) is the load of a
-single-bus energy-system model built with PyPSA (Brown, Hörsch & Schlachtberger, "PyPSA: Python for Power
-System Analysis", J. Open Research Software 6(1), 2018) and solved as a linear programme by HiGHS (Huangfu &
-Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10, 2018) through ``highspy``:
+single-bus energy-system model, the model of PyPSA (Brown, Hörsch & Schlachtberger, "PyPSA: Python for Power
+System Analysis", J. Open Research Software 6(1), 2018), solved as a linear programme by HiGHS (Huangfu &
+Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10, 2018) through ``highspy``. The LP is
+built directly on sparse arrays (:func:`_highs_solve`, ~20x faster to build); the same model through PyPSA's
+network (``backend="pypsa"``, :func:`_network_and_solve`) is kept as the reference a test holds equal. Free
+capacities on a long horizon are chosen on representative days (:func:`_representative_days`, Kotzur et al. 2018)
+and the full horizon is then dispatched at them (``[supply] sizing``):
 
 * grid: a generator with the import limit as its capacity, the hourly (or flat) energy price as its marginal
   cost and, with a demand charge, its capacity (the peak import) extendable at the annual demand charge;
@@ -58,9 +62,11 @@ from facility.units import UnitParseError, parse_quantity, ureg
 
 __all__ = ["Supply", "Grid", "Turbines", "Battery", "Solar", "SupplyResult", "SupplyEntry", "solve", "supply_for",
            "supply_table", "sweep_supply", "SWEEP_KPIS",
-           "load_supply_catalog", "load_costs", "annuity", "solar_profile", "HOURS_PER_YEAR"]
+           "load_supply_catalog", "load_costs", "cost_figure", "annuity", "solar_profile", "HOURS_PER_YEAR"]
 
 HOURS_PER_YEAR = 8760
+MIP_GAP = 1e-4  # relative optimality gap at which a mixed-integer solve (integer commitment) stops [-]
+MIP_TIME_LIMIT_S = 120.0  # and its time limit [s]: the best solution found is used, its gap reported
 # Money and the fuel unit of US statistics (pint has neither). Defined once, idempotently, on the project registry.
 if "USD" not in ureg:
     ureg.define("USD = [currency]")
@@ -107,6 +113,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "grid_price": ("[currency] / [energy]", "grid energy price [USD/MWh]"),
     "grid_carbon_intensity": ("[mass] / [energy]", "CO2 per MWh imported [kg/MWh]"),
     "value_of_lost_load": ("[currency] / [energy]", "cost of unserved energy [USD/MWh]"),
+    "water_price": ("[currency] / [volume]", "price of water drawn [USD/m3]"),
 }
 _UNITLESS_UNITS = {"heat_rate_full": "Btu/kWh", "heat_rate_part": "Btu/kWh", "tilt": "deg"}
 KINDS: dict[str, tuple[str, ...]] = {
@@ -232,7 +239,8 @@ def load_costs() -> dict[str, dict[str, tuple[Any, str]]]:
     source)}`` (read once)."""
     path = _DIR / "costs.toml"
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {name: {k: _parse_value(name, k, v, str(path)) for k, v in table.items()} for name, table in raw.items()}
+    return {name: {k: _parse_value(name, k, v, str(path)) for k, v in table.items()} for name, table in raw.items()
+            if name != "equipment"}  # campus equipment: facility.capex
 
 
 def _cost(name: str, key: str, unit: str) -> float:
@@ -245,6 +253,11 @@ def _cost(name: str, key: str, unit: str) -> float:
 
 def _default(key: str, unit: str) -> float:
     return _cost("defaults", key, unit)
+
+
+def cost_figure(name: str, key: str, unit: str) -> float:
+    """A figure of costs.toml (``name`` a supply option or ``defaults``) as a float in ``unit``; 0 if absent."""
+    return _cost(name, key, unit)
 
 
 def annuity(rate: float, years: float) -> float:
@@ -322,10 +335,12 @@ class Turbines(_Base):
     count_min: int | None = Field(None, ge=0, description="Lower bound when count is free. [-]")
     count_max: int | None = Field(None, ge=0, description="Upper bound when count is free. [-]")
     redundancy: Literal["N", "N+1"] = Field("N", description="N+1: one unit more than dispatched is installed.")
-    commitment: Literal["linear", "none"] = Field(
+    commitment: Literal["linear", "none", "integer"] = Field(
         "linear", description="linear: the linear relaxation of unit commitment (minimum load, no-load fuel, start "
                               "costs); none: plain economic dispatch at the full-load heat rate (no minimum load, no "
-                              "starts), a smaller LP for quick capacity studies.")
+                              "starts), a smaller LP for quick capacity studies; integer: whole units online and "
+                              "whole starts (a mixed-integer programme, HiGHS branch and bound; for small cases, a "
+                              "fixed count, stopped at a 0.01 % gap or the time limit).")
     fuel_price: Price | None = Field(None, description="Fuel price, HHV. [USD/MMBtu] Default: costs.toml.")
     name: str | None = Field(None, description="A label (default: the model name).")
 
@@ -335,6 +350,9 @@ class Turbines(_Base):
             raise ValueError("@count_max@count_min / count_max bound a free count; set count = \"free\"")
         if self.count_min is not None and self.count_max is not None and self.count_min > self.count_max:
             raise ValueError("@count_min@count_min is above count_max")
+        if self.commitment == "integer" and self.count == "free":
+            raise ValueError("@commitment@integer commitment needs a fixed count (a whole number of units); choose "
+                             "the count with commitment = \"linear\" first")
         return self
 
 
@@ -396,6 +414,14 @@ class Supply(_Base):
     turbines: list[Turbines] = Field(default_factory=list, description="Fleets of gas turbines or engines.")
     battery: Battery | None = None
     solar: Solar | None = None
+    sizing: Literal["auto", "full-horizon", "representative-days"] = Field(
+        "auto", description="How free capacities are chosen: full-horizon (one LP over every hour, exact, slow on "
+                            "a year), representative-days (capacities on typical days, Kotzur et al. 2018, then "
+                            "the full year dispatched at them; the summary's sizing says which ran), auto "
+                            "(representative days when a capacity is free and the horizon has at least 60 days and "
+                            "twice representative_days).")
+    representative_days: int = Field(90, ge=2, le=180, description="Typical days for representative-days sizing "
+                                                                   "(plus the peak-load and darkest days). [-]")
     catalog: dict[str, dict[str, Any]] = Field(default_factory=dict,
                                                description="Overrides of supply catalog entries by name.")
 
@@ -546,6 +572,7 @@ class _Fleet:
     lo: float
     hi: float
     capex_ann: float  # USD/MW/year
+    integer: bool = False  # whole units online and whole starts (mixed-integer)
 
 
 def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Fleet]:
@@ -558,7 +585,7 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
         hr1 = e.si("heat_rate_full", "Btu/kWh") * BTU_PER_KWH
         hrx = e.si("heat_rate_part", "Btu/kWh") * BTU_PER_KWH
         a, b = fuel_curve(hr1, hrx, e.si("part_load_point", ""))
-        committed = t.commitment == "linear"
+        committed = t.commitment in ("linear", "integer")
         if not committed:
             a, b = 0.0, hr1
         price_mmbtu = (t.fuel_price.m_as("USD/MMBtu") if t.fuel_price is not None
@@ -579,7 +606,7 @@ def _fleets(cfg: Supply, cat: dict[str, SupplyEntry], rate: float) -> list[_Flee
                           _cost(t.model, "variable_om", "USD/MWh"),
                           e.si("start_cost", "USD") / rating if committed else 0.0,
                           e.si("min_load", "") if committed else 0.0, e.si("availability", ""), spare, committed,
-                          fixed, lo, hi, capex_ann))
+                          fixed, lo, hi, capex_ann, t.commitment == "integer"))
     return out
 
 
@@ -634,8 +661,8 @@ def _check_feasible(load: np.ndarray, time_index: np.ndarray, grid: float, fleet
 
 # ---------------------------------------------------------------------------------------------- solve
 def solve(cfg: Supply, load: Any, *, weather_path: Path | None = None, time_index: Any = None, base: Path | None = None,
-          source: str | None = None, solar_availability: np.ndarray | None = None, keep_network: bool = False
-          ) -> SupplyResult:
+          source: str | None = None, solar_availability: np.ndarray | None = None, keep_network: bool = False,
+          backend: Literal["highs", "pypsa"] = "highs") -> SupplyResult:
     """Dispatch (and, where free, size) the supply of an hourly load.
 
     Parameters
@@ -655,7 +682,11 @@ def solve(cfg: Supply, load: Any, *, weather_path: Path | None = None, time_inde
     solar_availability
         Override of the solar availability per AC watt [-] (tests); default: pvlib on ``weather_path``.
     keep_network
-        Keep the solved ``pypsa.Network`` on the result.
+        Keep the solved ``pypsa.Network`` on the result (``backend="pypsa"``).
+    backend
+        ``"highs"`` (default): the LP built directly on sparse arrays and solved by ``highspy``
+        (:func:`_highs_solve`); ``"pypsa"``: the same LP through PyPSA's network and linopy, the reference
+        implementation (several times slower to build).
 
     Raises
     ------
@@ -713,9 +744,37 @@ def solve(cfg: Supply, load: Any, *, weather_path: Path | None = None, time_inde
 
     for name in ("pypsa", "linopy", "highspy"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    with _quiet():
-        n, solve_s = _network_and_solve(prob)
-    return _results(n, prob, solve_s, time.perf_counter() - started, keep_network)
+    sizing: dict[str, Any] = {"method": "full-horizon"}
+    staged = None
+    if backend == "pypsa" and any(f.integer for f in fleets):
+        raise ScenarioError("integer commitment is solved by the default backend (highs) only", source=source,
+                            key="supply.turbines.commitment")
+    if backend == "pypsa":
+        with _quiet():
+            sol = _network_and_solve(prob)
+    else:
+        method = cfg.sizing
+        if method == "auto":
+            method = ("representative-days" if _free(prob) and hours % 24 == 0
+                      and hours >= 24 * max(60, 2 * cfg.representative_days) else "full-horizon")
+        if method == "representative-days" and _free(prob):
+            if hours % 24 or hours < 48 * cfg.representative_days:
+                raise ScenarioError(f"representative days need whole days and at least twice "
+                                    f"{cfg.representative_days} of them; the load has {hours} h", source=source,
+                                    key="supply.sizing")
+            staged = _two_stage(prob, cfg.representative_days)
+        if staged is not None:
+            sol, sizing = staged
+        else:
+            sol = _highs_solve(prob)
+            if method == "representative-days":
+                sizing = {"method": "full-horizon", "note": "the capacities chosen on representative days could not "
+                          "serve every hour of the year; chosen on the full horizon instead"}
+    out = _results(sol, prob, time.perf_counter() - started, keep_network)
+    out.summary["sizing"] = sizing
+    if sol.mip_gap is not None:
+        out.summary["mip_gap"] = round(sol.mip_gap, 8)
+    return out
 
 
 @dataclass
@@ -805,6 +864,11 @@ def _pv(cfg: Supply, cat: dict[str, SupplyEntry], rate: float, hours: int, weath
     return _PV(e, fixed, lo, hi, avail, capex_ann, _cost(sol.model, "variable_om", "USD/MWh"))
 
 
+_ENERGY_SHORT = ("{}supply: no dispatch meets the load every hour with these capacities (every hour's peak is "
+                 "covered, so energy runs short: battery energy, its reserve or minimum loads); expected more "
+                 "capacity or energy, or allow_unserved = true to see the shortfall")
+
+
 @contextlib.contextmanager
 def _quiet():
     """No warnings and nothing on stdout (HiGHS prints its banner from C on file descriptor 1) while PyPSA runs."""
@@ -831,12 +895,16 @@ def _quiet():
             os.close(devnull)
 
 
-def _network_and_solve(pr: _Problem) -> tuple[Any, float]:
-    """Build the PyPSA network (MW, MWh, USD) and solve it with HiGHS; returns it and the solver's wall time [s]."""
+def _network_and_solve(pr: _Problem) -> _Solution:
+    """Build the PyPSA network (MW, MWh, USD) and solve it with HiGHS: the reference implementation of the LP that
+    :func:`_highs_solve` builds directly (a test holds the two equal)."""
     import pandas as pd
     import pypsa
 
     cfg, fleets, st, pv, wc, w2 = pr.cfg, pr.fleets, pr.store, pr.pv, pr.w_cost, pr.w_co2
+    if any(f.integer for f in fleets):
+        raise ScenarioError("integer commitment is solved by the default backend (highs) only", source=pr.source,
+                            key="supply.turbines.commitment")
     n = pypsa.Network()
     snapshots = pd.DatetimeIndex(pr.t_idx.astype("datetime64[ns]"))
     n.set_snapshots(snapshots)
@@ -915,22 +983,14 @@ def _network_and_solve(pr: _Problem) -> tuple[Any, float]:
     solve_s = time.perf_counter() - t0
     if status != "ok":
         if condition in ("infeasible", "infeasible_or_unbounded"):
-            raise InfeasibleDesign(
-                f"{pr.source + ': ' if pr.source else ''}supply: no dispatch meets the load every hour with these "
-                "capacities (every hour's peak is covered, so energy runs short: battery energy, its reserve or "
-                "minimum loads); expected more capacity or energy, or allow_unserved = true to see the shortfall")
+            raise InfeasibleDesign(_ENERGY_SHORT.format(pr.source + ": " if pr.source else ""))
         raise RuntimeError(f"the supply optimisation ended with {status}: {condition}")  # pragma: no cover
-    return n, solve_s
+    return _solution_of_network(n, pr, solve_s)
 
 
-def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -> SupplyResult:
-    """Hourly Dataset and summary from the solved network; every cost recomputed from the dispatch."""
-    import xarray as xr
-
-    cfg, fleets, load, t_idx, scale = pr.cfg, pr.fleets, pr.load, pr.t_idx, pr.scale
-    price, carbon, voll, w_cost, w_co2 = pr.price, pr.carbon, pr.voll, pr.w_cost, pr.w_co2
-
-    hours = len(load)
+def _solution_of_network(n: Any, pr: _Problem, solve_s: float) -> _Solution:
+    """The arrays of a solved PyPSA network."""
+    hours = len(pr.load)
     gp = n.generators_t.p
     m = n.model
 
@@ -940,8 +1000,364 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
     def nom(name: str) -> float:
         return float(n.generators.at[name, "p_nom_opt"]) if name in n.generators.index else 0.0
 
-    grid = col("grid")
-    unserved = col("unserved")
+    grid_nom = (nom("grid") if "grid" in n.generators.index and bool(n.generators.at["grid", "p_nom_extendable"])
+                else None)
+    fp, fon, fsu, fnom = [], [], [], []
+    for f in pr.fleets:
+        p = col(f"fleet:{f.name}")
+        if f.committed:
+            on = np.asarray(m.variables[f"online:{f.name}"].solution.values, dtype=float)
+            su = np.asarray(m.variables[f"start:{f.name}"].solution.values, dtype=float)
+        else:  # plain dispatch: the units online are those producing, no starts counted
+            on, su = p.copy(), np.zeros(len(p))
+        fp.append(p)
+        fon.append(on)
+        fsu.append(su)
+        fnom.append(nom(f"fleet:{f.name}"))
+    sol = _Solution(float(n.objective), solve_s, col("grid"), grid_nom, col("unserved"), fp, fon, fsu, fnom,
+                    network=n)
+    if pr.store:
+        sol.bat_d = np.maximum(n.storage_units_t.p_dispatch["battery"].to_numpy(dtype=float), 0.0)
+        sol.bat_c = np.maximum(n.storage_units_t.p_store["battery"].to_numpy(dtype=float), 0.0)
+        sol.bat_soc = n.storage_units_t.state_of_charge["battery"].to_numpy(dtype=float)
+        sol.bat_power = float(n.storage_units.at["battery", "p_nom_opt"])
+    if pr.pv:
+        sol.solar = col("solar")
+        sol.solar_cap = nom("solar")
+    return sol
+
+
+@dataclass
+class _Solution:
+    """The solved supply as arrays (MW, MWh, per hour), whichever backend solved it."""
+
+    objective: float
+    solve_s: float
+    grid: np.ndarray
+    grid_nom: float | None  # peak import bought at the demand charge, MW (None: no demand charge)
+    unserved: np.ndarray
+    fleet_p: list[np.ndarray]
+    fleet_on: list[np.ndarray]  # rated MW online (committed fleets; else = output)
+    fleet_su: list[np.ndarray]  # MW started in the hour
+    fleet_nom: list[float]  # dispatchable MW chosen
+    bat_d: np.ndarray | None = None
+    bat_c: np.ndarray | None = None
+    bat_soc: np.ndarray | None = None
+    bat_power: float = 0.0
+    solar: np.ndarray | None = None
+    solar_cap: float = 0.0
+    network: Any = None
+    mip_gap: float | None = None  # relative gap of a mixed-integer solve (integer commitment)
+
+
+class _LP:
+    """A linear programme assembled block by block: columns with bounds and costs, rows as sums of
+    ``coefficient x column`` over aligned index arrays (one row per hour)."""
+
+    def __init__(self) -> None:
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.cost: list[np.ndarray] = []
+        self.ncol = 0
+        self.rlo: list[np.ndarray] = []
+        self.rhi: list[np.ndarray] = []
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.nrow = 0
+        self.integer: list[np.ndarray] = []
+        self.mip_gap: float | None = None
+
+    def var(self, size: int, lo: Any = 0.0, hi: Any = math.inf, cost: Any = 0.0, integer: bool = False
+            ) -> np.ndarray:
+        idx = np.arange(self.ncol, self.ncol + size)
+        if integer:
+            self.integer.append(idx)
+        for lst, val in ((self.lo, lo), (self.hi, hi), (self.cost, cost)):
+            lst.append(np.broadcast_to(np.asarray(val, dtype=float), (size,)).copy())
+        self.ncol += size
+        return idx
+
+    def rows(self, terms: list[tuple[Any, Any]], lo: Any = -math.inf, hi: Any = math.inf, size: int | None = None
+             ) -> None:
+        """Rows ``lo <= sum(coef * x[col]) <= hi``; each term (columns, coefficients), columns an index array of
+        the rows' length or one column index (the same column in every row)."""
+        m = size if size is not None else max(np.size(cols) for cols, _ in terms)
+        rid = np.arange(self.nrow, self.nrow + m)
+        for cols, coef in terms:
+            self.r.append(rid)
+            self.c.append(np.broadcast_to(np.asarray(cols), (m,)))
+            self.v.append(np.broadcast_to(np.asarray(coef, dtype=float), (m,)))
+        self.rlo.append(np.broadcast_to(np.asarray(lo, dtype=float), (m,)).copy())
+        self.rhi.append(np.broadcast_to(np.asarray(hi, dtype=float), (m,)).copy())
+        self.nrow += m
+
+    def solve(self) -> tuple[str, np.ndarray, float]:
+        """HiGHS (dual simplex, default options) on the assembled LP: (model status, column values, objective)."""
+        import highspy
+        from scipy.sparse import csc_matrix
+
+        inf = highspy.kHighsInf
+        a = csc_matrix((np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
+                       shape=(self.nrow, self.ncol))
+        a.sum_duplicates()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.ncol, self.nrow
+        lp.col_cost_ = np.concatenate(self.cost)
+        lp.col_lower_ = np.concatenate(self.lo)
+        lp.col_upper_ = np.nan_to_num(np.concatenate(self.hi), posinf=inf)
+        lp.row_lower_ = np.nan_to_num(np.concatenate(self.rlo), neginf=-inf)
+        lp.row_upper_ = np.nan_to_num(np.concatenate(self.rhi), posinf=inf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        if self.integer:
+            kinds = [highspy.HighsVarType.kContinuous] * self.ncol
+            for i in np.concatenate(self.integer).tolist():
+                kinds[i] = highspy.HighsVarType.kInteger
+            lp.integrality_ = kinds
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if self.integer:
+            h.setOptionValue("mip_rel_gap", MIP_GAP)
+            h.setOptionValue("time_limit", MIP_TIME_LIMIT_S)
+        h.passModel(lp)
+        h.run()
+        status = h.modelStatusToString(h.getModelStatus())
+        if self.integer:
+            info = h.getInfo()
+            if status == "Time limit reached" and info.primal_solution_status == 2:  # a feasible incumbent
+                status = "Optimal"
+            self.mip_gap = float(info.mip_gap)
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        return status, x, float(h.getInfo().objective_function_value)
+
+
+def _highs_solve(pr: _Problem, weight: np.ndarray | None = None, period: int | None = None) -> _Solution:
+    r"""The supply LP built directly on sparse arrays and solved by HiGHS (``highspy``): the same model as
+    :func:`_network_and_solve` (PyPSA's single bus, generators, storage unit and the commitment relaxation of the
+    module docstring), column by column; hours ``t`` with cyclic wrap ``t-1`` of the first hour = the last.
+
+    Columns: grid import :math:`g_t` (and its bought peak :math:`G` with a demand charge); per fleet output
+    :math:`p_t`, online capacity :math:`o_t`, start-ups :math:`s_t` (and its capacity :math:`P` when free);
+    battery discharge :math:`d_t`, charge :math:`c_t`, state of charge :math:`e_t` (and power :math:`B`); solar
+    used :math:`y_t` (and capacity :math:`S`); unserved :math:`u_t`. Rows: the bus balance every hour;
+    :math:`p_t \le o_t`, :math:`p_t \ge p_{min} o_t`, :math:`s_t \ge o_t - o_{t-1}`, :math:`o_t \le A P`;
+    :math:`e_t = e_{t-1} + \eta c_t - d_t / \eta`, :math:`d_t, c_t \le B`, :math:`\rho h B \le e_t \le h B`;
+    :math:`y_t \le a_t S`; :math:`g_t \le G`. Fixed capacities are column bounds, not rows.
+
+    ``weight`` (hours each modelled hour stands for, default 1) and ``period`` (hours of each cyclic period,
+    default the whole horizon) serve the representative days of :func:`_representative_days`: hourly costs are
+    weighted, state of charge and online capacity wrap around within each period."""
+    T = len(pr.load)
+    wc, w2, scale = pr.w_cost, pr.w_co2, pr.scale
+    lp = _LP()
+    rhs = pr.load.copy()
+    supply_terms: list[tuple[Any, Any]] = []
+    wt = np.ones(T) if weight is None else np.asarray(weight, dtype=float)
+    per = T if period is None else period
+    hour = np.arange(T)
+    start = hour // per * per
+    prev = start + (hour - start - 1) % per  # index of hour t-1, cyclic within its period
+
+    g = grid_cap = None
+    if pr.cfg.grid:
+        g = lp.var(T, 0.0, pr.grid_limit, wt * (wc * pr.price + w2 * pr.carbon))
+        supply_terms.append((g, 1.0))
+        if pr.demand_charge > 0:
+            grid_cap = lp.var(1, 0.0, pr.grid_limit, wc * pr.demand_charge * scale)
+            lp.rows([(g, 1.0), (grid_cap[0], -1.0)], hi=0.0)
+    fleet_cols = []
+    for f in pr.fleets:
+        cap = None if f.fixed is None else f.availability * f.fixed
+        p = lp.var(T, 0.0, math.inf if cap is None else cap,
+                   wt * (wc * (f.b * f.fuel_price + f.vom) + w2 * f.b * f.co2))
+        supply_terms.append((p, 1.0))
+        nom = None if f.fixed is not None else lp.var(1, f.lo, f.hi, wc * f.capex_ann * scale)
+        on = su = None
+        k = 1.0  # MW per unit of the online and start-up columns (integer: whole units)
+        if f.committed:
+            if f.integer:
+                k = f.rating
+                on = lp.var(T, 0.0, round(f.fixed / f.rating), wt * (wc * f.a * f.fuel_price + w2 * f.a * f.co2) * k,
+                            integer=True)
+            else:
+                on = lp.var(T, 0.0, math.inf if cap is None else cap,
+                            wt * (wc * f.a * f.fuel_price + w2 * f.a * f.co2))
+            su = lp.var(T, 0.0, math.inf, wt * wc * f.start_cost * k)
+            lp.rows([(p, 1.0), (on, -k)], hi=0.0)
+            if f.min_load > 0:
+                lp.rows([(p, 1.0), (on, -f.min_load * k)], lo=0.0)
+            lp.rows([(su, 1.0), (on, -1.0), (on[prev], 1.0)], lo=0.0)
+        if nom is not None:
+            lp.rows([(on if on is not None else p, 1.0), (nom[0], -f.availability)], hi=0.0)
+        fleet_cols.append((p, on, su, nom, k))
+    st = pr.store
+    d = c = soc = bpow = None
+    if st:
+        eta = math.sqrt(st.rte)
+        if st.fixed is not None:
+            d = lp.var(T, 0.0, st.fixed, wt * wc * st.wear)
+            c = lp.var(T, 0.0, st.fixed)
+            soc = lp.var(T, st.reserve * st.duration * st.fixed, st.duration * st.fixed)
+            rhs = rhs + st.aux * st.fixed
+        else:
+            d = lp.var(T, 0.0, math.inf, wt * wc * st.wear)
+            c = lp.var(T, 0.0, math.inf)
+            soc = lp.var(T)
+            bpow = lp.var(1, st.lo, st.hi, wc * st.capex_ann * scale)
+            b = bpow[0]
+            lp.rows([(d, 1.0), (b, -1.0)], hi=0.0)
+            lp.rows([(c, 1.0), (b, -1.0)], hi=0.0)
+            lp.rows([(soc, 1.0), (b, -st.duration)], hi=0.0)
+            if st.reserve > 0:
+                lp.rows([(soc, 1.0), (b, -st.reserve * st.duration)], lo=0.0)
+            if st.aux > 0:
+                supply_terms.append((b, -st.aux))
+        lp.rows([(soc, 1.0), (soc[prev], -1.0), (c, -eta), (d, 1.0 / eta)], lo=0.0, hi=0.0)
+        supply_terms += [(d, 1.0), (c, -1.0)]
+    pv = pr.pv
+    y = scap = None
+    if pv:
+        if pv.fixed is not None:
+            y = lp.var(T, 0.0, pv.avail * pv.fixed, wt * wc * pv.vom)
+        else:
+            y = lp.var(T, 0.0, np.where(pv.avail > 0, math.inf, 0.0), wt * wc * pv.vom)
+            scap = lp.var(1, pv.lo, pv.hi, wc * pv.capex_ann * scale)
+            sun = np.flatnonzero(pv.avail > 0)
+            if len(sun):
+                lp.rows([(y[sun], 1.0), (scap[0], -pv.avail[sun])], hi=0.0)
+        supply_terms.append((y, 1.0))
+    u = None
+    if pr.cfg.allow_unserved:
+        u = lp.var(T, 0.0, float(pr.load.max()) + 1.0, wt * wc * pr.voll)
+        supply_terms.append((u, 1.0))
+    lp.rows(supply_terms, lo=rhs, hi=rhs, size=T)
+
+    t0 = time.perf_counter()
+    with _quiet():  # HiGHS prints its banner on stdout from C
+        status, x, obj = lp.solve()
+    solve_s = time.perf_counter() - t0
+    if status != "Optimal":
+        if "nfeasible" in status:
+            raise InfeasibleDesign(_ENERGY_SHORT.format(pr.source + ": " if pr.source else ""))
+        raise RuntimeError(f"the supply optimisation ended with {status}")  # pragma: no cover
+    zeros = np.zeros(T)
+    fp, fon, fsu, fnom = [], [], [], []
+    for f, (p, on, su, nom, k) in zip(pr.fleets, fleet_cols, strict=True):
+        fp.append(x[p])
+        fon.append(x[on] * k if on is not None else x[p].copy())
+        fsu.append(x[su] * k if su is not None else zeros.copy())
+        fnom.append(f.fixed if nom is None else float(x[nom[0]]))
+    sol = _Solution(obj, solve_s, x[g] if g is not None else zeros.copy(),
+                    float(x[grid_cap[0]]) if grid_cap is not None else None,
+                    x[u] if u is not None else zeros.copy(), fp, fon, fsu, fnom)
+    sol.mip_gap = lp.mip_gap
+    if st:
+        sol.bat_d, sol.bat_c, sol.bat_soc = x[d], x[c], x[soc]
+        sol.bat_power = st.fixed if bpow is None else float(x[bpow[0]])
+    if pv:
+        sol.solar = x[y]
+        sol.solar_cap = pv.fixed if scap is None else float(x[scap[0]])
+    return sol
+
+
+
+#: Kotzur, Markewitz, Robinius & Stolten, "Impact of different time series aggregation methods on optimal energy
+#: system design", Renewable Energy 117, 2018 (the method of the ``tsam`` package): typical days by hierarchical
+#: (Ward) clustering of the days' normalised profiles, each cluster represented by its medoid, plus the extreme
+#: days kept as their own periods.
+REPRESENTATIVE_DAYS_SOURCE = ("Kotzur et al., Renewable Energy 117 (2018) 474-487: hierarchical clustering, cluster "
+                              "means, extreme periods added")
+
+
+def _representative_days(pr: _Problem, days: int) -> list[np.ndarray]:
+    """Typical days of the horizon for the capacity choice: the groups of days (day numbers), each to be
+    represented by its mean day weighted by its size.
+
+    Each day is the vector of its 24 hourly values of load, grid price, grid carbon and (with solar) solar
+    availability, each normalised to [0, 1] over the horizon; Ward's hierarchical clustering groups the days into
+    ``days`` clusters (Kotzur et al. 2018, :data:`REPRESENTATIVE_DAYS_SOURCE`; the cluster mean, not the medoid,
+    so that the year's energy of load and sun is kept). The day of the peak load and, with solar, the day of least
+    sun are kept as groups of one (extreme periods), so the capacities chosen cover the peak."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    n = len(pr.load) // 24
+    feats = [pr.load, pr.price, pr.carbon] + ([pr.pv.avail] if pr.pv else [])
+    x = np.hstack([(f[:n * 24].reshape(n, 24) - f.min()) / (float(np.ptp(f)) or 1.0) for f in feats])
+    extremes = [int(np.argmax(pr.load[:n * 24]) // 24)]
+    if pr.pv:
+        dark = int(np.argmin(pr.pv.avail[:n * 24].reshape(n, 24).sum(axis=1)))
+        if dark not in extremes:
+            extremes.append(dark)
+    rest = np.array([d for d in range(n) if d not in extremes])
+    labels = fcluster(linkage(x[rest], "ward"), min(days, len(rest)), "maxclust")
+    return [np.array([d]) for d in extremes] + [rest[labels == label] for label in np.unique(labels)]
+
+
+def _free(pr: _Problem) -> bool:
+    return (any(f.fixed is None for f in pr.fleets) or (pr.store is not None and pr.store.fixed is None)
+            or (pr.pv is not None and pr.pv.fixed is None))
+
+
+def _two_stage(pr: _Problem, days: int) -> tuple[_Solution, dict[str, Any]] | None:
+    """Capacities chosen on representative days (:func:`_representative_days`), then the full horizon dispatched
+    at those capacities (fixed). The objective returned is the full-horizon dispatch's plus the annualised capital
+    of the chosen capacities, so it is comparable with the single-stage optimum (which it can only exceed). None
+    when the chosen capacities cannot serve the full horizon (the caller then solves the full horizon at once)."""
+    from dataclasses import replace
+
+    t0 = time.perf_counter()
+    groups = _representative_days(pr, days)
+
+    def mean_days(series: np.ndarray) -> np.ndarray:
+        return np.concatenate([series[:len(series) // 24 * 24].reshape(-1, 24)[g].mean(axis=0) for g in groups])
+
+    weight = np.repeat([float(len(g)) for g in groups], 24)
+    sub = replace(pr, load=mean_days(pr.load), t_idx=pr.t_idx[:len(weight)], price=mean_days(pr.price),
+                  carbon=mean_days(pr.carbon), pv=replace(pr.pv, avail=mean_days(pr.pv.avail)) if pr.pv else None)
+    first = _highs_solve(sub, weight=weight, period=24)
+    capital = 0.0
+    fleets = []
+    for f, nom in zip(pr.fleets, first.fleet_nom, strict=True):
+        if f.fixed is None:
+            capital += pr.w_cost * f.capex_ann * pr.scale * nom
+            f = replace(f, fixed=nom, lo=nom, hi=nom)
+        fleets.append(f)
+    store, pv = pr.store, pr.pv
+    if store is not None and store.fixed is None:
+        capital += pr.w_cost * store.capex_ann * pr.scale * first.bat_power
+        store = replace(store, fixed=first.bat_power, lo=first.bat_power, hi=first.bat_power)
+    if pv is not None and pv.fixed is None:
+        capital += pr.w_cost * pv.capex_ann * pr.scale * first.solar_cap
+        pv = replace(pv, fixed=first.solar_cap, lo=first.solar_cap, hi=first.solar_cap)
+    fixed = replace(pr, fleets=fleets, store=store, pv=pv)
+    try:
+        _check_feasible(pr.load, pr.t_idx, pr.grid_limit, fleets, store.hi if store else 0.0,
+                        (pv.hi, pv.avail) if pv else None, pr.cfg, pr.source)
+        sol = _highs_solve(fixed)
+    except InfeasibleDesign:
+        return None
+    sol.objective += capital
+    info = {"method": "representative-days", "representative_days": len(groups),
+            "days_clustered": days, "first_stage_objective": round(first.objective, 2),
+            "first_stage_solve_time_s": round(first.solve_s, 3), "source": REPRESENTATIVE_DAYS_SOURCE}
+    sol.solve_s = time.perf_counter() - t0
+    return sol, info
+
+
+def _results(sol: _Solution, pr: _Problem, total_s: float, keep: bool) -> SupplyResult:
+    """Hourly Dataset and summary from the solution; every cost recomputed from the dispatch."""
+    import xarray as xr
+
+    cfg, fleets, load, t_idx, scale = pr.cfg, pr.fleets, pr.load, pr.t_idx, pr.scale
+    price, carbon, voll, w_cost, w_co2 = pr.price, pr.carbon, pr.voll, pr.w_cost, pr.w_co2
+
+    hours = len(load)
+    solve_s = sol.solve_s
+    grid = sol.grid
+    unserved = sol.unserved
     data: dict[str, tuple] = {"load": (("time",), load, "MW", "campus facility power (the load)"),
                               "grid_import": (("time",), grid, "MW", "import from the grid")}
     cost = {"grid_energy_usd": float(price @ grid), "demand_charge_usd": 0.0, "fuel_usd": 0.0, "start_usd": 0.0,
@@ -951,18 +1367,13 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
     co2 = float(carbon @ grid)
     nox = 0.0
     grid_peak = float(grid.max()) if hours else 0.0
-    if "grid" in n.generators.index and bool(n.generators.at["grid", "p_nom_extendable"]):
-        cost["demand_charge_usd"] = pr.demand_charge * scale * nom("grid")
+    if sol.grid_nom is not None:
+        cost["demand_charge_usd"] = pr.demand_charge * scale * sol.grid_nom
         chosen += cost["demand_charge_usd"]
     turb_out, turb_on, turb_starts, fuel_all = [], [], [], []
     fleet_docs = []
-    for f in fleets:
-        p = col(f"fleet:{f.name}")
-        if f.committed:
-            on = np.asarray(m.variables[f"online:{f.name}"].solution.values, dtype=float)
-            su = np.asarray(m.variables[f"start:{f.name}"].solution.values, dtype=float)
-        else:  # plain dispatch: the units online are those producing, no starts counted
-            on, su = p.copy(), np.zeros(len(p))
+    for i, f in enumerate(fleets):
+        p, on, su = sol.fleet_p[i], sol.fleet_on[i], sol.fleet_su[i]
         fuel = f.a * on + f.b * p  # MWh_th per hour
         turb_out.append(p)
         turb_on.append(on)
@@ -972,7 +1383,7 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
         cost["fuel_usd"] += f_cost
         cost["start_usd"] += float(f.start_cost * su.sum())
         cost["variable_om_usd"] += float(f.vom * p.sum())
-        dispatchable = nom(f"fleet:{f.name}")
+        dispatchable = sol.fleet_nom[i]
         units = math.ceil(dispatchable / f.rating - 1e-6) + f.spare
         cap_cost = f.capex_ann * scale * (dispatchable + f.spare * f.rating)
         cost["capital_and_fixed_om_usd"] += cap_cost
@@ -981,8 +1392,9 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
         co2 += float(fuel.sum() * f.co2)
         nox += float(fuel.sum() * f.nox)
         fleet_docs.append({"name": f.name, "model": f.entry.name, "kind": f.entry.kind, "units": units,
+                           "commitment": "integer" if f.integer else "linear" if f.committed else "none",
                            "unit_rating_mw": f.rating, "capacity_mw": round(units * f.rating, 6),
-                           "dispatchable_mw": round(dispatchable, 6), "redundancy": "N+1" if f.spare else "N",
+                           "dispatchable_mw": round(dispatchable, 6) + 0.0, "redundancy": "N+1" if f.spare else "N",
                            "energy_mwh": round(float(p.sum()), 6), "fuel_mmbtu": round(float(fuel.sum())
                                                                                       / _MWH_TH_PER_MMBTU, 3),
                            "starts": round(float(su.sum() / f.rating), 3),
@@ -1000,11 +1412,8 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
     charge = discharge = aux_p = np.zeros(hours)
     if pr.store:
         st = pr.store
-        discharge = np.maximum(n.storage_units_t.p_dispatch["battery"].to_numpy(dtype=float), 0.0)
-        charge = np.maximum(n.storage_units_t.p_store["battery"].to_numpy(dtype=float), 0.0)
-        soc = n.storage_units_t.state_of_charge["battery"].to_numpy(dtype=float)
-        power = float(n.storage_units.at["battery", "p_nom_opt"])
-        aux_p = col("battery-aux")
+        discharge, charge, soc, power = sol.bat_d, sol.bat_c, sol.bat_soc, sol.bat_power
+        aux_p = np.full(hours, st.aux * power)
         data["battery_discharge"] = (("time",), discharge, "MW", "battery discharge")
         data["battery_charge"] = (("time",), charge, "MW", "battery charge")
         data["battery_soc"] = (("time",), soc, "MWh", "battery state of charge (end of hour)")
@@ -1014,7 +1423,7 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
         if st.fixed is None:
             chosen += st.capex_ann * scale * power
         duration = st.duration
-        bat_doc = {"model": st.entry.name, "power_mw": round(power, 6), "energy_mwh": round(power * duration, 6),
+        bat_doc = {"model": st.entry.name, "power_mw": round(power, 6) + 0.0, "energy_mwh": round(power * duration, 6) + 0.0,
                    "duration_h": round(duration, 6), "round_trip_efficiency": st.rte,
                    "reserve": cfg.battery.reserve, "charged_mwh": round(float(charge.sum()), 6),
                    "discharged_mwh": round(float(discharge.sum()), 6),
@@ -1024,9 +1433,9 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
     solar_out = solar_avail = np.zeros(hours)
     if pr.pv:
         pv = pr.pv
-        cap = nom("solar")
-        solar_out = col("solar")
-        solar_avail = n.generators_t.p_max_pu["solar"].to_numpy(dtype=float) * cap
+        cap = sol.solar_cap
+        solar_out = sol.solar
+        solar_avail = pv.avail * cap
         data["solar_output"] = (("time",), solar_out, "MW", "solar output used")
         data["solar_available"] = (("time",), solar_avail, "MW", "solar output available (pvlib ModelChain)")
         data["solar_curtailed"] = (("time",), solar_avail - solar_out, "MW", "solar curtailed")
@@ -1034,8 +1443,8 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
         if pv.fixed is None:
             chosen += pv.capex_ann * scale * cap
         cost["variable_om_usd"] += float(pv.vom * solar_out.sum())
-        sol_doc = {"model": pv.entry.name, "capacity_mw": round(cap, 6),
-                   "dc_capacity_mw": round(cap * pv.entry.si("dc_ac_ratio", ""), 6),
+        sol_doc = {"model": pv.entry.name, "capacity_mw": round(cap, 6) + 0.0,
+                   "dc_capacity_mw": round(cap * pv.entry.si("dc_ac_ratio", ""), 6) + 0.0,
                    "land_ha": round(cap * pv.entry.si("land", "ha/MW"), 3),
                    "energy_mwh": round(float(solar_out.sum()), 6),
                    "curtailed_mwh": round(float((solar_avail - solar_out).sum()), 6),
@@ -1084,7 +1493,7 @@ def _results(n: Any, pr: _Problem, solve_s: float, total_s: float, keep: bool) -
         summary["energy_mwh"][k] = 0.0 if abs(v) < 5e-7 else v
     ds.attrs.update({"objective": cfg.objective, "lcoe_usd_per_mwh": summary["lcoe_usd_per_mwh"],
                      "co2_t": summary["co2_t"]})
-    return SupplyResult(ds, summary, float(n.objective), recomputed, n if keep else None)
+    return SupplyResult(ds, summary, sol.objective, recomputed, sol.network if keep else None)
 
 
 def supply_for(result: Any, supply: Supply | None = None, **kwargs: Any) -> SupplyResult:
@@ -1129,7 +1538,10 @@ def supply_table(doc: dict[str, Any]) -> str:
               f"cost {doc['total_cost_usd']:,.0f} USD ("
               + ", ".join(f"{k.removesuffix('_usd')} {v:,.0f}" for k, v in doc["cost_usd"].items() if v)
               + f"); LCOE {doc['lcoe_usd_per_mwh']:,.2f} USD/MWh",
-              f"solved in {doc['solve_time_s']:.2f} s (HiGHS through PyPSA)"]
+              f"solved in {doc['solve_time_s']:.2f} s (HiGHS"
+              + (f"; capacities chosen on {doc['sizing']['representative_days']} representative days, then the "
+                 "year dispatched at them" if doc.get("sizing", {}).get("method") == "representative-days" else "")
+              + ")"]
     return "\n".join(lines)
 
 

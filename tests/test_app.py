@@ -401,3 +401,35 @@ def test_the_swings_tab_shows_the_library_figures_for_the_computed_campus(app):
         assert layers == [name.replace("_", " ") for name in doc["layers"]]
     finally:
         _tab(app, "Power")
+
+
+def test_the_supply_tab_shows_the_library_dispatch_cost_and_carbon_of_the_campus_and_compares_sites(app):
+    """The Supply view of a scenario without [supply] states that it shows an example supply and shows what
+    facility.supply and facility.capex compute for it on the campus's year: cost per MWh, CO2, grid peak, capital
+    per MW of IT; the dispatch charts are drawn; a site picked runs the same campus and supply there."""
+    from facility.capex import campus_capex
+    from facility.explore import example_supply
+    from facility.supply import Supply, supply_for
+
+    _tab(app, "Supply")
+    try:
+        assert not app.error, [e.value for e in app.error]
+        assert any("no [supply] section" in i.value for i in app.info)
+        result = facility.run(facility.load_scenario(REPO / "scenarios" / "default.toml"))
+        cfg = Supply(**example_supply(float(result.hourly["facility_power"].max()) / 1e6))
+        doc = supply_for(result, cfg).to_json()
+        cost = campus_capex(facility.to_json(result), doc)
+        assert _metric(app, "Supply cost") == pytest.approx(doc["lcoe_usd_per_mwh"], abs=0.005)
+        assert _metric(app, "Supply CO2") == pytest.approx(doc["co2_t"] / 1e3, abs=0.05)
+        assert _metric(app, "Peak grid import") == pytest.approx(doc["grid_peak_mw"], abs=0.05)
+        assert _metric(app, "Capital [M USD") == pytest.approx(cost["capex_usd_per_mw_it"] / 1e6, abs=0.005)
+        assert len(app.get("plotly_chart")) == 3  # the year (daily means), the peak week, the cost by item
+        options = app.dataframe[0].value["option"].tolist()
+        assert options[0] == "grid" and "titan-130" in options
+        app.multiselect(key="supply_sites").set_value(["chicago-il"]).run()
+        assert not app.exception and not app.error, [e.value for e in app.error]
+        rows = app.dataframe[-1].value.set_index("figure")
+        assert rows.columns.tolist() == ["chicago-il"]
+        assert float(rows.loc["lcoe_usd_per_mwh", "chicago-il"].replace(",", "")) > 0
+    finally:
+        _tab(app, "Power")

@@ -24,7 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 ARTIFACTS = REPO / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 1000}
-TABS = ["Power", "Cooling", "Year", "Swings", "Equipment", "Compare", "Sweep", "Export"]
+TABS = ["Power", "Cooling", "Year", "Swings", "Supply", "Equipment", "Compare", "Sweep", "Export"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not shutil.which("chromium"),
                                                     reason="Debian chromium not installed (.ci/run installs it)")]
@@ -258,4 +258,34 @@ def test_a_weather_year_uploads_through_the_browser(server, browser):
     _ready(page)
     assert _changed(page) == ["site.weather"]
     assert _selected(page, "Site / weather") == f"uploaded: {epw.name}"
+    page.close()
+
+
+def test_the_supply_tab_draws_the_dispatch_and_compares_a_site_in_the_browser(server, browser):
+    """The Supply view of the default campus: its metrics, the dispatch stack over the year and the peak week, the
+    capital table, no error; a site picked in the multiselect adds its row (saved: app-supply-sites.png)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server, timeout=60_000)
+    _ready(page, timeout=180_000)
+    _open_tab(page, "Supply")
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("Supply cost [USD/MWh]", timeout=120_000)
+    expect(main).to_contain_text("Dispatch over the year (daily means)", timeout=60_000)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    box = page.locator(".st-key-supply_sites input")
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill("chicago-il")
+    page.get_by_role("option", name="chicago-il").click(timeout=60_000)
+    page.keyboard.press("Escape")
+    time.sleep(0.5)
+    _ready(page)
+    expect(main).to_contain_text("chicago-il", timeout=120_000)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".st-key-supply_sites").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "app-supply-sites.png"))
     page.close()

@@ -242,3 +242,139 @@ def test_supply_command_with_vary_prints_one_row_per_point(write_toml, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [r["battery.power"] for r in rows] == ["0.5 MW", "1 MW"]
     assert [r["battery_power_mw"] for r in rows] == [0.5, 1.0] and all(r["feasible"] for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------- backends, sizing
+def test_direct_highs_lp_equals_the_pypsa_reference_on_the_hand_day_and_a_free_capacity_case(tmp_path):
+    # the LP built on sparse arrays (default) and the same model through PyPSA/linopy: same optimum, same dispatch
+    _prices(tmp_path, [20] * 12 + [100] * 12)
+    cfg, load = _two_price_day()
+    fast, ref = solve(cfg, load, base=tmp_path), solve(cfg, load, base=tmp_path, backend="pypsa")
+    assert fast.objective == pytest.approx(ref.objective, rel=1e-6)
+    for name in ("turbine_output", "turbine_online", "battery_discharge"):  # unique hour by hour
+        assert np.allclose(fast.hourly[name].values, ref.hourly[name].values, atol=1e-6), name
+    # which cheap hours charge the battery is a tie (all at 20 USD/MWh): the totals are unique, the hours are not
+    assert np.allclose(fast.hourly["grid_import"].values[12:], ref.hourly["grid_import"].values[12:], atol=1e-6)
+    for name in ("grid_import", "battery_charge"):
+        assert float(fast.hourly[name].sum()) == pytest.approx(float(ref.hourly[name].sum()), rel=1e-6), name
+    hours = 48
+    sun = np.clip(np.sin((np.arange(hours) % 24 - 6) / 12 * np.pi), 0, None)
+    cfg = Supply(objective="weighted", carbon_price="80 USD/t",
+                 grid={"import_limit": "30 MW", "price": "70 USD/MWh", "demand_charge": "12 USD/kW/month"},
+                 turbines=[{"model": "recip-engine-18mw", "count": "free", "count_max": 5, "redundancy": "N+1"}],
+                 battery={"power": "free", "reserve": 0.2}, solar={"capacity": "free", "capacity_max": "200 MW"})
+    fast, ref = (solve(cfg, np.full(hours, 60e6), solar_availability=sun, backend=b) for b in ("highs", "pypsa"))
+    assert fast.objective == pytest.approx(ref.objective, rel=1e-6)
+    assert fast.recomputed_objective == pytest.approx(ref.recomputed_objective, rel=1e-6)
+    for a, b in ((fast.summary["battery"], ref.summary["battery"]), (fast.summary["solar"], ref.summary["solar"]),
+                 (fast.summary["turbines"][0], ref.summary["turbines"][0])):
+        for key in ("power_mw", "capacity_mw", "dispatchable_mw"):
+            if key in a:
+                assert a[key] == pytest.approx(b[key], rel=1e-6, abs=1e-6), key
+
+
+def _season(days: int):
+    h = np.arange(24 * days)
+    sun = np.clip(np.sin((h % 24 - 6) / 12 * np.pi), 0, None) * (0.6 + 0.4 * np.sin(h / 24 * 1.7) ** 2)
+    load = 60e6 + 6e6 * np.sin(2 * np.pi * h / len(h)) + 3e6 * np.cos((h % 24) / 24 * 2 * np.pi)
+    kw = {"grid": {"import_limit": "40 MW", "price": "110 USD/MWh", "demand_charge": "10 USD/kW/month"},
+          "turbines": [{"model": "recip-engine-18mw", "count": "free", "redundancy": "N+1", "fuel_price": "9 USD/MMBtu",
+                        "commitment": "none"}],
+          "battery": {"power": "free"}, "solar": {"capacity": "free"}}
+    return kw, load, sun
+
+
+def test_capacities_chosen_on_representative_days_cost_within_a_tenth_of_a_percent_of_the_full_horizon_optimum():
+    kw, load, sun = _season(60)
+    full = solve(Supply(sizing="full-horizon", **kw), load, solar_availability=sun)
+    typical = solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
+    assert full.summary["sizing"]["method"] == "full-horizon"
+    assert typical.summary["sizing"]["method"] == "representative-days"
+    assert typical.summary["sizing"]["representative_days"] == 12  # 10 clusters + the peak-load and darkest days
+    # the two-stage answer is a feasible point of the full problem: never below its optimum, and close to it
+    assert typical.objective >= full.objective * (1 - 1e-9)
+    assert typical.objective == pytest.approx(full.objective, rel=1e-3)
+    assert typical.objective == pytest.approx(typical.recomputed_objective, rel=1e-8)
+    assert typical.summary["solar"]["capacity_mw"] == pytest.approx(full.summary["solar"]["capacity_mw"], rel=0.05)
+    assert typical.summary["turbines"][0]["units"] == full.summary["turbines"][0]["units"]
+    h = typical.hourly  # the full horizon is dispatched at the chosen capacities: energy closes every hour
+    supply = h["grid_import"] + h["turbine_output"].sum("fleet") + h["solar_available"] + h["battery_discharge"]
+    demand = h["load"] + h["battery_charge"] + h["solar_curtailed"] + h["battery_auxiliary"]
+    assert len(h["time"]) == 24 * 60 and np.allclose(supply, demand, atol=1e-6)
+
+
+def test_representative_days_on_a_too_short_horizon_name_the_key():
+    kw, load, sun = _season(10)
+    with pytest.raises(ScenarioError, match=r"supply\.sizing"):
+        solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
+
+
+def test_campus_sweep_takes_supply_keys_and_solves_the_supply_on_each_campus_year(capsys):
+    # facility sweep with a campus key and a supply key: the supply figures on both dimensions, each point equal to
+    # the supply solved on that campus variant directly
+    from facility import run
+    from facility.supply import supply_for
+
+    argv = ["sweep", "scenarios/colossus-supply.toml", "--vary", "cooling.tcs_supply=30,40 degC",
+            "--vary", "supply.battery.power=50,150 MW", "--format", "json"]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 4 and all(r["supply_feasible"] for r in rows)
+    assert sorted({r["battery_power_mw"] for r in rows}) == [50, 150]
+    point = next(r for r in rows if r["cooling.tcs_supply"] == 40 and r["battery_power_mw"] == 50)
+    s = load_scenario("scenarios/colossus-supply.toml")
+    data = s.model_dump()
+    data["cooling"]["tcs_supply"] = "40 degC"
+    data["supply"]["battery"]["power"] = "50 MW"
+    one = Scenario.from_dict(data, source=s.source)
+    direct = supply_for(run(one)).summary
+    assert point["lcoe_usd_per_mwh"] == pytest.approx(direct["lcoe_usd_per_mwh"], rel=1e-9)
+    assert point["co2_t"] == pytest.approx(direct["co2_t"], rel=1e-9)
+    # the campus figures move with the campus key, not with the supply key
+    pue = {(r["cooling.tcs_supply"], r["battery_power_mw"]): r["pue_annual"] for r in rows}
+    assert pue[(30, 50)] == pue[(30, 150)] != pue[(40, 50)]
+
+
+def test_supply_key_in_a_sweep_of_a_scenario_without_supply_is_refused(capsys):
+    assert main(["sweep", "scenarios/default.toml", "--vary", "supply.battery.power=50,150 MW"]) == 2
+    assert "supply" in capsys.readouterr().err
+
+
+def test_integer_commitment_on_the_two_price_day_equals_the_hand_solution(tmp_path):
+    # the two-price day with whole units: the turbine (fuel 2 MMBtu/h per MW online + 8 MMBtu/MWh, from 10,000 and
+    # 12,000 Btu/kWh at full and half load; 5 USD/MMBtu) is one 10 MW unit online through the 12 dear hours
+    # (no-load 100 USD/h, 40 USD/MWh), started once (500 USD); the battery still shifts 10 MWh of cheap grid
+    # (24.7 USD/MWh delivered < 40): turbine 111 MWh, grid 120 + 100/9 MWh at 20 USD/MWh.
+    # cost = 20 x (120 + 100/9) + 12 x 100 + 40 x 111 + 500 = 8,762.22 USD (linear relaxation: 8,634.72)
+    _prices(tmp_path, [20] * 12 + [100] * 12)
+    cfg = Supply(grid={"import_limit": "15 MW", "price_file": "prices.csv"}, catalog=HAND_CATALOG,
+                 turbines=[{"model": "test-gt", "count": 1, "fuel_price": "5 USD/MMBtu", "commitment": "integer"}],
+                 battery={"model": "test-bess", "power": "5 MW", "energy": "10 MWh"})
+    r = solve(cfg, np.full(24, 10e6), base=tmp_path)
+    assert r.objective == pytest.approx(20 * (120 + 100 / 9) + 12 * 100 + 40 * 111 + 500, rel=1e-6)
+    assert r.objective == pytest.approx(r.recomputed_objective, rel=1e-8)
+    online = r.hourly["turbine_online"].values[:, 0]
+    assert np.allclose(online, [0] * 12 + [10] * 12, atol=1e-6)  # whole units: 0 or 10 MW
+    assert r.summary["starts"] == pytest.approx(1.0, abs=1e-6)
+    assert r.summary["turbines"][0]["commitment"] == "integer"
+    assert r.summary["mip_gap"] <= 1e-4
+
+
+def test_integer_commitment_with_a_free_count_names_the_key():
+    with pytest.raises(Exception, match="commitment"):
+        Supply(turbines=[{"model": "titan-130", "count": "free", "commitment": "integer"}])
+
+
+def test_capacities_from_typical_days_that_cannot_serve_the_year_fall_back_to_the_full_horizon(monkeypatch):
+    # typical days that miss the peak (here: one group of the lightest day standing for all): the capacities they
+    # choose are short at the peak, so the year is sized at once instead, and the summary says so
+    import facility.supply as supply
+
+    kw, load, sun = _season(60)
+    light = int(np.argmin(load.reshape(60, 24).max(axis=1)))
+    monkeypatch.setattr(supply, "_representative_days",
+                        lambda pr, days: [np.array([light]), np.array([d for d in range(60) if d != light])[:1]])
+    r = solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
+    exact = solve(Supply(sizing="full-horizon", **kw), load, solar_availability=sun)
+    assert r.summary["sizing"]["method"] == "full-horizon" and "note" in r.summary["sizing"]
+    assert r.objective == pytest.approx(exact.objective, rel=1e-9)
