@@ -62,8 +62,9 @@ PLANTS = ["dry-cooler+chiller", "adiabatic+chiller", "cooling-tower+chiller", "d
 REDUNDANCY = ["N", "N+1", "N+2", "2N", "2(N+1)", "4N/3", "3N/2", "catcher 4+1"]
 BLOCKS = ("ups", "rectifier", "unit-substation")  # the stage whose redundancy the sidebar sets
 SOURCES = ["Bundled scenario", "Upload", "Paste"]
-DESIGN_HELP = ("Design: every rack at its maximum power on the design hour (the site's ASHRAE 0.4 % dry bulb and "
-               "coincident wet bulb); what the grid connection and the equipment are sized for.")
+DESIGN_HELP = ("Design: every rack at its maximum power on the design hour (by default the site's ASHRAE 20-year "
+               "extreme dry bulb with its coincident wet bulb, the extreme wet bulb for towers: design_basis "
+               "extreme-n20); what the grid connection and the equipment are sized for.")
 YEAR_HELP = ("Year: hour by hour through the site's typical weather year, the racks at the load profile's typical "
              "power (not their maximum), so the year's peak normally sits below the design demand.")
 
@@ -199,26 +200,31 @@ def base_scenario() -> tuple[dict | None, str]:
 
 
 def weather_upload() -> None:
-    """An uploaded EPW file (with its ASHRAE design-day .ddy file, if given) becomes a site choice and is chosen;
+    """An uploaded EPW file (with its ASHRAE .stat and design-day .ddy files, if given) becomes a site choice and is
+    chosen;
     the files are kept in a temporary folder of the server, named by the hash of their contents."""
     files = st.session_state.get("weather_upload") or []
     epw = [f for f in files if f.name.lower().endswith(".epw")]
     ddy = [f for f in files if f.name.lower().endswith(".ddy")]
+    stat = [f for f in files if f.name.lower().endswith(".stat")]
     if not files:
         return
-    if len(epw) != 1 or len(ddy) > 1 or any(f.size > MAX_WEATHER_BYTES for f in files):
+    if len(epw) != 1 or len(ddy) > 1 or len(stat) > 1 or any(f.size > MAX_WEATHER_BYTES for f in files):
         st.session_state["weather_error"] = ("expected one EnergyPlus weather file (.epw) and at most one ASHRAE "
-                                             f"design-day file (.ddy), each of at most {MAX_WEATHER_BYTES // 2**20} "
+                                             "design-day file (.ddy) and one climate summary (.stat), each of at "
+                                             f"most {MAX_WEATHER_BYTES // 2**20} "
                                              f"MB; got {', '.join(f.name for f in files)}")
         return
     raw = epw[0].getvalue()
-    extra = ddy[0].getvalue() if ddy else b""
+    extra = (ddy[0].getvalue() if ddy else b"") + b"|" + (stat[0].getvalue() if stat else b"")
     folder = Path(tempfile.gettempdir()) / "facility-app-weather"
     folder.mkdir(exist_ok=True)
     path = folder / f"{hashlib.sha256(raw + b'|' + extra).hexdigest()[:16]}.epw"  # the pair names the files
     path.write_bytes(raw)
     if ddy:
         path.with_suffix(".ddy").write_bytes(ddy[0].getvalue())
+    if stat:
+        path.with_suffix(".stat").write_bytes(stat[0].getvalue())
     st.session_state.setdefault("weather_names", {})[str(path)] = epw[0].name
     st.session_state["site"] = str(path)
     st.session_state.pop("weather_error", None)
@@ -1058,12 +1064,14 @@ def main() -> None:
     except ScenarioError as exc:
         base, label = None, None
         st.error(f"Scenario not loaded: {exc}")
-    st.sidebar.file_uploader("Weather year (.epw, with its .ddy)", type=["epw", "ddy"], key="weather_upload",
+    st.sidebar.file_uploader("Weather year (.epw, with its .stat and .ddy)", type=["epw", "stat", "ddy"],
+                             key="weather_upload",
                              accept_multiple_files=True, on_change=weather_upload,
                              max_upload_size=MAX_WEATHER_BYTES // 2**20,  # an EPW year is ~1.6 MB
-                             help="An EnergyPlus weather year becomes the site. Add the site's ASHRAE design-day "
-                                  "file (.ddy) for the 0.4 % design conditions; without it the design hour is "
-                                  "the year's hottest (design_basis = weather-max).")
+                             help="An EnergyPlus weather year becomes the site. Add the site's climate summary "
+                                  "(.stat) for the ASHRAE extreme design conditions (the default basis, "
+                                  "extreme-n20) and its design-day file (.ddy) for the 0.4/1/2 % conditions; "
+                                  "without them the design hour is the year's hottest (weather-max).")
     if st.session_state.get("weather_error"):
         st.sidebar.error(st.session_state["weather_error"])
     if base is None:

@@ -360,6 +360,18 @@ def test_an_uploaded_weather_file_becomes_the_site_and_shows_its_design_conditio
     # (the default 20-year extreme basis itself falls back to the hottest hour without a .stat: no basis change;
     # an ashrae-% basis without its .ddy is still switched to weather-max by the app)
     assert not at.error and sorted(_changed(at)) == ["site.weather"]
+    # with the site's .stat too, the design hour is the bundled site's 20-year extreme (the default basis)
+    at = _app()
+    _uploader(at, "weather_upload").set_value([
+        ("with-stat.epw", path.read_bytes(), "application/octet-stream"),
+        ("with-stat.stat", path.with_suffix(".stat").read_bytes(), "text/plain"),
+        ("with-stat.ddy", path.with_suffix(".ddy").read_bytes(), "text/plain")])
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    extreme = facility.to_json(facility.run(facility.Scenario.from_dict(
+        {**base, "site": {"weather": "chicago-il", "grid_voltage": "161 kV"}})))
+    assert extreme["cooling"]["design_conditions"]["dry_bulb_degc"] > dry  # the extreme is hotter than the year's
+    assert _metric(at, "Grid at design") == pytest.approx(extreme["facility_power_design_mw"], abs=0.05)
 
 
 def test_the_saved_what_if_reloads_to_the_same_design():
