@@ -19,6 +19,7 @@ import pint
 from facility.batch import as_float
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
+from facility.compiled import CompiledYear, compile_year
 from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
@@ -53,7 +54,14 @@ class CampusResult:
     year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
-    _dataset: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def compiled(self) -> CompiledYear:
+        """The sized campus in SI columns (P, 1) for its year (:func:`facility.compiled.compile_year`), compiled
+        once."""
+        if "compiled" not in self._cache:
+            self._cache["compiled"] = compile_year(self)
+        return self._cache["compiled"]
 
     @property
     def hourly(self) -> Any:
@@ -61,9 +69,9 @@ class CampusResult:
         None when the campus was sized without its year."""
         if self.year is None:
             return None
-        if "ds" not in self._dataset:
-            self._dataset["ds"] = year_dataset(self, self.year)
-        return self._dataset["ds"]
+        if "ds" not in self._cache:
+            self._cache["ds"] = year_dataset(self, self.year)
+        return self._cache["ds"]
 
     @property
     def facility_power(self) -> pint.Quantity:

@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 import pint
 
 from facility.architectures import StageSpec, architecture_stages
-from facility.batch import as_float, column, inverse_or_zero, ratio_or
+from facility.batch import as_float, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.checks import power_arg
+from facility.compiled import CompiledChain, compile_chain
 from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
@@ -47,7 +48,7 @@ from models.registry import stage_model
 _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
-           "size_power_chain", "power_design"]
+           "size_power_chain", "power_design", "evaluate_it_side", "evaluate_whole_chain", "mechanical_losses"]
 
 
 
@@ -153,22 +154,35 @@ class PowerDesign:
         else:
             p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
                                 else mechanical_power, dtype=float) * np.ones_like(p_it)
-        return _evaluate_mechanical(self, _evaluate_it(self, p_it), p_mech)
+        return self.evaluate_mechanical(self.evaluate_it(p_it), p_mech)
+
+    @functools.cached_property
+    def compiled(self) -> CompiledChain:
+        """The chain in SI columns (P, 1) (:func:`facility.compiled.compile_chain`), compiled on first use."""
+        return compile_chain(self)
+
+    def _one(self) -> bool:
+        return np.ndim(self.it_power.magnitude) == 0
 
     def evaluate_it(self, it_power: np.ndarray) -> ItSide:
         """The rack stages and the IT branch at arrays of IT power [W] (they do not depend on the mechanical
         load: the hourly coupling evaluates them once). A batch of designs meets hours (P, H) as columns."""
-        return _evaluate_it(self, np.asarray(it_power, dtype=float))
+        p_it = np.asarray(it_power, dtype=float)
+        it = evaluate_it_side(self.compiled, p_it)
+        return _shaped(it, np.shape(p_it)) if self._one() and p_it.ndim < 2 else it
 
     def evaluate_mechanical(self, it: ItSide, mechanical_power: np.ndarray) -> ChainState:
         """The whole chain from its IT side (:meth:`evaluate_it`) and the mechanical load [W]."""
-        return _evaluate_mechanical(self, it, np.asarray(mechanical_power, dtype=float))
+        p_mech = np.asarray(mechanical_power, dtype=float)
+        state = evaluate_whole_chain(self.compiled, it, p_mech)
+        shape = np.broadcast_shapes(np.shape(it.branch_input), p_mech.shape)
+        return _shaped(state, shape) if self._one() and len(shape) < 2 else state
 
     def mechanical_branch_losses(self, mechanical_power: np.ndarray) -> dict[str, np.ndarray]:
         """The losses [W] of the mechanical branch's stages (by stage id) at a mechanical load [W]."""
-        out: dict[str, np.ndarray] = {}
-        _up([s for s in self.stages if s.zone == "mechanical"], mechanical_power, out)
-        return out
+        p = np.asarray(mechanical_power, dtype=float)
+        out = mechanical_losses(self.compiled, p)
+        return {k: np.reshape(v, p.shape) for k, v in out.items()} if self._one() and p.ndim < 2 else out
 
     def electrical_room_loss(self) -> Any:
         """Losses [W] of the indoor stages outside the racks (IT and mechanical branches): the heat of the
@@ -483,57 +497,64 @@ class ChainState:
         return out
 
 
-def _by_zone(design: PowerDesign) -> dict[str, list[StageResult]]:
-    by_zone: dict[str, list[StageResult]] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
-    for s in design.stages:
-        by_zone[s.zone].append(s)
-    return by_zone
-
-
-def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Walk stages upward from their output ``p``: (input power, the stages' losses), each loss in ``out``."""
+def _up(stages, p: np.ndarray, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Walk compiled stages (grid first) upward from their output ``p``: (input power, the stages' losses), each
+    loss in ``out`` by its key."""
     total = 0.0
     for s in reversed(stages):
-        loss = _loss(p, tuple(column(x) for x in s.loss_coefficients))
-        out[s.id] = loss
+        loss = _loss(p, s.abc)
+        out[s.key] = loss
         total = total + loss
         p = p + loss
     return p, total
 
 
-def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> ItSide:
+def evaluate_it_side(chain: CompiledChain, p_it: np.ndarray) -> ItSide:
+    """The rack stages and the IT branch of a compiled chain (columns (P, 1)) at IT power ``p_it`` [W]."""
     out: dict[str, np.ndarray] = {}
-    by_zone = _by_zone(design)
-    # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
-    u = p_it * column(inverse_or_zero(design.it_power.m_as("W")))
+    u = p_it * chain.inverse_it_power
     # rack stages: per deployment, top-down from each deployment's rack input scaled by u
     chips = 0.0
     in_rack = 0.0
-    deployments: dict[str | None, list[StageResult]] = {}
-    for s in by_zone["rack"]:
-        deployments.setdefault(s.deployment, []).append(s)
-    for dep, stages in deployments.items():
-        groups = column(stages[0].groups)
-        p = u * column(stages[0].power_in.m_as("W") * inverse_or_zero(stages[0].groups))  # per rack
-        for s in stages:
-            p_out = _inverse(p, tuple(column(x) for x in s.loss_coefficients))
+    for dep in chain.deployments:
+        groups = dep.groups
+        p = u * dep.rack_input  # per rack
+        for s in dep.stages:
+            p_out = _inverse(p, s.abc)
             loss = (p - p_out) * groups
-            out[s.id + (f":{dep}" if dep else "")] = loss
+            out[s.key] = loss
             in_rack = in_rack + loss
             p = p_out
         chips = chips + p * groups
-    it_in, electrical = _up(by_zone["it"], p_it, out)
-    zeros = np.zeros_like(p_it)
-    return ItSide(out, chips + zeros, u * column(design.delivered_to_overhead_it.m_as("W")), in_rack + zeros, it_in,
-                  electrical + zeros)
+    it_in, electrical = _up(chain.it, p_it, out)
+    zeros = np.zeros(np.broadcast_shapes(np.shape(p_it), chain.it_power.shape))
+    return ItSide(out, chips + zeros, u * chain.overhead_it, in_rack + zeros, it_in, electrical + zeros)
 
 
-def _evaluate_mechanical(design: PowerDesign, it: ItSide, p_mech: np.ndarray) -> ChainState:
+def evaluate_whole_chain(chain: CompiledChain, it: ItSide, p_mech: np.ndarray) -> ChainState:
+    """The whole compiled chain from its IT side and the mechanical load ``p_mech`` [W]."""
     out = dict(it.stage_loss)
-    by_zone = _by_zone(design)
-    mech_in, mech_loss = _up(by_zone["mechanical"], p_mech, out)
-    grid, trunk_loss = _up(by_zone["trunk"], it.branch_input + mech_in, out)
+    mech_in, mech_loss = _up(chain.mechanical, p_mech, out)
+    grid, trunk_loss = _up(chain.trunk, it.branch_input + mech_in, out)
     total_in = it.branch_input + mech_in
     ratio = np.divide(grid, total_in, out=np.ones_like(grid), where=total_in > 0)
     return ChainState(out, it.delivered_to_chips, it.delivered_to_overhead_it, it.in_rack_loss,
                       it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)
+
+
+def mechanical_losses(chain: CompiledChain, p_mech: np.ndarray) -> dict[str, np.ndarray]:
+    """The losses [W] of a compiled chain's mechanical branch (by stage key) at a mechanical load [W]."""
+    out: dict[str, np.ndarray] = {}
+    _up(chain.mechanical, p_mech, out)
+    return out
+
+
+def _shaped(state, shape: tuple[int, ...]):
+    """An :class:`ItSide` or :class:`ChainState` of one design (columns P = 1) with its arrays back in the shape
+    of the loads it was evaluated at (the result edge of the one path)."""
+    changes = {}
+    for f in fields(state):
+        v = getattr(state, f.name)
+        changes[f.name] = ({k: np.reshape(x, shape) for k, x in v.items()} if isinstance(v, dict)
+                           else np.reshape(v, shape))
+    return replace(state, **changes)

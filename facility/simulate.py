@@ -16,17 +16,27 @@ Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from facility.batch import as_float, column
+from facility.compiled import CompiledLoop, CompiledYear
 from facility.errors import ScenarioError
 from facility.outputs import HOURLY
-from facility.power import ChainState
+from facility.power import ChainState, evaluate_it_side, evaluate_whole_chain, mechanical_losses
 from facility.weather import HOURS, WeatherYear, load_weather
-from models.thermal.plant import WATER_DENSITY, LoopState, PlantState, cube, operate_loop, operate_plant
+from models.thermal.plant import (
+    WATER_DENSITY,
+    LoopState,
+    PlantState,
+    PlantWeather,
+    cube,
+    operate_loop,
+    operate_plant,
+    plant_weather,
+)
 
 if TYPE_CHECKING:  # (types only: campus imports this module; xarray loads when a Dataset is asked for)
     import xarray as xr
@@ -96,44 +106,47 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0)
 
 
-def _plant_hour(loop, plant, w: WeatherYear, q: np.ndarray) -> PlantState | None:
+def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeather | None) -> PlantState | None:
     """The plant serving ``loop`` over the hours (``q`` [W] the heat entering it, pump work included), by the
-    function that sized it (:func:`models.thermal.plant.operate_plant`)."""
-    if plant is None:
+    function that sized it (:func:`models.thermal.plant.operate_plant`); ``wx`` its weather-only terms."""
+    if loop.plant is None:
         return None
-    sup, ret = column(loop.supply.m_as("K")), column(loop.return_.m_as("K"))
-    return operate_plant(plant.spec.columns(), w.dry_bulb, w.wet_bulb, sup, ret, q)
+    return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx)
 
 
-def _loop_hour(loop, q: np.ndarray) -> LoopState:
-    """A loop carrying ``q`` [W] each hour, by the function that sized it (:func:`models.thermal.plant.operate_loop`)."""
-    return operate_loop(loop.spec.columns(), q)
+def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | None:
+    """The weather-only terms of the plant serving ``loop`` (:func:`models.thermal.plant.plant_weather`): the same
+    in every coupling pass, computed once."""
+    if loop is None or loop.plant is None:
+        return None
+    return plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
 
 
-def _liquid_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
+def _liquid_hour(c: CompiledYear, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
     """Technology loop, facility water and its plant: flow follows the liquid heat (independent of the
     electrical rooms, so the hourly coupling computes it once)."""
-    design = result.cooling
-    tcs = _loop_hour(design.tcs, q_liq)
+    tcs = operate_loop(c.loops["tcs"].spec, q_liq)
     q_fw = q_liq + tcs.pump_power
-    fw = _loop_hour(design.fw, q_fw)
+    fw_loop = c.loops["fw"]
+    fw = operate_loop(fw_loop.spec, q_fw)
     return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(design.fw, design.plant("fw"), w, q_fw + fw.pump_power)}
+            "plant": _plant_hour(fw_loop, w, q_fw + fw.pump_power, _plant_weather(fw_loop, w))}
 
 
-def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray) -> dict[str, Any]:
-    """CRAH fans, chilled water and its plant for the IT heat to air plus the electrical rooms' losses."""
-    design = result.cooling
+def _air_hour(c: CompiledYear, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray,
+              wx: PlantWeather | None) -> dict[str, Any]:
+    """CRAH fans, chilled water and its plant for the IT heat to air plus the electrical rooms' losses (``wx``:
+    the weather-only terms of the chilled-water plant)."""
     q_air = q_air_it + rooms
-    air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")  # [W], scalar or (P,)
     # fan walls at constant air temperature rise: airflow follows the heat, fan power its cube (affinity law)
-    p_crah = cube(q_air, column(air_design), column(design.crah_fan_power.m_as("W")))
+    p_crah = cube(q_air, c.air_design, c.crah_fan_power)
     p_chw, chw, plant_out = 0.0, None, None
-    if design.chw is not None:
+    loop = c.loops.get("chw")
+    if loop is not None:
         q_chw = q_air + p_crah
-        chw = _loop_hour(design.chw, q_chw)
+        chw = operate_loop(loop.spec, q_chw)
         p_chw = chw.pump_power
-        plant_out = _plant_hour(design.chw, design.plant("chw"), w, q_chw + p_chw)
+        plant_out = _plant_hour(loop, w, q_chw + p_chw, wx)
     return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "chw": chw, "plant": plant_out}
 
 
@@ -145,12 +158,9 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
 
 
-def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
-                  rooms: np.ndarray, liquid: dict | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """``(air side, totals)``: the cooling plant of every hour (``liquid``: the liquid side already computed by
-    :func:`_liquid_hour`)."""
-    liq = _liquid_hour(result, w, q_liq) if liquid is None else liquid
-    air = _air_hour(result, w, q_air_it, rooms)
+def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray) -> dict[str, np.ndarray]:
+    """The cooling totals of every hour from its liquid side (:func:`_liquid_hour`) and air side
+    (:func:`_air_hour`)."""
     zeros = np.zeros(np.shape(q_liq))
 
     def total(name: str) -> np.ndarray:
@@ -163,7 +173,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
     off = np.zeros(np.shape(q_liq), dtype=bool)
-    return air, {
+    return {
         "pump_power": pumps, "crah_fan_power": air["p_crah"], "heat_rejection_fan_power": fans,
         "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
         "chiller_on": liq["plant"].chiller_on | off if liq["plant"] else off,
@@ -172,6 +182,20 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
+
+
+def _squeeze(x: Any) -> Any:
+    """One design's value back from its batch of one: (1, H) -> (H,), (1, 1) -> a number; dataclasses and dicts
+    field by field."""
+    if isinstance(x, np.ndarray):
+        if x.ndim == 2 and x.shape[0] == 1:
+            return x[0] if x.shape[1] > 1 else x.dtype.type(x[0, 0]).item()
+        return x
+    if isinstance(x, dict):
+        return {k: _squeeze(v) for k, v in x.items()}
+    if is_dataclass(x) and not isinstance(x, type):
+        return replace(x, **{f.name: _squeeze(getattr(x, f.name)) for f in fields(x)})
+    return x
 
 
 @dataclass(frozen=True)
@@ -213,44 +237,53 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
     w = weather
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
-    power = result.power
-    shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
-    it = u * column(power.it_power.m_as("W")) * np.ones(shape)
-    lf_liq = column(as_float(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
-    q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
-    house = column(result.house_load.m_as("W")) * np.ones(shape)
-    rooms_it = power.indoor_stage_keys("it")
-    rooms_mech = power.indoor_stage_keys("mechanical")
-    mech = house + column(result.cooling.cooling_power.m_as("W")) * u
-    active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
+    c = result.compiled()  # SI columns (P, 1), P = 1 for one design: one path, squeezed at the result
+    chain = c.chain
+    # a batch may vary the load alone (``load.level``: a design of one point, a fraction (P, H))
+    batch = c.batch or u.ndim == 2
+    shape = np.broadcast_shapes((c.points, HOURS), np.shape(u))
+    it = u * c.it_power * np.ones(shape)
+    q_liq, q_air_it = c.liquid_fraction * it, (1.0 - c.liquid_fraction) * it
+    house = c.house_load * np.ones(shape)
+    rooms_it = chain.indoor_keys("it")
+    rooms_mech = chain.indoor_keys("mechanical")
+    mech = house + c.cooling_power * u
+    active = np.ones(shape[0], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once
-        it_part = power.evaluate_it(it)
-        liquid = _liquid_hour(result, w, q_liq)
-        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(mech.shape))
+        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
+        # the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller COP)
+        it_part = evaluate_it_side(chain, it)
+        liquid = _liquid_hour(c, w, q_liq)
+        chw_weather = _plant_weather(c.loops.get("chw"), w)
+        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
-            losses = power.mechanical_branch_losses(mech)
+            losses = mechanical_losses(chain, mech)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
-            return liquid_power + _side_power(_air_hour(result, w, q_air_it, rooms), "p_crah", "p_chw")
+            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
             new = cooling_power(mech) + house
             done = ~(np.max(np.abs(new - mech), axis=-1) >= _COUPLING_TOL_W)  # (NaN: an infeasible point, done)
-            mech = np.where(active[..., None], new, mech) if active.ndim else new
+            mech = new if active.all() else np.where(active[:, None], new, mech)
             active = active & ~done
             if not active.any():
                 break
-        chain = power.evaluate_mechanical(it_part, mech)
-        rooms = sum((chain.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
-        air, cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
+        state = evaluate_whole_chain(chain, it_part, mech)
+        rooms = sum((state.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
+        air = _air_hour(c, w, q_air_it, rooms, chw_weather)
+        cool = _cooling_totals(liquid, air, q_liq)
         mech = cool["cooling_power"] + house
-        chain = power.evaluate_mechanical(it_part, mech)
+        state = evaluate_whole_chain(chain, it_part, mech)
     loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
     plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}
-    return YearArrays(u, it, w, chain, cool, house, loops, plants)
+    y = YearArrays(u, it, w, state, cool, house, loops, plants)
+    if batch:
+        return y
+    return replace(y, it_power=it[0], chain=_squeeze(state), cooling=_squeeze(cool), house_load=house[0],
+                   loops=_squeeze(loops), plants=_squeeze(plants))
 
 
 def hourly_variables(y: YearArrays) -> dict[str, np.ndarray]:

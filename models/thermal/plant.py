@@ -43,8 +43,9 @@ from models.thermal.chiller import part_load_power
 from models.thermal.heat_rejection import economiser_share
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
-__all__ = ["PlantSpec", "PlantState", "operate_plant", "LoopSpec", "LoopState", "operate_loop", "condenser_water",
-           "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
+__all__ = ["PlantSpec", "PlantState", "PlantWeather", "plant_weather", "operate_plant", "LoopSpec", "LoopState",
+           "operate_loop", "condenser_water", "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP",
+           "CONDENSER_WATER_DENSITY",
            "EVAP_APPROACH", "EIR_CURVE", "MIN_LIFT", "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 #: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
@@ -73,8 +74,11 @@ PIPE_ROUGHNESS = 45e-6
 def cube(x, x_design, p_design):
     """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
     x_design = np.asarray(x_design, dtype=float)
-    safe = np.where(x_design > 0, x_design, 1.0)
-    t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
+    if np.all(x_design > 0):  # (the usual case: no mask to apply over the hours)
+        t = np.asarray(x, dtype=float) / x_design
+    else:
+        safe = np.where(x_design > 0, x_design, 1.0)
+        t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
     return p_design * (t * t * t)
 
 
@@ -149,27 +153,54 @@ class PlantState:
     chiller_on: Any
 
 
-def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> PlantState:
-    """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
-    returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
+@dataclass(frozen=True)
+class PlantWeather:
+    """The weather-only terms of a plant in operation (they do not depend on the heat, so the year's coupling
+    passes compute them once): the economiser's ``leaving`` temperature [K] and ``wet`` flag, its ``share`` [-]
+    of the loop's heat, the chiller's ``cop`` [-] at the lift of that weather (``None`` without a chiller)."""
 
-    Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
-    compressor power (the caller decides whether that is infeasible).
-    """
-    q = np.asarray(heat, dtype=float)
+    leaving: Any
+    wet: Any
+    share: Any
+    cop: Any
+
+
+def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeather:
+    """The terms of :func:`operate_plant` that depend on the weather and the loop temperatures only."""
     dev, p = spec.device, spec.params
     if dev is not None:
         leaving, wet = dev.leaving(t_db, t_wb, t_supply, p)
         share = economiser_share(leaving, t_supply, t_return)
     else:
         leaving, wet, share = None, False, 0.0
-    q_econ = share * q
-    q_ch = q - q_econ
-    cop = n_run = None
-    w = 0.0 * q
+    cop = None
     if spec.chiller:
         t_cond = (leaving + CONDENSER_RANGE) if spec.water_cooled else np.asarray(t_db, dtype=float)
         cop = chiller_cop(t_supply, t_cond, spec.eta_ii, EVAP_APPROACH, spec.condenser_approach, min_lift=MIN_LIFT)
+    return PlantWeather(leaving, wet, share, cop)
+
+
+def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
+                  weather: PlantWeather | None = None) -> PlantState:
+    """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
+    returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
+
+    ``weather``: its weather-only terms (:func:`plant_weather` of the same arguments) when already computed, e.g.
+    by the year, whose coupling passes operate the plant at the same weather with another heat.
+
+    Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
+    compressor power (the caller decides whether that is infeasible).
+    """
+    q = np.asarray(heat, dtype=float)
+    dev, p = spec.device, spec.params
+    wx = plant_weather(spec, t_db, t_wb, t_supply, t_return) if weather is None else weather
+    leaving, wet, share, cop = wx.leaving, wx.wet, wx.share, wx.cop
+    q_econ = share * q
+    q_ch = q - q_econ
+    n_run = None
+    zero = 0.0 * q  # (zero where the heat is a number, NaN where it is NaN: an infeasible point stays NaN)
+    w = zero
+    if spec.chiller:
         cap = spec.chiller_capacity
         n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
@@ -177,7 +208,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
-    circ = p_cw = fans = water = 0.0 * q
+    circ = p_cw = fans = water = zero
     if dev is not None:
         if dev.condenser_water:
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
@@ -238,5 +269,6 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
             velocity = v * (4.0 / (math.pi * d * d))
             f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
             dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
-    dp = np.where(v > 0, dp, 0.0)
+    if not np.all(np.asarray(spec.flow_design) > 0):  # (with a design flow, no flow is no pressure drop already)
+        dp = np.where(v > 0, dp, 0.0)
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)
