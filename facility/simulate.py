@@ -106,12 +106,13 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0)
 
 
-def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeather | None) -> PlantState | None:
+def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeather | None,
+                electric_only: bool = False) -> PlantState | None:
     """The plant serving ``loop`` over the hours (``q`` [W] the heat entering it, pump work included), by the
     function that sized it (:func:`models.thermal.plant.operate_plant`); ``wx`` its weather-only terms."""
     if loop.plant is None:
         return None
-    return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx)
+    return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx, electric_only)
 
 
 def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | None:
@@ -134,9 +135,9 @@ def _liquid_hour(c: CompiledYear, w: WeatherYear, q_liq: np.ndarray) -> dict[str
 
 
 def _air_hour(c: CompiledYear, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray,
-              wx: PlantWeather | None) -> dict[str, Any]:
+              wx: PlantWeather | None, electric_only: bool = False) -> dict[str, Any]:
     """CRAH fans, chilled water and its plant for the IT heat to air plus the electrical rooms' losses (``wx``:
-    the weather-only terms of the chilled-water plant)."""
+    the weather-only terms of the chilled-water plant; ``electric_only``: a coupling pass, powers only)."""
     q_air = q_air_it + rooms
     # fan walls at constant air temperature rise: airflow follows the heat, fan power its cube (affinity law)
     p_crah = cube(q_air, c.air_design, c.crah_fan_power)
@@ -146,7 +147,7 @@ def _air_hour(c: CompiledYear, w: WeatherYear, q_air_it: np.ndarray, rooms: np.n
         q_chw = q_air + p_crah
         chw = operate_loop(loop.spec, q_chw)
         p_chw = chw.pump_power
-        plant_out = _plant_hour(loop, w, q_chw + p_chw, wx)
+        plant_out = _plant_hour(loop, w, q_chw + p_chw, wx, electric_only)
     return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "chw": chw, "plant": plant_out}
 
 
@@ -262,7 +263,7 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
             losses = mechanical_losses(chain, mech)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
-            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather), "p_crah", "p_chw")
+            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
             new = cooling_power(mech) + house

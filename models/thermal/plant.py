@@ -181,12 +181,14 @@ def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeath
 
 
 def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
-                  weather: PlantWeather | None = None) -> PlantState:
+                  weather: PlantWeather | None = None, electric_only: bool = False) -> PlantState:
     """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
     returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
 
     ``weather``: its weather-only terms (:func:`plant_weather` of the same arguments) when already computed, e.g.
     by the year, whose coupling passes operate the plant at the same weather with another heat.
+    ``electric_only``: only the electric powers (compressors, fans, condenser pumps) are wanted (a coupling pass):
+    ``water``, ``heat_rejected`` and ``chiller_on`` are left None, the powers are the same.
 
     Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
     compressor power (the caller decides whether that is infeasible).
@@ -205,7 +207,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
         n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
         w = n_run * part_load_power(each, cap, cop, EIR_CURVE)
-    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
+    chiller_on = None if electric_only else q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
     circ = p_cw = fans = water = zero
@@ -213,13 +215,13 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
         if dev.condenser_water:
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
             device_heat = device_heat + p_cw
-        if dev.water is not None:
+        if dev.water is not None and not electric_only:
             water = dev.water(device_heat, t_db, t_wb, t_return, wet, circ, p)
         fans = cube(device_heat, size, p["fan_power_ratio"] * size)
     return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,
                       chiller_cop=cop, chillers_running=n_run, compressor_power=w, device_heat=device_heat,
                       device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, water=water,
-                      heat_rejected=q + w + p_cw, chiller_on=chiller_on)
+                      heat_rejected=None if electric_only else q + w + p_cw, chiller_on=chiller_on)
 
 
 @dataclass(frozen=True)
