@@ -24,7 +24,7 @@ from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooli
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
-from facility.power import PowerDesign, power_design, size_power_chain
+from facility.power import PowerDesign, power_design, size_it_side, size_power_chain
 from facility.scenario import Scenario
 from facility.simulate import YearArrays, annual_from_arrays, design_check, year_arrays, year_dataset
 from facility.units import Q_
@@ -99,8 +99,9 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
     liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
+    it_side = size_it_side(scenario, load)  # racks and IT branch: independent of the mechanical load, once
     for i in range(1, _MAX_ITERATIONS + 1):
-        power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
+        power = size_power_chain(scenario, load, mech, floor, it_side)  # SI numbers: Quantities once, after the loop
         new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
@@ -119,7 +120,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
             break
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
-    power = power_design(scenario, size_power_chain(scenario, load, new, floor))
+    power = power_design(scenario, size_power_chain(scenario, load, new, floor, it_side))
     cooling = design_cooling(scenario, load, power, conditions, liquid)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 

@@ -48,7 +48,8 @@ from models.registry import stage_model
 _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
-           "size_power_chain", "power_design", "evaluate_it_side", "evaluate_whole_chain", "mechanical_losses"]
+           "size_power_chain", "power_design", "ItSizing", "size_it_side", "evaluate_it_side", "evaluate_whole_chain",
+           "mechanical_losses"]
 
 
 
@@ -303,23 +304,48 @@ class ChainSizing:
         return sum(st.loss for st in self.stages if st.spec.zone in ("it", "mechanical") and stage_model(st.kind).indoors)
 
 
-def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
-                     mechanical_sizing: Any = None) -> ChainSizing:
-    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
-    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here."""
+@dataclass(frozen=True)
+class ItSizing:
+    """The part of the chain sizing that does not depend on the mechanical load (:func:`size_it_side`): the
+    stage specs, the rack stages and the IT branch sized on SI numbers, and what they deliver and draw [W]. The
+    coupling computes it once and sizes only the mechanical branch and the trunk on each pass."""
+
+    mech_specs: tuple[StageSpec, ...]
+    trunk_specs: tuple[StageSpec, ...]
+    power_factor: float
+    mv: float
+    rack: tuple[SizedStage, ...]
+    it: tuple[SizedStage, ...]
+    it_power: Any
+    overhead_it: Any
+    delivered_to_chips: Any
+    branch_input: Any
+
+
+def _walk_up(cat: Catalog, specs, p_out, p_size, mv: float, pf: float, sized: list[SizedStage]):
+    """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input);
+    each stage appended to ``sized`` (load first)."""
+    for spec in reversed(specs):
+        v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
+        abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
+        p_in = p_out + as_float(_loss(p_out, abc))
+        sized.append(SizedStage(spec, cat[spec.equipment].kind, None, 1, p_out, p_in, abc, red, rating, unit, mass,
+                                v_out, None))
+        p_size = p_size + as_float(_loss(p_size, abc))
+        p_out = p_in
+    return p_out, p_size
+
+
+def size_it_side(scenario: Scenario, load: ItLoad) -> ItSizing:
+    """Size the rack stages (top-down from each deployment's rack input) and the IT branch (upward from the IT
+    load) on SI numbers: see :class:`ItSizing`."""
     cat = scenario.hardware
     stages, mech_stages, pf = _stage_specs(scenario)
     mv = scenario.power.mv_voltage.m_as("V")
-    p_mech = mechanical_power
     sized: list[SizedStage] = []
     rack_stages = [s for s in stages if s.zone == "rack"]
     it_stages = [s for s in stages if s.zone == "it"]
     trunk_stages = [s for s in stages if s.zone == "trunk"]
-
-    def record(spec: StageSpec, dep: str | None, groups: int, p_out, p_in, abc, red, rating, rating_unit: str,
-               mass, v_out: float, acc: tuple[int, float] | None) -> None:
-        sized.append(SizedStage(spec, cat[spec.equipment].kind, dep, groups, p_out, p_in, abc, red, rating,
-                                rating_unit, mass * groups, v_out, acc))
 
     # --- inside the racks: top-down from the rack input, per deployment
     delivered_chips = 0.0
@@ -335,42 +361,41 @@ def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0
             p_out = as_float(_inverse(p, abc))
             # the accelerator's own power (its TDP, measured at the module input) through this last stage
             core = (d.accelerators, acc_power * p_out / p) if spec.voltage_out == "core" and p > 0 else None
-            record(spec, d.name if len(load.deployments) > 1 else None, racks, p_out * racks, p * racks,
-                   abc, red, rating, unit, mass, v_out, core)
+            sized.append(SizedStage(spec, cat[spec.equipment].kind, d.name if len(load.deployments) > 1 else None,
+                                    racks, p_out * racks, p * racks, abc, red, rating, unit, mass * racks, v_out, core))
             p = p_out
         delivered_chips += p * racks
-    rack_results = sized[:]
-    sized.clear()
+    rack_results = tuple(sized)
 
-    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
+    # --- outside the racks: bottom-up, the IT branch
     it_total = load.it_power.m_as("W")
     overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+    it_sized: list[SizedStage] = []
+    it_branch_in, _ = _walk_up(cat, it_stages, it_total, it_total, mv, pf, it_sized)
+    return ItSizing(tuple(mech_stages), tuple(trunk_stages), pf, mv, rack_results, tuple(it_sized[::-1]), it_total,
+                    overhead_it, delivered_chips, it_branch_in)
 
-    def walk_up(specs: list[StageSpec], p_out, p_size):
-        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
-        for spec in reversed(specs):
-            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
-            p_in = p_out + as_float(_loss(p_out, abc))
-            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
-            p_size = p_size + as_float(_loss(p_size, abc))
-            p_out = p_in
-        return p_out, p_size
 
-    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
-    it_results = sized[::-1]
-    sized.clear()
+def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
+                     mechanical_sizing: Any = None, it_side: ItSizing | None = None) -> ChainSizing:
+    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
+    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here. ``it_side``: the rack stages
+    and IT branch already sized (:func:`size_it_side`; the coupling sizes them once), else sized here."""
+    cat = scenario.hardware
+    it = size_it_side(scenario, load) if it_side is None else it_side
+    mv, pf, p_mech = it.mv, it.power_factor, mechanical_power
     mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing))
-    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
-    mech_results = sized[::-1]
-    sized.clear()
-    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
-    trunk_results = sized[::-1]
-
-    in_rack = sum(r.loss for r in rack_results)
-    outside = sum(r.loss for r in trunk_results + it_results + mech_results)
-    return ChainSizing(tuple(trunk_results + it_results + rack_results + mech_results), pf, it_total, p_mech,
-                       delivered_chips, overhead_it, in_rack, outside, grid, it_branch_in, mech_in)
+    mech_results: list[SizedStage] = []
+    mech_in, mech_size_in = _walk_up(cat, it.mech_specs, p_mech, mech_size, mv, pf, mech_results)
+    trunk_results: list[SizedStage] = []
+    grid, _ = _walk_up(cat, it.trunk_specs, it.branch_input + mech_in, it.branch_input + mech_size_in, mv, pf,
+                       trunk_results)
+    trunk_results.reverse()
+    mech_results.reverse()
+    in_rack = sum(r.loss for r in it.rack)
+    outside = sum(r.loss for r in (*trunk_results, *it.it, *mech_results))
+    return ChainSizing((*trunk_results, *it.it, *it.rack, *mech_results), pf, it.it_power, p_mech,
+                       it.delivered_to_chips, it.overhead_it, in_rack, outside, grid, it.branch_input, mech_in)
 
 
 def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
