@@ -20,7 +20,7 @@ from facility.batch import as_float
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
 from facility.compiled import CompiledYear, compile_year
-from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
+from facility.cooling import CoolingDesign, air_spec, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad, it_load
@@ -100,9 +100,10 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     active = np.ones(np.shape(house), dtype=bool)
     liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
     it_side = size_it_side(scenario, load)  # racks and IT branch: independent of the mechanical load, once
+    air = air_spec(scenario, load, conditions)  # the air side's constants: once
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor, it_side)  # SI numbers: Quantities once, after the loop
-        new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
+        new = coupling_cooling_power(scenario, load, power, conditions, liquid, air) + house
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
@@ -121,7 +122,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     else:  # pragma: no cover - a contraction; guards against a future model that is not
         raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
     power = power_design(scenario, size_power_chain(scenario, load, new, floor, it_side))
-    cooling = design_cooling(scenario, load, power, conditions, liquid)
+    cooling = design_cooling(scenario, load, power, conditions, liquid, air)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 
 
