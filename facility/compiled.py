@@ -10,11 +10,13 @@ and plant specs (:mod:`models.thermal.plant`) and the scalars of the air side ar
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from facility.units import Q_
 from models.thermal.plant import LoopSpec, PlantSpec
 
 if TYPE_CHECKING:
@@ -22,7 +24,25 @@ if TYPE_CHECKING:
     from facility.power import PowerDesign
 
 __all__ = ["CompiledStage", "CompiledChain", "CompiledLoop", "CompiledYear", "compile_chain", "compile_year",
-           "col"]
+           "col", "si", "quantity"]
+
+
+@functools.lru_cache(maxsize=256)
+def _container(unit: str):
+    return Q_(1.0, unit)._units
+
+
+def si(q: Any, unit: str) -> Any:
+    """The magnitude of the Quantity ``q`` in ``unit`` (``q.m_as(unit)``), without pint's conversion machinery
+    when ``q`` is already in that unit (~0.3 us instead of ~8 us: the edges read many SI Quantities)."""
+    if q._units == _container(unit):
+        return q._magnitude
+    return q.m_as(unit)
+
+
+def quantity(value: Any, unit: str) -> Any:
+    """``Q_(value, unit)`` with the unit parsed once (the result edges build hundreds of Quantities per design)."""
+    return Q_(value, _container(unit))
 
 
 def col(x: Any) -> np.ndarray:

@@ -18,6 +18,7 @@ Constants that are not in the catalog or the scenario are stated here with their
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ import numpy as np
 import pint
 
 from facility.batch import as_float
+from facility.compiled import quantity, si
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad
@@ -216,6 +218,7 @@ def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe
 
 def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op) -> LoopResult:
     """The Quantities of a sized loop."""
+    Q_ = quantity  # (units parsed once)
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
                       Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
                       Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
@@ -266,7 +269,7 @@ def _plant_spec(s: Scenario, plant) -> tuple[PlantSpec, str, str]:
 def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
     """Operate a plant at the design weather (:func:`~models.thermal.plant.operate_plant`, the function the year
     uses for every hour); its device sees the wet bulb it is sized at (registry ``design_wet_bulb``)."""
-    db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
+    db, cwb, wb = si(cond.dry_bulb, "K"), si(cond.coincident_wet_bulb, "K"), si(cond.wet_bulb, "K")
     dev = spec.device
     wet_bulb = wb if dev is not None and dev.design_wet_bulb == "extreme" else cwb
     return operate_plant(spec, db, wet_bulb, sup, ret, q)
@@ -354,13 +357,14 @@ class LiquidSide:
     case_temperature_max: Any
     infeasible: Any
 
-    @property
+    @functools.cached_property
     def electric_power(self) -> Any:
-        """Technology-loop and facility-water pumps and the plant's compressors, fans and condenser pumps [W]."""
-        p = self.tcs.pump_power.m_as("W") + self.fw.pump_power.m_as("W")
+        """Technology-loop and facility-water pumps and the plant's compressors, fans and condenser pumps [W]
+        (computed once: the coupling reads it on every pass)."""
+        p = si(self.tcs.pump_power, "W") + si(self.fw.pump_power, "W")
         if self.plant is not None:
-            p = (p + self.plant.condenser_pump_power.m_as("W") + self.plant.fan_power.m_as("W")
-                 + self.plant.compressor_power.m_as("W"))
+            p = (p + si(self.plant.condenser_pump_power, "W") + si(self.plant.fan_power, "W")
+                 + si(self.plant.compressor_power, "W"))
         return p
 
 

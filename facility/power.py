@@ -36,7 +36,7 @@ from facility.architectures import StageSpec, architecture_stages
 from facility.batch import as_float, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.checks import power_arg
-from facility.compiled import CompiledChain, compile_chain
+from facility.compiled import CompiledChain, compile_chain, quantity, si
 from facility.plan import ItLoad
 from facility.redundancy import size_units
 from facility.scenario import Scenario
@@ -341,7 +341,7 @@ def size_it_side(scenario: Scenario, load: ItLoad) -> ItSizing:
     load) on SI numbers: see :class:`ItSizing`."""
     cat = scenario.hardware
     stages, mech_stages, pf = _stage_specs(scenario)
-    mv = scenario.power.mv_voltage.m_as("V")
+    mv = si(scenario.power.mv_voltage, "V")
     sized: list[SizedStage] = []
     rack_stages = [s for s in stages if s.zone == "rack"]
     it_stages = [s for s in stages if s.zone == "it"]
@@ -352,7 +352,7 @@ def size_it_side(scenario: Scenario, load: ItLoad) -> ItSizing:
     for d in load.deployments:
         acc = cat.si(cat.accelerator(d.system).name)
         v_core = acc["core_voltage"]
-        p = d.rack_power_max.m_as("W")
+        p = si(d.rack_power_max, "W")
         racks = d.racks
         acc_power = acc["power_max"]
         for spec in rack_stages:
@@ -368,8 +368,8 @@ def size_it_side(scenario: Scenario, load: ItLoad) -> ItSizing:
     rack_results = tuple(sized)
 
     # --- outside the racks: bottom-up, the IT branch
-    it_total = load.it_power.m_as("W")
-    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+    it_total = si(load.it_power, "W")
+    overhead_it = sum(si(o.it_power, "W") for o in load.overheads)
     it_sized: list[SizedStage] = []
     it_branch_in, _ = _walk_up(cat, it_stages, it_total, it_total, mv, pf, it_sized)
     return ItSizing(tuple(mech_stages), tuple(trunk_stages), pf, mv, rack_results, tuple(it_sized[::-1]), it_total,
@@ -428,6 +428,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
 
 def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
     """The :class:`PowerDesign` (Quantities, the result edge) of a chain sized in SI numbers."""
+    Q_ = quantity  # (Quantities with their units parsed once: ~120 per design)
     pf = sizing.power_factor
     results: list[StageResult] = []
     for st in sizing.stages:
