@@ -40,8 +40,19 @@ def si(q: Any, unit: str) -> Any:
     return q.m_as(unit)
 
 
+#: Magnitudes pint stores as they are (its ``_to_magnitude`` with ``force_ndarray`` off): a Quantity of one of
+#: these is built directly, as ``Quantity.__new__`` would build it, without its checks (~0.5 us instead of ~5).
+_PLAIN = (float, int, np.floating, np.integer, np.ndarray)
+_DIRECT = not (Q_._REGISTRY.force_ndarray or Q_._REGISTRY.force_ndarray_like)
+
+
 def quantity(value: Any, unit: str) -> Any:
     """``Q_(value, unit)`` with the unit parsed once (the result edges build hundreds of Quantities per design)."""
+    if _DIRECT and isinstance(value, _PLAIN) and not isinstance(value, bool):
+        q = object.__new__(Q_)
+        q._magnitude = value
+        q._units = _container(unit)
+        return q
     return Q_(value, _container(unit))
 
 

@@ -27,14 +27,14 @@ import numpy as np
 import pint
 
 from facility.batch import as_float
-from facility.compiled import quantity, si
+from facility.compiled import quantity as Q_  # (Q_(value, unit) with the unit parsed once)
+from facility.compiled import si
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad
 from facility.power import PowerDesign
 from facility.redundancy import size_units
 from facility.scenario import Scenario
-from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
 from models.thermal.cold_plate import case_temperature, cold_plate_resistance
@@ -218,7 +218,6 @@ def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe
 
 def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec: LoopSpec, op) -> LoopResult:
     """The Quantities of a sized loop."""
-    Q_ = quantity  # (units parsed once)
     return LoopResult(name, coolant, Q_(heat, "W"), Q_(supply, "K"), Q_(supply + delta_t, "K"),
                       Q_(as_float(op.mass_flow), "kg/s"), Q_(as_float(op.volume_flow), "m^3/s"),
                       Q_(as_float(op.pressure_drop), "Pa"), Q_(as_float(op.pump_power), "W"),
