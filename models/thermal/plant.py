@@ -220,7 +220,8 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
         fans = cube(device_heat, size, p["fan_power_ratio"] * size)
     return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,
                       chiller_cop=cop, chillers_running=n_run, compressor_power=w, device_heat=device_heat,
-                      device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, water=water,
+                      device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw,
+                      water=None if electric_only else water,
                       heat_rejected=None if electric_only else q + w + p_cw, chiller_on=chiller_on)
 
 

@@ -20,6 +20,7 @@ from models.thermal.plant import (
     PlantSpec,
     operate_loop,
     operate_plant,
+    plant_weather,
 )
 
 DRY = {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02}
@@ -107,3 +108,23 @@ def test_one_call_serves_a_batch_of_designs_over_hours_as_each_design_alone():
         np.testing.assert_array_equal(op.compressor_power[i], one.compressor_power)
         np.testing.assert_array_equal(op.fan_power[i], one.fan_power)
         np.testing.assert_array_equal(op.economiser_share[i], one.economiser_share)
+
+
+@pytest.mark.parametrize("kind, params, water_cooled", [("dry-cooler", DRY, False), ("adiabatic", ADIABATIC, False),
+                                                         ("cooling-tower", TOWER, True)])
+def test_weather_terms_computed_once_and_electric_only_passes_give_the_same_powers(kind, params, water_cooled):
+    """The year computes a plant's weather-only terms once (plant_weather) and runs its coupling passes for the
+    electric powers only: bit for bit the figures of one full call."""
+    spec = _plant(kind, params, water_cooled=water_cooled, size=4e6)
+    db = np.array([275.0, 290.0, 300.0, 310.0])
+    wb, heat = db - 6.0, np.array([1e6, 2.5e6, 3e6, 3.5e6])
+    full = operate_plant(spec, db, wb, 291.0, 301.0, heat)
+    wx = plant_weather(spec, db, wb, 291.0, 301.0)
+    again = operate_plant(spec, db, wb, 291.0, 301.0, heat, wx)
+    fast = operate_plant(spec, db, wb, 291.0, 301.0, heat, wx, electric_only=True)
+    for name in ("compressor_power", "fan_power", "condenser_pump_power", "water", "heat_rejected", "chiller_on"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(full, name), err_msg=name)
+    for name in ("compressor_power", "fan_power", "condenser_pump_power"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(full, name), err_msg=name)
+    assert fast.water is None and fast.heat_rejected is None and fast.chiller_on is None
+    assert np.any(full.compressor_power > 0) and np.any(full.economiser_share > 0)  # both parts of the plant run
