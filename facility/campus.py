@@ -108,12 +108,9 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
             floor = as_float(size if floor is None else np.maximum(floor, size))
-        if np.ndim(new) == 0:
-            if not step:
-                break
-            mech = new
-            continue
-        final = np.where(active, new, mech)  # converged now: keep new; converged before: keep its value
+        # one path for one design (shape ()) and a batch (P,): converged now, keep new; converged before, keep its
+        # value (one design: a plain float again)
+        final = as_float(np.where(active, new, mech))
         active = active & step  # (a NaN point, infeasible, stops too)
         mech = final
         if not active.any():
