@@ -248,7 +248,6 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     house = c.house_load * np.ones(shape)
     rooms_it = chain.indoor_keys("it")
     rooms_mech = chain.indoor_keys("mechanical")
-    mech = house + c.cooling_power * u
     active = np.ones(shape[0], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
@@ -258,6 +257,14 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
         chw_weather = _plant_weather(c.loops.get("chw"), w)
         rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
+        # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
+        # scaled by the load
+        cool = result.cooling
+        fw_plant = cool.plant("fw")
+        liquid_design = cool.tcs.pump_power.m_as("W") + cool.fw.pump_power.m_as("W") + (
+            (fw_plant.compressor_power + fw_plant.fan_power + fw_plant.condenser_pump_power).m_as("W")
+            if fw_plant is not None else 0.0)
+        mech = house + liquid_power + (c.cooling_power - np.reshape(liquid_design, (-1, 1))) * u
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
