@@ -157,7 +157,8 @@ class CompiledYear:
     """A sized campus in SI columns (P, 1), compiled once for its year (:func:`facility.simulate.year_arrays`).
 
     ``batch``: the design was a sweep's batch (keep P) rather than one design (P = 1, squeezed at the result);
-    ``it_power``, ``house_load``, ``cooling_power`` at design [W]; ``liquid_fraction`` of the IT heat [-];
+    ``it_power``, ``house_load``, ``cooling_power`` at design [W], ``liquid_power`` the liquid side's part of it
+    (pumps of ``tcs`` and ``fw``, the facility-water plant) [W]; ``liquid_fraction`` of the IT heat [-];
     ``air_design`` the air side's design heat (IT heat to air and electrical rooms) [W] and ``crah_fan_power`` at
     it [W]; ``chain`` the power chain; ``loops`` by key (``tcs``, ``fw``, ``chw`` when the design has heat to air).
     """
@@ -167,6 +168,7 @@ class CompiledYear:
     it_power: np.ndarray
     house_load: np.ndarray
     cooling_power: np.ndarray
+    liquid_power: np.ndarray
     liquid_fraction: np.ndarray
     air_design: np.ndarray
     crah_fan_power: np.ndarray
@@ -185,10 +187,16 @@ def compile_year(result: CampusResult) -> CompiledYear:
         loops[lp.key] = CompiledLoop(_columns(lp.spec), col(lp.supply.m_as("K")), col(lp.return_.m_as("K")),
                                      _columns(plant.spec) if plant is not None else None)
     chain = compile_chain(result.power)
+    fw_plant = cool.plant("fw")
+    liquid_power = si(cool.tcs.pump_power, "W") + si(cool.fw.pump_power, "W")
+    if fw_plant is not None:
+        liquid_power = liquid_power + (si(fw_plant.compressor_power, "W") + si(fw_plant.fan_power, "W")
+                                       + si(fw_plant.condenser_pump_power, "W"))
     points = int(np.size(cooling_power))
     return CompiledYear(
         batch=np.ndim(cooling_power) > 0, points=points, it_power=chain.it_power,
         house_load=col(result.house_load.m_as("W")) * np.ones((points, 1)), cooling_power=col(cooling_power),
+        liquid_power=col(liquid_power),
         liquid_fraction=col(load.heat_to_liquid.m_as("W") / it_w),
         air_design=col(cool.heat_to_air.m_as("W") + cool.heat_electrical_rooms.m_as("W")),
         crah_fan_power=col(cool.crah_fan_power.m_as("W")), chain=chain, loops=loops)

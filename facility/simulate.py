@@ -259,12 +259,7 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
         # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
         # scaled by the load
-        cool = result.cooling
-        fw_plant = cool.plant("fw")
-        liquid_design = cool.tcs.pump_power.m_as("W") + cool.fw.pump_power.m_as("W") + (
-            (fw_plant.compressor_power + fw_plant.fan_power + fw_plant.condenser_pump_power).m_as("W")
-            if fw_plant is not None else 0.0)
-        mech = house + liquid_power + (c.cooling_power - np.reshape(liquid_design, (-1, 1))) * u
+        mech = house + liquid_power + (c.cooling_power - c.liquid_power) * u
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
