@@ -111,6 +111,14 @@ class CompiledChain:
     mechanical: tuple[CompiledStage, ...]
     trunk: tuple[CompiledStage, ...]
 
+    @property
+    def points(self) -> int:
+        """P: the largest number of rows of any of its columns (1 for one design)."""
+        stages = (*self.it, *self.mechanical, *self.trunk, *(s for d in self.deployments for s in d.stages))
+        arrays = (self.it_power, self.overhead_it, *(d.groups for d in self.deployments),
+                  *(d.rack_input for d in self.deployments), *(x for s in stages for x in s.abc))
+        return max(len(a) for a in arrays)
+
     def indoor_keys(self, *zones: str) -> list[str]:
         """Keys of the stages of ``zones`` (``it``, ``mechanical``) whose losses heat an electrical room."""
         return [s.key for z in zones for s in getattr(self, z) if s.indoors]
@@ -192,9 +200,12 @@ def compile_year(result: CampusResult) -> CompiledYear:
     if fw_plant is not None:
         liquid_power = liquid_power + (si(fw_plant.compressor_power, "W") + si(fw_plant.fan_power, "W")
                                        + si(fw_plant.condenser_pump_power, "W"))
-    points = int(np.size(cooling_power))
+    specs = [v for lp in cool.loops for v in (lp.spec, *([cool.plant(lp.key).spec] if cool.plant(lp.key) else []))]
+    sizes = [np.size(getattr(sp, f.name)) for sp in specs for f in fields(sp)
+             if isinstance(getattr(sp, f.name), np.ndarray)]
+    points = max(chain.points, int(np.size(cooling_power)), *sizes)
     return CompiledYear(
-        batch=np.ndim(cooling_power) > 0, points=points, it_power=chain.it_power,
+        batch=points > 1 or np.ndim(cooling_power) > 0, points=points, it_power=chain.it_power,
         house_load=col(result.house_load.m_as("W")) * np.ones((points, 1)), cooling_power=col(cooling_power),
         liquid_power=col(liquid_power),
         liquid_fraction=col(load.heat_to_liquid.m_as("W") / it_w),

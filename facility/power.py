@@ -163,7 +163,8 @@ class PowerDesign:
         return compile_chain(self)
 
     def _one(self) -> bool:
-        return np.ndim(self.it_power.magnitude) == 0
+        """One design (not a sweep's batch): its results take the shape of the loads they are evaluated at."""
+        return np.ndim(self.it_power.magnitude) == 0 and self.compiled.points == 1
 
     def evaluate_it(self, it_power: np.ndarray) -> ItSide:
         """The rack stages and the IT branch at arrays of IT power [W] (they do not depend on the mechanical
