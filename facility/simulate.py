@@ -123,15 +123,45 @@ def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | 
     return plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
 
 
-def _liquid_hour(c: CompiledYear, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
-    """Technology loop, facility water and its plant: flow follows the liquid heat (independent of the
-    electrical rooms, so the hourly coupling computes it once)."""
+def _liquid_loops(c: CompiledYear, q_liq: np.ndarray) -> tuple[LoopState, LoopState, np.ndarray]:
+    """Technology loop and facility water at the liquid heat ``q_liq`` [W] (a function of the IT load alone):
+    ``(tcs, fw, heat into the facility-water plant [W])``."""
     tcs = operate_loop(c.loops["tcs"].spec, q_liq)
     q_fw = q_liq + tcs.pump_power
+    fw = operate_loop(c.loops["fw"].spec, q_fw)
+    return tcs, fw, q_fw + fw.pump_power
+
+
+def _liquid_hour(c: CompiledYear, w: WeatherYear, loops: tuple[LoopState, LoopState, np.ndarray]) -> dict[str, Any]:
+    """Technology loop, facility water (:func:`_liquid_loops`) and its plant: flow follows the liquid heat
+    (independent of the electrical rooms, so the hourly coupling computes it once)."""
+    tcs, fw, q_plant = loops
     fw_loop = c.loops["fw"]
-    fw = operate_loop(fw_loop.spec, q_fw)
     return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(fw_loop, w, q_fw + fw.pump_power, _plant_weather(fw_loop, w))}
+            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w))}
+
+
+def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(values, index)`` with ``u == values[index]`` when the load profile ``u`` (one for every point, (H,)) takes
+    few distinct values (a constant, training or inference profile: 1, 2 or 24), else None. What depends on the IT
+    load alone is then computed on the values and taken to the hours: the same numbers, ~100x fewer operations."""
+    if u.ndim != 1:
+        return None
+    values, index = np.unique(u, return_inverse=True)
+    return (values, index) if 8 * len(values) <= len(u) else None
+
+
+def _take(x: Any, index: np.ndarray) -> Any:
+    """Arrays on the distinct load values (.., k) taken to the hours (.., H); dataclasses and dicts field by field."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        return np.take(x, index, axis=-1)
+    if isinstance(x, dict):
+        return {k: _take(v, index) for k, v in x.items()}
+    if isinstance(x, tuple):
+        return tuple(_take(v, index) for v in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        return replace(x, **{f.name: _take(getattr(x, f.name), index) for f in fields(x)})
+    return x
 
 
 def _air_hour(c: CompiledYear, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray,
@@ -243,8 +273,16 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     # a batch may vary the load alone (``load.level``: a design of one point, a fraction (P, H))
     batch = c.batch or u.ndim == 2
     shape = np.broadcast_shapes((c.points, HOURS), np.shape(u))
-    it = u * c.it_power * np.ones(shape)
+    few = _distinct(u)
+    # what depends on the IT load alone: the IT power, heat to liquid and air, the IT side of the chain and the
+    # liquid loops (on the distinct load values when the profile has few, then taken to the hours)
+    uk = u if few is None else few[0]
+    it = uk * c.it_power * np.ones((shape[0], uk.shape[-1]))
     q_liq, q_air_it = c.liquid_fraction * it, (1.0 - c.liquid_fraction) * it
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        it_part, loops = evaluate_it_side(chain, it), _liquid_loops(c, q_liq)
+    if few is not None:
+        it, q_liq, q_air_it, it_part, loops = _take((it, q_liq, q_air_it, it_part, loops), few[1])
     house = c.house_load * np.ones(shape)
     rooms_it = chain.indoor_keys("it")
     rooms_mech = chain.indoor_keys("mechanical")
@@ -252,8 +290,7 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
         # the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller COP)
-        it_part = evaluate_it_side(chain, it)
-        liquid = _liquid_hour(c, w, q_liq)
+        liquid = _liquid_hour(c, w, loops)
         chw_weather = _plant_weather(c.loops.get("chw"), w)
         rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
