@@ -142,13 +142,18 @@ def _liquid_hour(c: CompiledYear, w: WeatherYear, loops: tuple[LoopState, LoopSt
 
 
 def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(values, index)`` with ``u == values[index]`` when the load profile ``u`` (one for every point, (H,)) takes
-    few distinct values (a constant, training or inference profile: 1, 2 or 24), else None. What depends on the IT
-    load alone is then computed on the values and taken to the hours: the same numbers, ~100x fewer operations."""
-    if u.ndim != 1:
+    """``(values, index)`` with ``u == values[..., index]`` when the load profile ``u`` ((H,), or (P, H) for a
+    batch) takes few distinct values over the hours (a constant, training or inference profile: 1, 2 or 24; a batch:
+    the same hours share a value in every row), else None. What depends on the IT load alone is then computed on the
+    values and taken to the hours: the same numbers, ~100x fewer operations."""
+    first_row = u if u.ndim == 1 else u[0]
+    _, first, index = np.unique(first_row, return_index=True, return_inverse=True)
+    if 8 * len(first) > u.shape[-1]:
         return None
-    values, index = np.unique(u, return_inverse=True)
-    return (values, index) if 8 * len(values) <= len(u) else None
+    values = u[..., first]
+    if u.ndim > 1 and not np.array_equal(np.take(values, index, axis=-1), u):
+        return None
+    return values, index
 
 
 def _take(x: Any, index: np.ndarray) -> Any:
