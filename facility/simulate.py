@@ -163,16 +163,23 @@ def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return values, index
 
 
-def _take(x: Any, index: np.ndarray) -> Any:
-    """Arrays on the distinct load values (.., k) taken to the hours (.., H); dataclasses and dicts field by field."""
+def _take(x: Any, index: np.ndarray, second: np.ndarray | None = None) -> Any:
+    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``second``: the hours of the second of
+    two values, as booleans); dataclasses, tuples and dicts field by field."""
     if isinstance(x, np.ndarray) and x.ndim:
+        if x.shape[-1] == 1:  # one value: a fill, no gather
+            out = np.empty((*x.shape[:-1], index.shape[-1]))
+            out[...] = x
+            return out
+        if x.shape[-1] == 2 and second is not None:
+            return np.where(second, x[..., 1:], x[..., :1])
         return np.take(x, index, axis=-1)
     if isinstance(x, dict):
-        return {k: _take(v, index) for k, v in x.items()}
+        return {k: _take(v, index, second) for k, v in x.items()}
     if isinstance(x, tuple):
-        return tuple(_take(v, index) for v in x)
+        return tuple(_take(v, index, second) for v in x)
     if is_dataclass(x) and not isinstance(x, type):
-        return replace(x, **{f.name: _take(getattr(x, f.name), index) for f in fields(x)})
+        return replace(x, **{f.name: _take(getattr(x, f.name), index, second) for f in fields(x)})
     return x
 
 
@@ -294,7 +301,8 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         it_part, loops = evaluate_it_side(chain, it), _liquid_loops(c, q_liq)
     if few is not None:
-        it, q_liq, q_air_it, it_part, loops = _take((it, q_liq, q_air_it, it_part, loops), few[1])
+        it, q_liq, q_air_it, it_part, loops = _take((it, q_liq, q_air_it, it_part, loops), few[1],
+                                                    few[1].astype(bool) if few[0].shape[-1] == 2 else None)
     house = c.house_load * np.ones(shape)
     rooms_it = chain.indoor_keys("it")
     rooms_mech = chain.indoor_keys("mechanical")
