@@ -101,6 +101,7 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
     it_side = size_it_side(scenario, load)  # racks and IT branch: independent of the mechanical load, once
     air = air_spec(scenario, load, conditions)  # the air side's constants: once
+    unsettled = None
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor, it_side)  # SI numbers: Quantities once, after the loop
         new = coupling_cooling_power(scenario, load, power, conditions, liquid, air) + house
@@ -112,14 +113,26 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
         # value (one design: a plain float again)
         final = as_float(np.where(active, new, mech))
         active = active & step  # (a NaN point, infeasible, stops too)
-        mech = final
+        previous, mech = mech, final
         if not active.any():
             new = final
             break
-    else:  # pragma: no cover - a contraction; guards against a future model that is not
-        raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
+    else:
+        # still moving after every pass: the cooling plant sits on a staging step at the design weather (one more
+        # chiller at its no-load power flips the load back) and the coupling has no fixed point. One design says so;
+        # a batch marks those points infeasible (NaN in a sweep) instead of failing its other points.
+        if np.ndim(active) == 0:
+            lo, hi = sorted((float(previous - house), float(new - house)))
+            raise InfeasibleDesign(
+                f"the power and cooling design does not settle: the cooling plant's electric load alternates between "
+                f"{lo / 1e6:.3f} and {hi / 1e6:.3f} MW at the design weather ({_MAX_ITERATIONS} passes; a chiller or "
+                "unit staging step); expected a design off the step: change the rack count, a supply temperature "
+                "or the chiller capacity slightly")
+        unsettled, new = active, mech
     power = power_design(scenario, size_power_chain(scenario, load, new, floor, it_side))
     cooling = design_cooling(scenario, load, power, conditions, liquid, air)
+    if unsettled is not None:
+        cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | unsettled)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i)
 
 

@@ -44,3 +44,24 @@ def test_run_needs_no_xarray_until_the_dataset_is_asked_for():
             "assert 'xarray' in sys.modules\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def _on_a_staging_step(**cooling):
+    """A GB200 campus at Sterling whose design sits on a chiller staging step of the air side at 39.737 degC
+    (found by a 20 x 20 sweep): its cooling power alternates between 2.157 and 2.213 MW, with no fixed point."""
+    return facility.Scenario(name="staging step", site={"weather": "sterling-va", "grid_voltage": "230 kV"},
+                             compute={"deployments": [{"system": "gb200-nvl72", "racks": 171}]},
+                             cooling={"tcs_supply": "39.737 degC", **cooling})
+
+
+def test_a_design_without_a_fixed_point_is_refused_by_name():
+    with pytest.raises(facility.InfeasibleDesign, match=r"alternates between 2\.157 and 2\.213 MW"):
+        facility.run(_on_a_staging_step(), year=False)
+
+
+def test_a_sweep_marks_a_point_without_a_fixed_point_infeasible_and_runs_the_others():
+    from facility.sweep import sweep
+
+    ds = sweep(_on_a_staging_step(), {"cooling.tcs_supply": ["39.737 degC", "35 degC"]})
+    assert ds.feasible.values.tolist() == [0.0, 1.0]
+    assert np.isnan(ds.pue_annual.values[0]) and 1.0 < ds.pue_annual.values[1] < 1.5
