@@ -331,8 +331,8 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             active = active & ~done
             if not active.any():
                 break
-        state = evaluate_whole_chain(chain, it_part, mech)
-        rooms = sum((state.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
+        losses = mechanical_losses(chain, mech)  # (the rooms need the mechanical branch only, not the trunk)
+        rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
         air = _air_hour(c, w, q_air_it, rooms, chw_weather)
         cool = _cooling_totals(liquid, air, q_liq)
         mech = cool["cooling_power"] + house
