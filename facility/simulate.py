@@ -277,7 +277,8 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     weather year (default: the scenario's). One design: arrays on the hours (H,). A batch of P design points (a
     sweep's chunk, every design value an array of shape (P,)): arrays of shape (P, H), every point computed with
     the same operations as alone — the coupling iterates each point until it converges and then keeps it — so a
-    point equals its single run.
+    point equals its single run. Both run one path: the campus compiled once to SI columns (P, 1)
+    (:meth:`facility.campus.CampusResult.compiled`, P = 1 for one design) over (P, H), squeezed at the result.
     """
     s = result.scenario
     if weather is None:
