@@ -457,8 +457,9 @@ class AirSpec:
     (:func:`air_spec`): the IT heat to air ``it_heat`` [W], the CRAH entry ``crah`` (SI), the supply air density
     ``rho_air`` [kg/m3], the chilled-water supply ``chw_supply`` [K], rise ``chw_delta_t`` [K], components'
     pressure drop ``dp`` [Pa], ``pipe_length`` [m], ``pipe_velocity`` [m/s], pump efficiency ``eta`` [-], the water
-    properties at the loop's mean temperature ``props``, and the plant (``plant``: spec, economiser entry, chiller
-    entry; or the ScenarioError its compilation raised) with the design weather ``conditions``."""
+    properties at the loop's mean temperature ``props`` (None outside the tables), and the plant (``plant``:
+    spec, economiser entry, chiller entry; or the ScenarioError its compilation raised) with the design weather
+    ``conditions``."""
 
     it_heat: Any
     crah: dict
@@ -469,7 +470,7 @@ class AirSpec:
     pipe_length: float
     pipe_velocity: float
     eta: float
-    props: dict
+    props: dict | None
     plant: tuple | ScenarioError
     conditions: DesignConditions
 
@@ -485,9 +486,12 @@ def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> 
         plant: tuple | ScenarioError = _plant_spec(scenario, c.air_heat_rejection)
     except ScenarioError as exc:  # raised where the air side has a plant to size, as before (see _air_side)
         plant = exc
+    try:
+        props: dict | None = properties("water", chw_supply + dt / 2.0)
+    except ValueError:  # (outside the tables: raised where the chilled-water loop is sized, as before)
+        props = None
     return AirSpec(load.heat_to_air.m_as("W"), crah, rho_air, chw_supply, dt, c.facility_pressure_drop.m_as("Pa"),
-                   c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency,
-                   properties("water", chw_supply + dt / 2.0), plant, conditions)
+                   c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, props, plant, conditions)
 
 
 def _air_side(a: AirSpec, power) -> AirSide:
