@@ -19,12 +19,13 @@ import pint
 from facility.batch import as_float
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
-from facility.cooling import CoolingDesign, coupling_cooling_power, design_cooling, design_liquid_side
+from facility.compiled import CompiledYear, compile_year
+from facility.cooling import CoolingDesign, air_spec, coupling_cooling_power, design_cooling, design_liquid_side
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.house import house_load, ups_recharge
 from facility.plan import ItLoad, it_load
-from facility.power import PowerDesign, power_design, size_power_chain
+from facility.power import PowerDesign, power_design, size_it_side, size_power_chain
 from facility.scenario import Scenario
 from facility.simulate import YearArrays, annual_from_arrays, design_check, year_arrays, year_dataset
 from facility.units import Q_
@@ -57,7 +58,14 @@ class CampusResult:
     year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
-    _dataset: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def compiled(self) -> CompiledYear:
+        """The sized campus in SI columns (P, 1) for its year (:func:`facility.compiled.compile_year`), compiled
+        once."""
+        if "compiled" not in self._cache:
+            self._cache["compiled"] = compile_year(self)
+        return self._cache["compiled"]
 
     @property
     def hourly(self) -> Any:
@@ -65,9 +73,9 @@ class CampusResult:
         None when the campus was sized without its year."""
         if self.year is None:
             return None
-        if "ds" not in self._dataset:
-            self._dataset["ds"] = year_dataset(self, self.year)
-        return self._dataset["ds"]
+        if "ds" not in self._cache:
+            self._cache["ds"] = year_dataset(self, self.year)
+        return self._cache["ds"]
 
     @property
     def facility_power(self) -> pint.Quantity:
@@ -95,31 +103,43 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
     liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
+    it_side = size_it_side(scenario, load)  # racks and IT branch: independent of the mechanical load, once
+    air = air_spec(scenario, load, conditions)  # the air side's constants: once
+    unsettled = None
     for i in range(1, _MAX_ITERATIONS + 1):
-        power = size_power_chain(scenario, load, mech, floor)  # SI numbers: Quantities once, after the loop
-        new = coupling_cooling_power(scenario, load, power, conditions, liquid) + house
+        power = size_power_chain(scenario, load, mech, floor, it_side)  # SI numbers: Quantities once, after the loop
+        new = coupling_cooling_power(scenario, load, power, conditions, liquid, air) + house
         if scenario.cooling.ups_recharge_at_design:  # a design-hour event on top of the house loads (facility.house)
             new = new + ups_recharge(scenario, power)
         step = np.abs(new - mech) >= _TOLERANCE_W
         if i >= _CYCLE_AFTER:  # still moving: a unit count flips; size for the larger load from now on
             size = np.where(step, np.maximum(mech, new), 0.0)
             floor = as_float(size if floor is None else np.maximum(floor, size))
-        if np.ndim(new) == 0:
-            if not step:
-                break
-            mech = new
-            continue
-        final = np.where(active, new, mech)  # converged now: keep new; converged before: keep its value
+        # one path for one design (shape ()) and a batch (P,): converged now, keep new; converged before, keep its
+        # value (one design: a plain float again)
+        final = as_float(np.where(active, new, mech))
         active = active & step  # (a NaN point, infeasible, stops too)
-        mech = final
+        previous, mech = mech, final
         if not active.any():
             new = final
             break
-    else:  # pragma: no cover - a contraction; guards against a future model that is not
-        raise RuntimeError(f"power/cooling coupling did not converge in {_MAX_ITERATIONS} iterations")
-    chain = size_power_chain(scenario, load, new, floor)
+    else:
+        # still moving after every pass: the cooling plant sits on a staging step at the design weather (one more
+        # chiller at its no-load power flips the load back) and the coupling has no fixed point. One design says so;
+        # a batch marks those points infeasible (NaN in a sweep) instead of failing its other points.
+        if np.ndim(active) == 0:
+            lo, hi = sorted((float(previous - house), float(new - house)))
+            raise InfeasibleDesign(
+                f"the power and cooling design does not settle: the cooling plant's electric load alternates between "
+                f"{lo / 1e6:.3f} and {hi / 1e6:.3f} MW at the design weather ({_MAX_ITERATIONS} passes; a chiller or "
+                "unit staging step); expected a design off the step: change the rack count, a supply temperature "
+                "or the chiller capacity slightly")
+        unsettled, new = active, mech
+    chain = size_power_chain(scenario, load, new, floor, it_side)
     power = power_design(scenario, chain)
-    cooling = design_cooling(scenario, load, power, conditions, liquid)
+    cooling = design_cooling(scenario, load, power, conditions, liquid, air)
+    if unsettled is not None:
+        cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | unsettled)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i,
                         ups_recharge=Q_(ups_recharge(scenario, chain), "W"))
 

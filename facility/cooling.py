@@ -18,6 +18,7 @@ Constants that are not in the catalog or the scenario are stated here with their
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -27,13 +28,14 @@ import pint
 
 import facility.loops as _loops
 from facility.batch import as_float
+from facility.compiled import quantity as Q_  # (Q_(value, unit) with the unit parsed once)
+from facility.compiled import si
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.plan import ItLoad
 from facility.power import PowerDesign
 from facility.redundancy import size_units
 from facility.scenario import Scenario
-from facility.units import Q_
 from models.registry import HEAT_REJECTION, heat_rejection_model
 from models.thermal.air import air_density, airflow
 from models.thermal.chiller import capacity as chiller_capacity
@@ -57,8 +59,8 @@ from models.thermal.plant import (
     operate_plant,
 )
 
-__all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide",
-           "design_liquid_side", "coupling_cooling_power",
+__all__ = ["LoopResult", "PlantResult", "CoolingEquipment", "CoolingDesign", "design_cooling", "LiquidSide", "AirSpec",
+           "air_spec", "design_liquid_side", "coupling_cooling_power",
            "DEFAULT_EQUIPMENT", "chiller_name", "condenser_water", "freeze_warning",
            # the plant's constants, with its physics in models.thermal.plant (re-exported for existing callers)
            "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
@@ -224,10 +226,12 @@ def _infeasible(mask, message):
 
 
 def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe_length: float, velocity: float,
-                 eta: float, with_pipe: bool) -> tuple[LoopSpec, Any]:
+                 eta: float, with_pipe: bool, props: dict | None = None) -> tuple[LoopSpec, Any]:
     """Size a loop in SI numbers (coolant at its mean temperature, pipe for ``velocity`` at the design flow) and
-    operate it at its design heat with :func:`models.thermal.plant.operate_loop`: ``(spec, state)``."""
-    props = properties(coolant, supply + delta_t / 2.0)
+    operate it at its design heat with :func:`models.thermal.plant.operate_loop`: ``(spec, state)``. ``props``:
+    the coolant's properties at the mean temperature when already known."""
+    if props is None:
+        props = properties(coolant, supply + delta_t / 2.0)
     rho, cp, mu = as_float(props["density"]), as_float(props["cp"]), as_float(props["viscosity"])
     v = heat / (cp * delta_t) / rho
     diameter = None
@@ -332,7 +336,7 @@ def freeze_warning(s: Scenario, economiser: str | None, coolant: str, loop: str,
 def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
     """Operate a plant at the design weather (:func:`~models.thermal.plant.operate_plant`, the function the year
     uses for every hour); its device sees the wet bulb it is sized at (registry ``design_wet_bulb``)."""
-    db, cwb, wb = cond.dry_bulb.m_as("K"), cond.coincident_wet_bulb.m_as("K"), cond.wet_bulb.m_as("K")
+    db, cwb, wb = si(cond.dry_bulb, "K"), si(cond.coincident_wet_bulb, "K"), si(cond.wet_bulb, "K")
     dev = spec.device
     wet_bulb = wb if dev is not None and dev.design_wet_bulb == "extreme" else cwb
     return operate_plant(spec, db, wet_bulb, sup, ret, q)
@@ -442,13 +446,14 @@ class LiquidSide:
     case_temperature_max: Any
     infeasible: Any
 
-    @property
+    @functools.cached_property
     def electric_power(self) -> Any:
-        """Technology-loop and facility-water pumps and the plant's compressors, fans and condenser pumps [W]."""
-        p = self.tcs.pump_power.m_as("W") + self.fw.pump_power.m_as("W")
+        """Technology-loop and facility-water pumps and the plant's compressors, fans and condenser pumps [W]
+        (computed once: the coupling reads it on every pass)."""
+        p = si(self.tcs.pump_power, "W") + si(self.fw.pump_power, "W")
         if self.plant is not None:
-            p = (p + self.plant.condenser_pump_power.m_as("W") + self.plant.fan_power.m_as("W")
-                 + self.plant.compressor_power.m_as("W"))
+            p = (p + si(self.plant.condenser_pump_power, "W") + si(self.plant.fan_power, "W")
+                 + si(self.plant.compressor_power, "W"))
         return p
 
 
@@ -536,41 +541,87 @@ class AirSide:
         return p
 
 
-def _air_side(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions) -> AirSide:
-    """Size the air side on SI numbers for the electrical-room losses of ``power`` (see :func:`design_cooling`)."""
+@dataclass(frozen=True)
+class AirSpec:
+    """What the air side needs that does not depend on the power chain, in SI numbers, compiled once per campus
+    (:func:`air_spec`): the IT heat to air ``it_heat`` [W], the CRAH entry ``crah`` (SI), the supply air density
+    ``rho_air`` [kg/m3], the chilled-water supply ``chw_supply`` [K], rise ``chw_delta_t`` [K], components'
+    pressure drop ``dp`` [Pa], ``pipe_length`` [m], ``pipe_velocity`` [m/s], pump efficiency ``eta`` [-], the water
+    properties at the loop's mean temperature ``props`` (None outside the tables), and the plant (``plant``:
+    spec, economiser entry, chiller entry; or the ScenarioError its compilation raised) with the design weather
+    ``conditions``."""
+
+    it_heat: Any
+    crah: dict
+    rho_air: Any
+    chw_supply: float
+    chw_delta_t: float
+    dp: float
+    pipe_length: float
+    pipe_velocity: float
+    eta: float
+    props: dict | None
+    plant: tuple | ScenarioError
+    conditions: DesignConditions
+
+
+def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> AirSpec:
+    """Compile the air side's constants once (see :class:`AirSpec`)."""
     c, cat = scenario.cooling, scenario.hardware
-    rooms = power.electrical_room_loss()
-    q_air = load.heat_to_air.m_as("W") + rooms
     crah = cat.si(c.crah)
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    v_air = as_float(airflow(q_air, crah["air_delta_t"], rho_air))
+    chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
+    dt = c.chw_delta_t.m_as("K")
+    t_air = c.air_supply.m_as("K")
+    try:
+        plant: tuple | ScenarioError = _plant_spec(scenario, c.air_heat_rejection,
+                                                   air=(t_air, t_air + crah["air_delta_t"]))
+    except ScenarioError as exc:  # raised where the air side has a plant to size, as before (see _air_side)
+        plant = exc
+    try:
+        props: dict | None = properties("water", chw_supply + dt / 2.0)
+    except ValueError:  # (outside the tables: raised where the chilled-water loop is sized, as before)
+        props = None
+    return AirSpec(load.heat_to_air.m_as("W"), crah, rho_air, chw_supply, dt,
+                   _loops.total(_loops.loop_components(scenario, "chw")), c.pipe_length.m_as("m"),
+                   c.pipe_velocity.m_as("m/s"), c.pump_efficiency, props, plant, conditions)
+
+
+def _air_side(a: AirSpec, power) -> AirSide:
+    """Size the air side on SI numbers for the electrical-room losses of ``power`` (see :func:`design_cooling`)."""
+    rooms = power.electrical_room_loss()
+    q_air = a.it_heat + rooms
+    crah = a.crah
+    v_air = as_float(airflow(q_air, crah["air_delta_t"], a.rho_air))
     crah_fans = v_air * crah["fan_pressure"] / crah["fan_efficiency"]
     chw = plant = None
     if np.any(q_air > 0):
-        chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
-        q_chw, dt = q_air + crah_fans, c.chw_delta_t.m_as("K")
-        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, _loops.total(_loops.loop_components(scenario, "chw")),
-                                c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), c.pump_efficiency, True)
+        chw_supply = a.chw_supply
+        q_chw, dt = q_air + crah_fans, a.chw_delta_t
+        spec, op = _loop_sizing("water", q_chw, chw_supply, dt, a.dp, a.pipe_length, a.pipe_velocity, a.eta, True,
+                                a.props)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
-            t_air = c.air_supply.m_as("K")
-            pspec, e_name, ch_name = _plant_spec(scenario, c.air_heat_rejection,
-                                                 air=(t_air, t_air + crah["air_delta_t"]))
+            if isinstance(a.plant, ScenarioError):
+                raise a.plant
+            pspec, e_name, ch_name = a.plant
             q = q_chw + as_float(op.pump_power)  # pump work ends in the water
-            plant = (pspec, e_name, ch_name, _plant_at_design(pspec, conditions, chw_supply, chw_supply + dt, q))
+            plant = (pspec, e_name, ch_name, _plant_at_design(pspec, a.conditions, chw_supply, chw_supply + dt, q))
     return AirSide(rooms, q_air, v_air, crah_fans, chw, plant)
 
 
 def coupling_cooling_power(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions,
-                           liquid: LiquidSide):
+                           liquid: LiquidSide, air: AirSpec | None = None):
     """Cooling electric power [W] at design for the power chain ``power`` (a :class:`~facility.power.ChainSizing`
     inside the coupling), on SI numbers: the liquid side's (sized once) plus the air side's. Equal to
-    ``design_cooling(...).cooling_power`` without building its Quantities."""
-    return liquid.electric_power + _air_side(scenario, load, power, conditions).electric_power
+    ``design_cooling(...).cooling_power`` without building its Quantities. ``air``: the air side's constants
+    (:func:`air_spec`; the coupling compiles them once), else compiled here."""
+    a = air_spec(scenario, load, conditions) if air is None else air
+    return liquid.electric_power + _air_side(a, power).electric_power
 
 
 def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions,
-                   liquid: LiquidSide | None = None) -> CoolingDesign:
+                   liquid: LiquidSide | None = None, air: AirSpec | None = None) -> CoolingDesign:
     """Size the cooling chain of a scenario at its design weather.
 
     Parameters
@@ -588,6 +639,8 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     liquid
         The liquid side already sized for this scenario, load and weather (:func:`design_liquid_side`; the
         coupling sizes it once). Default: sized here.
+    air
+        The air side's constants (:func:`air_spec`, compiled once by the coupling). Default: compiled here.
 
     Raises
     ------
@@ -599,7 +652,7 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
     liq = design_liquid_side(scenario, load, conditions) if liquid is None else liquid
     bad = liq.infeasible
     # ------------------------------------------------------------------ air path
-    air = _air_side(scenario, load, power, conditions)
+    air = _air_side(air_spec(scenario, load, conditions) if air is None else air, power)
     rooms, q_air, v_air, crah_fans = air.rooms, air.heat, air.airflow, air.crah_fans
     air_equipment: list[CoolingEquipment] = []
     loops = [liq.tcs, liq.fw]

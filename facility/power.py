@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 import pint
 
 from facility.architectures import StageSpec, architecture_stages
-from facility.batch import as_float, column, inverse_or_zero, ratio_or
+from facility.batch import as_float, inverse_or_zero, ratio_or
 from facility.catalog import Catalog
 from facility.checks import power_arg
+from facility.compiled import CompiledChain, compile_chain, quantity, si
 from facility.plan import ItLoad
 from facility.rack_power import ab_feed_warnings, rack_power
 from facility.redundancy import size_units
@@ -48,7 +49,8 @@ from models.registry import stage_model
 _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
-           "size_power_chain", "power_design"]
+           "size_power_chain", "power_design", "ItSizing", "size_it_side", "evaluate_it_side", "evaluate_whole_chain",
+           "mechanical_losses"]
 
 
 
@@ -154,22 +156,36 @@ class PowerDesign:
         else:
             p_mech = np.asarray(mechanical_power.m_as("W") if isinstance(mechanical_power, pint.Quantity)
                                 else mechanical_power, dtype=float) * np.ones_like(p_it)
-        return _evaluate_mechanical(self, _evaluate_it(self, p_it), p_mech)
+        return self.evaluate_mechanical(self.evaluate_it(p_it), p_mech)
+
+    @functools.cached_property
+    def compiled(self) -> CompiledChain:
+        """The chain in SI columns (P, 1) (:func:`facility.compiled.compile_chain`), compiled on first use."""
+        return compile_chain(self)
+
+    def _one(self) -> bool:
+        """One design (not a sweep's batch): its results take the shape of the loads they are evaluated at."""
+        return np.ndim(self.it_power.magnitude) == 0 and self.compiled.points == 1
 
     def evaluate_it(self, it_power: np.ndarray) -> ItSide:
         """The rack stages and the IT branch at arrays of IT power [W] (they do not depend on the mechanical
         load: the hourly coupling evaluates them once). A batch of designs meets hours (P, H) as columns."""
-        return _evaluate_it(self, np.asarray(it_power, dtype=float))
+        p_it = np.asarray(it_power, dtype=float)
+        it = evaluate_it_side(self.compiled, p_it)
+        return _shaped(it, np.shape(p_it)) if self._one() and p_it.ndim < 2 else it
 
     def evaluate_mechanical(self, it: ItSide, mechanical_power: np.ndarray) -> ChainState:
         """The whole chain from its IT side (:meth:`evaluate_it`) and the mechanical load [W]."""
-        return _evaluate_mechanical(self, it, np.asarray(mechanical_power, dtype=float))
+        p_mech = np.asarray(mechanical_power, dtype=float)
+        state = evaluate_whole_chain(self.compiled, it, p_mech)
+        shape = np.broadcast_shapes(np.shape(it.branch_input), p_mech.shape)
+        return _shaped(state, shape) if self._one() and len(shape) < 2 else state
 
     def mechanical_branch_losses(self, mechanical_power: np.ndarray) -> dict[str, np.ndarray]:
         """The losses [W] of the mechanical branch's stages (by stage id) at a mechanical load [W]."""
-        out: dict[str, np.ndarray] = {}
-        _up([s for s in self.stages if s.zone == "mechanical"], mechanical_power, out)
-        return out
+        p = np.asarray(mechanical_power, dtype=float)
+        out = mechanical_losses(self.compiled, p)
+        return {k: np.reshape(v, p.shape) for k, v in out.items()} if self._one() and p.ndim < 2 else out
 
     def electrical_room_loss(self) -> Any:
         """Losses [W] of the indoor stages outside the racks (IT and mechanical branches): the heat of the
@@ -290,22 +306,47 @@ class ChainSizing:
         return sum(st.loss for st in self.stages if st.spec.zone in ("it", "mechanical") and stage_model(st.kind).indoors)
 
 
-def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
-                     mechanical_sizing: Any = None) -> ChainSizing:
-    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
-    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here."""
+@dataclass(frozen=True)
+class ItSizing:
+    """The part of the chain sizing that does not depend on the mechanical load (:func:`size_it_side`): the
+    stage specs, the rack stages and the IT branch sized on SI numbers, and what they deliver and draw [W]. The
+    coupling computes it once and sizes only the mechanical branch and the trunk on each pass."""
+
+    mech_specs: tuple[StageSpec, ...]
+    trunk_specs: tuple[StageSpec, ...]
+    power_factor: float
+    mv: float
+    rack: tuple[SizedStage, ...]
+    it: tuple[SizedStage, ...]
+    it_power: Any
+    overhead_it: Any
+    delivered_to_chips: Any
+    branch_input: Any
+
+
+def _walk_up(cat: Catalog, specs, p_out, p_size, mv: float, pf: float, sized: list[SizedStage]):
+    """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input);
+    each stage appended to ``sized`` (load first)."""
+    for spec in reversed(specs):
+        v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
+        abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
+        p_in = p_out + as_float(_loss(p_out, abc))
+        sized.append(SizedStage(spec, cat[spec.equipment].kind, None, 1, p_out, p_in, abc, red, rating, unit, mass,
+                                v_out, None))
+        p_size = p_size + as_float(_loss(p_size, abc))
+        p_out = p_in
+    return p_out, p_size
+
+
+def size_it_side(scenario: Scenario, load: ItLoad) -> ItSizing:
+    """Size the rack stages (top-down from each deployment's rack input) and the IT branch (upward from the IT
+    load) on SI numbers: see :class:`ItSizing`."""
     cat = scenario.hardware
     stages, mech_stages, pf = _stage_specs(scenario)
-    mv = scenario.power.mv_voltage.m_as("V")
-    p_mech = mechanical_power
+    mv = si(scenario.power.mv_voltage, "V")
     sized: list[SizedStage] = []
     it_stages = [s for s in stages if s.zone == "it"]
     trunk_stages = [s for s in stages if s.zone == "trunk"]
-
-    def record(spec: StageSpec, dep: str | None, groups: int, p_out, p_in, abc, red, rating, rating_unit: str,
-               mass, v_out: float, acc: tuple[int, float] | None) -> None:
-        sized.append(SizedStage(spec, cat[spec.equipment].kind, dep, groups, p_out, p_in, abc, red, rating,
-                                rating_unit, mass * groups, v_out, acc))
 
     # --- inside the racks: bottom-up from the component loads to the rack input (facility.rack_power, #13 item 1)
     delivered_chips = 0.0
@@ -315,42 +356,42 @@ def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0
         for st in rack.stages:
             # the accelerator's core power: its TDP (at the module input) through the regulator
             core = (d.accelerators, rack.core_per_accelerator) if st.spec.voltage_out == "core" else None
-            record(st.spec, d.name if len(load.deployments) > 1 else None, racks, st.power_out * racks,
-                   st.power_in * racks, st.abc, st.redundancy, st.rating, st.rating_unit, st.mass, st.voltage_out,
-                   core)
+            sized.append(SizedStage(st.spec, cat[st.spec.equipment].kind,
+                                    d.name if len(load.deployments) > 1 else None, racks, st.power_out * racks,
+                                    st.power_in * racks, st.abc, st.redundancy, st.rating, st.rating_unit,
+                                    st.mass * racks, st.voltage_out, core))
         delivered_chips += rack.delivered * racks
-    rack_results = sized[:]
-    sized.clear()
+    rack_results = tuple(sized)
 
-    # --- outside the racks: bottom-up, IT branch then mechanical branch, then the trunk
-    it_total = load.it_power.m_as("W")
-    overhead_it = sum(o.it_power.m_as("W") for o in load.overheads)
+    # --- outside the racks: bottom-up, the IT branch
+    it_total = si(load.it_power, "W")
+    overhead_it = sum(si(o.it_power, "W") for o in load.overheads)
+    it_sized: list[SizedStage] = []
+    it_branch_in, _ = _walk_up(cat, it_stages, it_total, it_total, mv, pf, it_sized)
+    return ItSizing(tuple(mech_stages), tuple(trunk_stages), pf, mv, rack_results, tuple(it_sized[::-1]), it_total,
+                    overhead_it, delivered_chips, it_branch_in)
 
-    def walk_up(specs: list[StageSpec], p_out, p_size):
-        """Upward from the load ``p_out`` [W], units sized on ``p_size`` >= ``p_out`` [W]: (input, sizing input)."""
-        for spec in reversed(specs):
-            v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-            abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
-            p_in = p_out + as_float(_loss(p_out, abc))
-            record(spec, None, 1, p_out, p_in, abc, red, rating, unit, mass, v_out, None)
-            p_size = p_size + as_float(_loss(p_size, abc))
-            p_out = p_in
-        return p_out, p_size
 
-    it_branch_in, _ = walk_up(it_stages, it_total, it_total)
-    it_results = sized[::-1]
-    sized.clear()
+def size_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: Any = 0.0,
+                     mechanical_sizing: Any = None, it_side: ItSizing | None = None) -> ChainSizing:
+    """Size the power chain on SI numbers: as :func:`design_power_chain`, with the mechanical load and its sizing
+    floor in watts (floats, or arrays (P,) for a batch). No Quantity is built here. ``it_side``: the rack stages
+    and IT branch already sized (:func:`size_it_side`; the coupling sizes them once), else sized here."""
+    cat = scenario.hardware
+    it = size_it_side(scenario, load) if it_side is None else it_side
+    mv, pf, p_mech = it.mv, it.power_factor, mechanical_power
     mech_size = p_mech if mechanical_sizing is None else as_float(np.maximum(p_mech, mechanical_sizing))
-    mech_in, mech_size_in = walk_up(mech_stages, p_mech, mech_size)
-    mech_results = sized[::-1]
-    sized.clear()
-    grid, _ = walk_up(trunk_stages, it_branch_in + mech_in, it_branch_in + mech_size_in)
-    trunk_results = sized[::-1]
-
-    in_rack = sum(r.loss for r in rack_results)
-    outside = sum(r.loss for r in trunk_results + it_results + mech_results)
-    return ChainSizing(tuple(trunk_results + it_results + rack_results + mech_results), pf, it_total, p_mech,
-                       delivered_chips, overhead_it, in_rack, outside, grid, it_branch_in, mech_in)
+    mech_results: list[SizedStage] = []
+    mech_in, mech_size_in = _walk_up(cat, it.mech_specs, p_mech, mech_size, mv, pf, mech_results)
+    trunk_results: list[SizedStage] = []
+    grid, _ = _walk_up(cat, it.trunk_specs, it.branch_input + mech_in, it.branch_input + mech_size_in, mv, pf,
+                       trunk_results)
+    trunk_results.reverse()
+    mech_results.reverse()
+    in_rack = sum(r.loss for r in it.rack)
+    outside = sum(r.loss for r in (*trunk_results, *it.it, *mech_results))
+    return ChainSizing((*trunk_results, *it.it, *it.rack, *mech_results), pf, it.it_power, p_mech,
+                       it.delivered_to_chips, it.overhead_it, in_rack, outside, grid, it.branch_input, mech_in)
 
 
 def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.Quantity | None = None,
@@ -383,6 +424,7 @@ def design_power_chain(scenario: Scenario, load: ItLoad, mechanical_power: pint.
 
 def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
     """The :class:`PowerDesign` (Quantities, the result edge) of a chain sized in SI numbers."""
+    Q_ = quantity  # (Quantities with their units parsed once: ~120 per design)
     pf = sizing.power_factor
     results: list[StageResult] = []
     for st in sizing.stages:
@@ -477,57 +519,64 @@ class ChainState:
         return out
 
 
-def _by_zone(design: PowerDesign) -> dict[str, list[StageResult]]:
-    by_zone: dict[str, list[StageResult]] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
-    for s in design.stages:
-        by_zone[s.zone].append(s)
-    return by_zone
-
-
-def _up(stages: list[StageResult], p: np.ndarray, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Walk stages upward from their output ``p``: (input power, the stages' losses), each loss in ``out``."""
+def _up(stages, p: np.ndarray, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Walk compiled stages (grid first) upward from their output ``p``: (input power, the stages' losses), each
+    loss in ``out`` by its key."""
     total = 0.0
     for s in reversed(stages):
-        loss = _loss(p, tuple(column(x) for x in s.loss_coefficients))
-        out[s.id] = loss
+        loss = _loss(p, s.abc)
+        out[s.key] = loss
         total = total + loss
         p = p + loss
     return p, total
 
 
-def _evaluate_it(design: PowerDesign, p_it: np.ndarray) -> ItSide:
+def evaluate_it_side(chain: CompiledChain, p_it: np.ndarray) -> ItSide:
+    """The rack stages and the IT branch of a compiled chain (columns (P, 1)) at IT power ``p_it`` [W]."""
     out: dict[str, np.ndarray] = {}
-    by_zone = _by_zone(design)
-    # a batch of designs (stage values of shape (P,)) meets hourly arrays of shape (P, H) as columns (P, 1)
-    u = p_it * column(inverse_or_zero(design.it_power.m_as("W")))
+    u = p_it * chain.inverse_it_power
     # rack stages: per deployment, top-down from each deployment's rack input scaled by u
     chips = 0.0
     in_rack = 0.0
-    deployments: dict[str | None, list[StageResult]] = {}
-    for s in by_zone["rack"]:
-        deployments.setdefault(s.deployment, []).append(s)
-    for dep, stages in deployments.items():
-        groups = column(stages[0].groups)
-        p = u * column(stages[0].power_in.m_as("W") * inverse_or_zero(stages[0].groups))  # per rack
-        for s in stages:
-            p_out = _inverse(p, tuple(column(x) for x in s.loss_coefficients))
+    for dep in chain.deployments:
+        groups = dep.groups
+        p = u * dep.rack_input  # per rack
+        for s in dep.stages:
+            p_out = _inverse(p, s.abc)
             loss = (p - p_out) * groups
-            out[s.id + (f":{dep}" if dep else "")] = loss
+            out[s.key] = loss
             in_rack = in_rack + loss
             p = p_out
         chips = chips + p * groups
-    it_in, electrical = _up(by_zone["it"], p_it, out)
-    zeros = np.zeros_like(p_it)
-    return ItSide(out, chips + zeros, u * column(design.delivered_to_overhead_it.m_as("W")), in_rack + zeros, it_in,
-                  electrical + zeros)
+    it_in, electrical = _up(chain.it, p_it, out)
+    zeros = np.zeros(np.broadcast_shapes(np.shape(p_it), chain.it_power.shape))
+    return ItSide(out, chips + zeros, u * chain.overhead_it, in_rack + zeros, it_in, electrical + zeros)
 
 
-def _evaluate_mechanical(design: PowerDesign, it: ItSide, p_mech: np.ndarray) -> ChainState:
+def evaluate_whole_chain(chain: CompiledChain, it: ItSide, p_mech: np.ndarray) -> ChainState:
+    """The whole compiled chain from its IT side and the mechanical load ``p_mech`` [W]."""
     out = dict(it.stage_loss)
-    by_zone = _by_zone(design)
-    mech_in, mech_loss = _up(by_zone["mechanical"], p_mech, out)
-    grid, trunk_loss = _up(by_zone["trunk"], it.branch_input + mech_in, out)
+    mech_in, mech_loss = _up(chain.mechanical, p_mech, out)
+    grid, trunk_loss = _up(chain.trunk, it.branch_input + mech_in, out)
     total_in = it.branch_input + mech_in
     ratio = np.divide(grid, total_in, out=np.ones_like(grid), where=total_in > 0)
     return ChainState(out, it.delivered_to_chips, it.delivered_to_overhead_it, it.in_rack_loss,
                       it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)
+
+
+def mechanical_losses(chain: CompiledChain, p_mech: np.ndarray) -> dict[str, np.ndarray]:
+    """The losses [W] of a compiled chain's mechanical branch (by stage key) at a mechanical load [W]."""
+    out: dict[str, np.ndarray] = {}
+    _up(chain.mechanical, p_mech, out)
+    return out
+
+
+def _shaped(state, shape: tuple[int, ...]):
+    """An :class:`ItSide` or :class:`ChainState` of one design (columns P = 1) with its arrays back in the shape
+    of the loads it was evaluated at (the result edge of the one path)."""
+    changes = {}
+    for f in fields(state):
+        v = getattr(state, f.name)
+        changes[f.name] = ({k: np.reshape(x, shape) for k, x in v.items()} if isinstance(v, dict)
+                           else np.reshape(v, shape))
+    return replace(state, **changes)

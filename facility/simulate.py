@@ -16,17 +16,27 @@ Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from facility.batch import as_float, column
+from facility.compiled import CompiledLoop, CompiledYear
 from facility.errors import ScenarioError
 from facility.outputs import HOURLY
-from facility.power import ChainState
+from facility.power import ChainState, evaluate_it_side, evaluate_whole_chain, mechanical_losses
 from facility.weather import HOURS, WeatherYear, load_weather
-from models.thermal.plant import WATER_DENSITY, LoopState, PlantState, cube, operate_loop, operate_plant
+from models.thermal.plant import (
+    WATER_DENSITY,
+    LoopState,
+    PlantState,
+    PlantWeather,
+    cube,
+    operate_loop,
+    operate_plant,
+    plant_weather,
+)
 
 if TYPE_CHECKING:  # (types only: campus imports this module; xarray loads when a Dataset is asked for)
     import xarray as xr
@@ -96,44 +106,97 @@ def _csv_profile(path, design_w: float, source: str) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0)
 
 
-def _plant_hour(loop, plant, w: WeatherYear, q: np.ndarray) -> PlantState | None:
+def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeather | None,
+                electric_only: bool = False) -> PlantState | None:
     """The plant serving ``loop`` over the hours (``q`` [W] the heat entering it, pump work included), by the
-    function that sized it (:func:`models.thermal.plant.operate_plant`)."""
-    if plant is None:
+    function that sized it (:func:`models.thermal.plant.operate_plant`); ``wx`` its weather-only terms."""
+    if loop.plant is None:
         return None
-    sup, ret = column(loop.supply.m_as("K")), column(loop.return_.m_as("K"))
-    return operate_plant(plant.spec.columns(), w.dry_bulb, w.wet_bulb, sup, ret, q)
+    return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx, electric_only)
 
 
-def _loop_hour(loop, q: np.ndarray) -> LoopState:
-    """A loop carrying ``q`` [W] each hour, by the function that sized it (:func:`models.thermal.plant.operate_loop`)."""
-    return operate_loop(loop.spec.columns(), q)
+def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | None:
+    """The weather-only terms of the plant serving ``loop`` (:func:`models.thermal.plant.plant_weather`): the same
+    in every coupling pass, computed once."""
+    if loop is None or loop.plant is None:
+        return None
+    return plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
 
 
-def _liquid_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray) -> dict[str, Any]:
-    """Technology loop, facility water and its plant: flow follows the liquid heat (independent of the
-    electrical rooms, so the hourly coupling computes it once)."""
-    design = result.cooling
-    tcs = _loop_hour(design.tcs, q_liq)
+def _liquid_loops(c: CompiledYear, q_liq: np.ndarray) -> tuple[LoopState, LoopState, np.ndarray]:
+    """Technology loop and facility water at the liquid heat ``q_liq`` [W] (a function of the IT load alone):
+    ``(tcs, fw, heat into the facility-water plant [W])``."""
+    tcs = operate_loop(c.loops["tcs"].spec, q_liq)
     q_fw = q_liq + tcs.pump_power
-    fw = _loop_hour(design.fw, q_fw)
+    fw = operate_loop(c.loops["fw"].spec, q_fw)
+    return tcs, fw, q_fw + fw.pump_power
+
+
+def _liquid_hour(c: CompiledYear, w: WeatherYear, loops: tuple[LoopState, LoopState, np.ndarray]) -> dict[str, Any]:
+    """Technology loop, facility water (:func:`_liquid_loops`) and its plant: flow follows the liquid heat
+    (independent of the electrical rooms, so the hourly coupling computes it once)."""
+    tcs, fw, q_plant = loops
+    fw_loop = c.loops["fw"]
     return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(design.fw, design.plant("fw"), w, q_fw + fw.pump_power)}
+            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w))}
 
 
-def _air_hour(result: CampusResult, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray) -> dict[str, Any]:
-    """CRAH fans, chilled water and its plant for the IT heat to air plus the electrical rooms' losses."""
-    design = result.cooling
+def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(values, index)`` with ``u == values[..., index]`` when the load profile ``u`` ((H,), or (P, H) for a
+    batch) takes few distinct values over the hours (a constant, training or inference profile: 1, 2 or 24; a batch:
+    the same hours share a value in every row), else None. What depends on the IT load alone is then computed on the
+    values and taken to the hours: the same numbers, ~100x fewer operations."""
+    first_row = u if u.ndim == 1 else u[0]
+    lo, hi = int(np.argmin(first_row)), int(np.argmax(first_row))
+    low = first_row == first_row[lo]
+    if low.all():  # a constant profile (a quick path: np.unique sorts the hours, ~0.2 ms)
+        first, index = np.array([lo]), np.zeros(first_row.shape, dtype=np.intp)
+    elif (low | (first_row == first_row[hi])).all():  # two values (training: checkpoint dips)
+        first, index = np.array([lo, hi]), (~low).astype(np.intp)
+    else:
+        _, first, index = np.unique(first_row, return_index=True, return_inverse=True)
+    if 8 * len(first) > u.shape[-1]:
+        return None
+    values = u[..., first]
+    if u.ndim > 1 and not np.array_equal(np.take(values, index, axis=-1), u):
+        return None
+    return values, index
+
+
+def _take(x: Any, index: np.ndarray, second: np.ndarray | None = None) -> Any:
+    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``second``: the hours of the second of
+    two values, as booleans); dataclasses, tuples and dicts field by field."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        if x.shape[-1] == 1:  # one value: a fill, no gather
+            out = np.empty((*x.shape[:-1], index.shape[-1]))
+            out[...] = x
+            return out
+        if x.shape[-1] == 2 and second is not None:
+            return np.where(second, x[..., 1:], x[..., :1])
+        return np.take(x, index, axis=-1)
+    if isinstance(x, dict):
+        return {k: _take(v, index, second) for k, v in x.items()}
+    if isinstance(x, tuple):
+        return tuple(_take(v, index, second) for v in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        return replace(x, **{f.name: _take(getattr(x, f.name), index, second) for f in fields(x)})
+    return x
+
+
+def _air_hour(c: CompiledYear, w: WeatherYear, q_air_it: np.ndarray, rooms: np.ndarray,
+              wx: PlantWeather | None, electric_only: bool = False) -> dict[str, Any]:
+    """CRAH fans, chilled water and its plant for the IT heat to air plus the electrical rooms' losses (``wx``:
+    the weather-only terms of the chilled-water plant; ``electric_only``: a coupling pass, powers only)."""
     q_air = q_air_it + rooms
-    air_design = design.heat_to_air.m_as("W") + design.heat_electrical_rooms.m_as("W")  # [W], scalar or (P,)
     # fan walls at constant air temperature rise: airflow follows the heat, fan power its cube (affinity law)
-    p_crah = cube(q_air, column(air_design), column(design.crah_fan_power.m_as("W")))
+    p_crah = cube(q_air, c.air_design, c.crah_fan_power)
     p_chw, chw, plant_out = 0.0, None, None
-    if design.chw is not None:
+    loop = c.loops.get("chw")
+    if loop is not None:
         q_chw = q_air + p_crah
-        chw = _loop_hour(design.chw, q_chw)
+        chw = operate_loop(loop.spec, q_chw)
         p_chw = chw.pump_power
-        plant_out = _plant_hour(design.chw, design.plant("chw"), w, q_chw + p_chw)
+        plant_out = _plant_hour(loop, w, q_chw + p_chw, wx, electric_only)
     return {"q_air": q_air, "p_crah": p_crah, "p_chw": p_chw, "chw": chw, "plant": plant_out}
 
 
@@ -145,12 +208,9 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
 
 
-def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air_it: np.ndarray,
-                  rooms: np.ndarray, liquid: dict | None = None) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """``(air side, totals)``: the cooling plant of every hour (``liquid``: the liquid side already computed by
-    :func:`_liquid_hour`)."""
-    liq = _liquid_hour(result, w, q_liq) if liquid is None else liquid
-    air = _air_hour(result, w, q_air_it, rooms)
+def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray) -> dict[str, np.ndarray]:
+    """The cooling totals of every hour from its liquid side (:func:`_liquid_hour`) and air side
+    (:func:`_air_hour`)."""
     zeros = np.zeros(np.shape(q_liq))
 
     def total(name: str) -> np.ndarray:
@@ -163,7 +223,7 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
     comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
     off = np.zeros(np.shape(q_liq), dtype=bool)
-    return air, {
+    return {
         "pump_power": pumps, "crah_fan_power": air["p_crah"], "heat_rejection_fan_power": fans,
         "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
         "chiller_on": liq["plant"].chiller_on | off if liq["plant"] else off,
@@ -172,6 +232,20 @@ def _cooling_hour(result: CampusResult, w: WeatherYear, q_liq: np.ndarray, q_air
         "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
     }
+
+
+def _squeeze(x: Any) -> Any:
+    """One design's value back from its batch of one: (1, H) -> (H,), (1, 1) -> a number; dataclasses and dicts
+    field by field."""
+    if isinstance(x, np.ndarray):
+        if x.ndim == 2 and x.shape[0] == 1:
+            return x[0] if x.shape[1] > 1 else x.dtype.type(x[0, 0]).item()
+        return x
+    if isinstance(x, dict):
+        return {k: _squeeze(v) for k, v in x.items()}
+    if is_dataclass(x) and not isinstance(x, type):
+        return replace(x, **{f.name: _squeeze(getattr(x, f.name)) for f in fields(x)})
+    return x
 
 
 @dataclass(frozen=True)
@@ -203,7 +277,8 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     weather year (default: the scenario's). One design: arrays on the hours (H,). A batch of P design points (a
     sweep's chunk, every design value an array of shape (P,)): arrays of shape (P, H), every point computed with
     the same operations as alone — the coupling iterates each point until it converges and then keeps it — so a
-    point equals its single run.
+    point equals its single run. Both run one path: the campus compiled once to SI columns (P, 1)
+    (:meth:`facility.campus.CampusResult.compiled`, P = 1 for one design) over (P, H), squeezed at the result.
     """
     s = result.scenario
     if weather is None:
@@ -213,44 +288,63 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             raise ScenarioError(str(exc), source=s.source, key="site.weather") from None
     w = weather
     u = load_profile(result) if fraction is None else np.asarray(fraction, dtype=float)
-    power = result.power
-    shape = (*np.shape(result.cooling.cooling_power.m_as("W")), HOURS)  # (H,) or a batch's (P, H)
-    it = u * column(power.it_power.m_as("W")) * np.ones(shape)
-    lf_liq = column(as_float(result.load.heat_to_liquid.m_as("W") / result.load.it_power.m_as("W")))
-    q_liq, q_air_it = lf_liq * it, (1.0 - lf_liq) * it
-    house = column(result.house_load.m_as("W")) * np.ones(shape)
-    rooms_it = power.indoor_stage_keys("it")
-    rooms_mech = power.indoor_stage_keys("mechanical")
-    mech = house + column(result.cooling.cooling_power.m_as("W")) * u
-    active = np.ones(mech.shape[:-1], dtype=bool)  # () for one design, (P,) for a batch
+    c = result.compiled()  # SI columns (P, 1), P = 1 for one design: one path, squeezed at the result
+    chain = c.chain
+    # a batch may vary the load alone (``load.level``: a design of one point, a fraction (P, H))
+    batch = c.batch or u.ndim == 2
+    shape = np.broadcast_shapes((c.points, HOURS), np.shape(u))
+    few = _distinct(u)
+    # what depends on the IT load alone: the IT power, heat to liquid and air, the IT side of the chain and the
+    # liquid loops (on the distinct load values when the profile has few, then taken to the hours)
+    uk = u if few is None else few[0]
+    it = uk * c.it_power * np.ones((shape[0], uk.shape[-1]))
+    q_liq, q_air_it = c.liquid_fraction * it, (1.0 - c.liquid_fraction) * it
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once
-        it_part = power.evaluate_it(it)
-        liquid = _liquid_hour(result, w, q_liq)
-        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(mech.shape))
+        it_part, loops = evaluate_it_side(chain, it), _liquid_loops(c, q_liq)
+    if few is not None:
+        it, q_liq, q_air_it, it_part, loops = _take((it, q_liq, q_air_it, it_part, loops), few[1],
+                                                    few[1].astype(bool) if few[0].shape[-1] == 2 else None)
+    house = c.house_load * np.ones(shape)
+    rooms_it = chain.indoor_keys("it")
+    rooms_mech = chain.indoor_keys("mechanical")
+    active = np.ones(shape[0], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
+        # the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller COP)
+        liquid = _liquid_hour(c, w, loops)
+        chw_weather = _plant_weather(c.loops.get("chw"), w)
+        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
+        # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
+        # scaled by the load
+        mech = house + liquid_power + (c.cooling_power - c.liquid_power) * u
 
         def cooling_power(mech: np.ndarray) -> np.ndarray:
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
-            losses = power.mechanical_branch_losses(mech)
+            losses = mechanical_losses(chain, mech)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
-            return liquid_power + _side_power(_air_hour(result, w, q_air_it, rooms), "p_crah", "p_chw")
+            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
 
         for _ in range(_COUPLING_MAX_PASSES):
             new = cooling_power(mech) + house
             done = ~(np.max(np.abs(new - mech), axis=-1) >= _COUPLING_TOL_W)  # (NaN: an infeasible point, done)
-            mech = np.where(active[..., None], new, mech) if active.ndim else new
+            mech = new if active.all() else np.where(active[:, None], new, mech)
             active = active & ~done
             if not active.any():
                 break
-        chain = power.evaluate_mechanical(it_part, mech)
-        rooms = sum((chain.stage_loss[sid] for sid in rooms_mech), rooms_fixed)
-        air, cool = _cooling_hour(result, w, q_liq, q_air_it, rooms, liquid)
+        losses = mechanical_losses(chain, mech)  # (the rooms need the mechanical branch only, not the trunk)
+        rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
+        air = _air_hour(c, w, q_air_it, rooms, chw_weather)
+        cool = _cooling_totals(liquid, air, q_liq)
         mech = cool["cooling_power"] + house
-        chain = power.evaluate_mechanical(it_part, mech)
+        state = evaluate_whole_chain(chain, it_part, mech)
     loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
     plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}
-    return YearArrays(u, it, w, chain, cool, house, loops, plants)
+    y = YearArrays(u, it, w, state, cool, house, loops, plants)
+    if batch:
+        return y
+    return replace(y, it_power=it[0], chain=_squeeze(state), cooling=_squeeze(cool), house_load=house[0],
+                   loops=_squeeze(loops), plants=_squeeze(plants))
 
 
 def hourly_variables(y: YearArrays) -> dict[str, np.ndarray]:

@@ -46,9 +46,9 @@ from models.thermal.chiller import eir_chiller
 from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, economiser_share
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
-__all__ = ["PlantSpec", "PlantState", "operate_plant", "LoopSpec", "LoopState", "operate_loop", "condenser_water",
-           "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP", "CONDENSER_WATER_DENSITY",
-           "WATER_DENSITY", "PIPE_ROUGHNESS"]
+__all__ = ["PlantSpec", "PlantState", "PlantWeather", "plant_weather", "operate_plant", "LoopSpec", "LoopState",
+           "operate_loop", "condenser_water", "cube", "CONDENSER_RANGE", "CONDENSER_PRESSURE", "CONDENSER_WATER_CP",
+           "CONDENSER_WATER_DENSITY", "WATER_DENSITY", "PIPE_ROUGHNESS"]
 
 #: Condenser-water range of water-cooled chillers and towers [K]: AHRI 550/590 rating (29.4 -> 35 degC, 10 F).
 CONDENSER_RANGE = 5.56
@@ -148,17 +148,24 @@ class PlantState:
     chiller_on: Any
 
 
-def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> PlantState:
-    """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
-    returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
+@dataclass(frozen=True)
+class PlantWeather:
+    """The weather-only terms of a plant in operation (they do not depend on the heat, so the year's coupling
+    passes compute them once): the economiser's ``leaving`` temperature [K] and ``wet`` flag, its ``share`` [-]
+    of the loop's heat, the chiller's condenser temperature ``t_cond`` [K] and available capacity ``capacity`` [W]
+    per chiller at that weather (``None`` without a chiller)."""
 
-    Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
-    compressor power (the caller decides whether that is infeasible).
-    """
-    q = np.asarray(heat, dtype=float)
+    leaving: Any
+    wet: Any
+    share: Any
+    t_cond: Any
+    capacity: Any
+
+
+def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeather:
+    """The terms of :func:`operate_plant` that depend on the weather and the loop temperatures only."""
     dev, p = spec.device, spec.params
-    air = dev is not None and dev.medium == "air"
-    if air:  # an air-side device cools the hall's air; the chiller trims through the chilled-water coil
+    if dev is not None and dev.medium == "air":  # an air-side device cools the hall's air; the chiller trims
         leaving, wet = dev.leaving(t_db, t_wb, spec.air_supply, p, t_return=spec.air_return)
         share = economiser_share(leaving, spec.air_supply, spec.air_return)
     elif dev is not None:
@@ -166,14 +173,38 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
         share = economiser_share(leaving, t_supply, t_return)
     else:
         leaving, wet, share = None, False, 0.0
+    t_cond = cap = None
+    if spec.chiller:
+        t_cond = leaving if spec.water_cooled else np.asarray(t_db, dtype=float)
+        _, cap = eir_chiller(0.0, t_supply, t_cond, spec.chiller_params)
+    return PlantWeather(leaving, wet, share, t_cond, cap)
+
+
+def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
+                  weather: PlantWeather | None = None, electric_only: bool = False) -> PlantState:
+    """Operate a plant at outdoor dry and wet bulb ``t_db``, ``t_wb`` [K] for a loop supplied at ``t_supply`` and
+    returning at ``t_return`` [K] that brings it ``heat`` [W] (pump work included). See the module docstring.
+
+    ``weather``: its weather-only terms (:func:`plant_weather` of the same arguments) when already computed, e.g.
+    by the year, whose coupling passes operate the plant at the same weather with another heat.
+    ``electric_only``: only the electric powers (compressors, fans, condenser pumps) are wanted (a coupling pass):
+    ``water``, ``heat_rejected`` and ``chiller_on`` are left None, the powers are the same.
+
+    Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
+    compressor power (the caller decides whether that is infeasible).
+    """
+    q = np.asarray(heat, dtype=float)
+    dev, p = spec.device, spec.params
+    air = dev is not None and dev.medium == "air"
+    wx = plant_weather(spec, t_db, t_wb, t_supply, t_return) if weather is None else weather
+    leaving, wet, share = wx.leaving, wx.wet, wx.share
     q_econ = share * q
     q_ch = q - q_econ
     cop = n_run = None
-    w = 0.0 * q
+    zero = 0.0 * q  # (zero where the heat is a number, NaN where it is NaN: an infeasible point stays NaN)
+    w = zero
     if spec.chiller:
-        t_cond = leaving if spec.water_cooled else np.asarray(t_db, dtype=float)
-        cp = spec.chiller_params
-        _, cap = eir_chiller(0.0, t_supply, t_cond, cp)
+        t_cond, cap, cp = wx.t_cond, wx.capacity, spec.chiller_params
         n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
         w = n_run * eir_chiller(each, t_supply, t_cond, cp)[0]
@@ -181,7 +212,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
-    circ = p_cw = fans = water = speed = 0.0 * q
+    circ = p_cw = fans = water = speed = zero
     if dev is not None:
         if dev.condenser_water:
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
@@ -194,7 +225,9 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
             fans = cube(device_heat, size, p["fan_power_ratio"] * size)
             speed = np.divide(device_heat, size, out=np.zeros(np.broadcast(device_heat, size).shape),
                               where=np.asarray(size) > 0)
-        if dev.water is not None and air:
+        if electric_only:
+            pass
+        elif dev.water is not None and air:
             airflow = q / (CP_AIR * (spec.air_return - spec.air_supply))  # the hall's air at its rise
             water = dev.water(device_heat, t_db, t_wb, spec.air_return, wet, circ, p, airflow, t_supply=spec.air_supply)
         elif dev.water is not None:
@@ -203,8 +236,9 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat) -> Plan
     return PlantState(leaving=leaving, wet=wet, economiser_share=share, economiser_heat=q_econ, chiller_heat=q_ch,
                       chiller_cop=cop, chillers_running=n_run, compressor_power=w, device_heat=device_heat,
                       device_size=size, fan_power=fans, condenser_flow=circ, condenser_pump_power=p_cw, fan_speed=speed,
-                      water=water,
-                      heat_rejected=q + w + p_cw, chiller_on=chiller_on)
+                      water=None if electric_only else water,
+                      heat_rejected=None if electric_only else q + w + p_cw,
+                      chiller_on=None if electric_only else chiller_on)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from models.thermal.plant import (
     PlantSpec,
     operate_loop,
     operate_plant,
+    plant_weather,
 )
 
 DRY = {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02, "air_delta_t": 12.0}
@@ -140,3 +141,23 @@ def test_air_side_devices_cool_the_hall_air_and_the_chiller_trims_the_chilled_wa
             assert op.wet and op.economiser_share == 1.0 and op.compressor_power == 0.0
             m_air = q / (1006.0 * 12.0)
             assert op.water == pytest.approx(m_air * 1006.0 * 6.0 / 2.442e6, rel=1e-12)
+
+
+@pytest.mark.parametrize("kind, params, water_cooled", [("dry-cooler", DRY, False), ("adiabatic", ADIABATIC, False),
+                                                         ("cooling-tower", TOWER, True)])
+def test_weather_terms_computed_once_and_electric_only_passes_give_the_same_powers(kind, params, water_cooled):
+    """The year computes a plant's weather-only terms once (plant_weather) and runs its coupling passes for the
+    electric powers only: bit for bit the figures of one full call."""
+    spec = _plant(kind, params, water_cooled=water_cooled, size=4e6)
+    db = np.array([275.0, 290.0, 300.0, 310.0])
+    wb, heat = db - 6.0, np.array([1e6, 2.5e6, 3e6, 3.5e6])
+    full = operate_plant(spec, db, wb, 291.0, 301.0, heat)
+    wx = plant_weather(spec, db, wb, 291.0, 301.0)
+    again = operate_plant(spec, db, wb, 291.0, 301.0, heat, wx)
+    fast = operate_plant(spec, db, wb, 291.0, 301.0, heat, wx, electric_only=True)
+    for name in ("compressor_power", "fan_power", "condenser_pump_power", "water", "heat_rejected", "chiller_on"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(full, name), err_msg=name)
+    for name in ("compressor_power", "fan_power", "condenser_pump_power"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(full, name), err_msg=name)
+    assert fast.water is None and fast.heat_rejected is None and fast.chiller_on is None
+    assert np.any(full.compressor_power > 0) and np.any(full.economiser_share > 0)  # both parts of the plant run
