@@ -150,11 +150,36 @@ def _weather_max(path: Path) -> tuple[float, float, float, float]:
     return float(w.dry_bulb[i]), float(w.wet_bulb[i]), float(np.max(w.wet_bulb)), float(np.median(w.pressure))
 
 
+#: Design conditions already read, by weather path, basis and the state (size, modification time) of the files
+#: they come from: a sweep or a coupling sizes the same site many times (reading the .stat and solving the
+#: coincident wet bulb costs ~1 ms).
+_MEMO: dict[tuple, DesignConditions] = {}
+
+
+def _file_state(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (None,)
+    return (st.st_size, st.st_mtime_ns)
+
+
 def design_conditions(weather_path: Path, basis: str = "extreme-n20", *, source: str | None = None,
                       key: str = "cooling.design_basis") -> DesignConditions:
     """Design conditions of a weather file under ``basis`` (``extreme-n20`` (default), ``extreme-n5``, ``-n10``,
     ``-n50``, ``ashrae-0.4%``, ``ashrae-1%``, ``ashrae-2%``, ``weather-max``). The ASHRAE bases need a ``.ddy``
-    file beside the weather file, the extreme ones a ``.stat`` too (without it: the file's hottest hour)."""
+    file beside the weather file, the extreme ones a ``.stat`` too (without it: the file's hottest hour).
+    Remembered per file state (:data:`_MEMO`); errors are not remembered."""
+    path = Path(weather_path)
+    memo = (str(path), basis, *(_file_state(path.with_suffix(s)) for s in (".epw", ".ddy", ".stat")))
+    if memo not in _MEMO:
+        if len(_MEMO) > 256:
+            _MEMO.clear()
+        _MEMO[memo] = _design_conditions(path, basis, source=source, key=key)
+    return _MEMO[memo]
+
+
+def _design_conditions(weather_path: Path, basis: str, *, source: str | None, key: str) -> DesignConditions:
     if basis.startswith("extreme-n"):
         return _extreme(weather_path, basis, source, key)
     if basis == "weather-max":

@@ -135,7 +135,13 @@ def _size(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float)
 
 
 def _volts(spec: StageSpec, core: float) -> float:
-    return core if spec.voltage_out == "core" else Q_(spec.voltage_out).m_as("V")
+    return core if spec.voltage_out == "core" else _voltage_of(spec.voltage_out)
+
+
+@functools.lru_cache(maxsize=256)
+def _voltage_of(text: str) -> float:
+    """A stage's output voltage [V] from its text (parsed once per text)."""
+    return Q_(text).m_as("V")
 
 
 def rack_power(scenario: Any, system: str, pf: float | None = None) -> RackPower:
