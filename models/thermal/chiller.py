@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "envelope", "condenser_limit", "ChillerEnvelopeError"]
+__all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "eir_terms", "eir_power", "envelope",
+           "condenser_limit", "ChillerEnvelopeError"]
 
 #: Kelvin to degC: the curves are written in degC.
 _C = 273.15
@@ -92,15 +93,28 @@ def eir_chiller(load, t_leaving, t_condenser, p):
     [-], ``leaving_min``/``leaving_max``, ``condenser_min``/``condenser_max`` [K], ``condenser_fan_power_ratio``
     [-] (0 for water-cooled). Returns ``(power, available capacity)``; power includes the condenser fans.
     """
+    q_avail, eir = eir_terms(t_leaving, t_condenser, p)
+    return eir_power(load, q_avail, eir, p), q_avail
+
+
+def eir_terms(t_leaving, t_condenser, p):
+    """The temperature-only terms of :func:`eir_chiller`: available capacity :math:`Q_{ref} CAPFT` [W] and
+    :math:`EIRFT / COP_{ref}` [-] at leaving water and condenser [K] (a year computes them once per hour, not on
+    every coupling pass)."""
     lchw, cond = _inputs(t_leaving, t_condenser, p)
     q_avail = p["capacity"] * biquadratic(p["capft"], lchw, cond)
+    return q_avail, biquadratic(p["eirft"], lchw, cond) / p["reference_cop"]
+
+
+def eir_power(load, q_avail, eir, p):
+    r"""Electric power [W] of one chiller carrying ``load`` [W] given :func:`eir_terms` ``q_avail`` [W], ``eir``
+    [-]: :math:`Q_{avail}\,EIR\,EIRFPLR(\max(PLR, PLR_{min}))` plus its condenser fans, 0 where it is off."""
     q = np.asarray(load, dtype=float)
     plr = np.clip(q / q_avail, 0.0, 1.0)
     on = q > 0
-    eir = biquadratic(p["eirft"], lchw, cond) / p["reference_cop"]
     comp = q_avail * eir * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
     fans = p.get("condenser_fan_power_ratio", 0.0) * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
-    return np.where(on, comp + fans, 0.0), q_avail
+    return np.where(on, comp + fans, 0.0)
 
 
 def envelope(t_leaving, t_condenser, p) -> str | None:

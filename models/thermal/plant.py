@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from models.registry import HeatRejectionModel
-from models.thermal.chiller import eir_chiller
+from models.thermal.chiller import eir_power, eir_terms
 from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, economiser_share
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
@@ -152,14 +152,15 @@ class PlantState:
 class PlantWeather:
     """The weather-only terms of a plant in operation (they do not depend on the heat, so the year's coupling
     passes compute them once): the economiser's ``leaving`` temperature [K] and ``wet`` flag, its ``share`` [-]
-    of the loop's heat, the chiller's condenser temperature ``t_cond`` [K] and available capacity ``capacity`` [W]
-    per chiller at that weather (``None`` without a chiller)."""
+    of the loop's heat, the chiller's condenser temperature ``t_cond`` [K], available capacity ``capacity`` [W]
+    per chiller and ``eir`` [-] (EIRFT / reference COP) at that weather (``None`` without a chiller)."""
 
     leaving: Any
     wet: Any
     share: Any
     t_cond: Any
     capacity: Any
+    eir: Any = None
 
 
 def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeather:
@@ -173,11 +174,11 @@ def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeath
         share = economiser_share(leaving, t_supply, t_return)
     else:
         leaving, wet, share = None, False, 0.0
-    t_cond = cap = None
+    t_cond = cap = eir = None
     if spec.chiller:
         t_cond = leaving if spec.water_cooled else np.asarray(t_db, dtype=float)
-        _, cap = eir_chiller(0.0, t_supply, t_cond, spec.chiller_params)
-    return PlantWeather(leaving, wet, share, t_cond, cap)
+        cap, eir = eir_terms(t_supply, t_cond, spec.chiller_params)
+    return PlantWeather(leaving, wet, share, t_cond, cap, eir)
 
 
 def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
@@ -204,10 +205,10 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     zero = 0.0 * q  # (zero where the heat is a number, NaN where it is NaN: an infeasible point stays NaN)
     w = zero
     if spec.chiller:
-        t_cond, cap, cp = wx.t_cond, wx.capacity, spec.chiller_params
+        cap, cp = wx.capacity, spec.chiller_params
         n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
-        w = n_run * eir_chiller(each, t_supply, t_cond, cp)[0]
+        w = n_run * eir_power(each, cap, wx.eir, cp)
         cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)

@@ -7,7 +7,7 @@ from ht import NTU_from_effectiveness, effectiveness_from_NTU
 
 from facility.units import Q_
 from models.registry import leaving_temperature
-from models.thermal.chiller import biquadratic, eir_chiller, envelope
+from models.thermal.chiller import biquadratic, eir_chiller, eir_power, eir_terms, envelope
 from models.thermal.heat_exchanger import effectiveness_counterflow, ntu_counterflow
 from models.thermal.heat_rejection import (
     COIL_AIR_APPROACH,
@@ -185,3 +185,18 @@ def test_glycol_approach_factor_follows_dittus_boelter_of_ht_on_coolprop_propert
     assert got == pytest.approx(expect, rel=1e-9)
     assert 1.1 < got < 1.25
     assert glycol_approach_factor(*h["Water"][1:], *h["Water"][1:]) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_the_chillers_temperature_terms_once_then_the_load_give_the_same_power_bit_for_bit():
+    """The year computes CAPFT and EIRFT once per hour (eir_terms) and the part load on every coupling pass
+    (eir_power): the same numbers as eir_chiller in one call."""
+    for name in ("chiller-water-cooled", "chiller-air-cooled"):
+        p = _catalog_chiller(name)
+        t_lchw = np.array([279.0, 281.0, 283.15, 290.0])
+        t_cond = np.array([290.0, 300.0, 305.0, 310.0])
+        load = np.array([0.0, 2e5, 8e5, 1.4e6])
+        power, q_avail = eir_chiller(load, t_lchw, t_cond, p)
+        cap, eir = eir_terms(t_lchw, t_cond, p)
+        np.testing.assert_array_equal(cap, q_avail)
+        np.testing.assert_array_equal(eir_power(load, cap, eir, p), power)
+        assert power[0] == 0.0 and np.all(power[1:] > 0)
