@@ -38,8 +38,7 @@ from facility.catalog import Catalog
 from facility.checks import power_arg
 from facility.compiled import CompiledChain, compile_chain, quantity, si
 from facility.plan import ItLoad
-from facility.rack_power import ab_feed_warnings, rack_power
-from facility.redundancy import size_units
+from facility.rack_power import ab_feed_warnings, rack_power, stage_coefficients
 from facility.scenario import Scenario
 from facility.units import Q_
 from models.electrical.conductor import line_factor
@@ -199,27 +198,6 @@ class PowerDesign:
 
 
 # ---------------------------------------------------------------------------------------------- kernels
-def _stage_coefficients(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float
-                        ) -> tuple[tuple[float, float, float], Any, float, str, float]:
-    """Size one stage (per group) on the power ``p_size`` [W], through the registered model of its kind
-    (:mod:`models.registry`): units sized on apparent power, real power or current as the kind says.
-
-    Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
-    """
-    model = stage_model(cat[spec.equipment].kind)
-    p = cat.si(spec.equipment)
-    rating = p[model.rating_field]
-    if model.size_on == "apparent":
-        size = p_size / pf
-    elif model.size_on == "real":
-        size = p_size
-    else:
-        size = p_size / line_factor(spec.system, v_out, pf)
-    red = size_units(size, rating, spec.redundancy)
-    abc, mass = model.coefficients(p, red.units_in_service, red.units_installed, pf, v_out, spec.system)
-    return abc, red, rating, model.rating_unit, mass
-
-
 def _loss(p: np.ndarray | float, abc: tuple[float, float, float]) -> np.ndarray | float:
     """Stage loss ``A + B P + C P^2`` [W] at output ``P`` [W] (:func:`models.electrical.converter.stage_loss`)."""
     return _stage_loss(p, *abc)
@@ -329,7 +307,7 @@ def _walk_up(cat: Catalog, specs, p_out, p_size, mv: float, pf: float, sized: li
     each stage appended to ``sized`` (load first)."""
     for spec in reversed(specs):
         v_out = _voltage(spec, mv, math.nan)  # no "core" stage outside the racks
-        abc, red, rating, unit, mass = _stage_coefficients(cat, spec, p_size, v_out, pf)
+        abc, red, rating, unit, mass = stage_coefficients(cat, spec, p_size, v_out, pf)
         p_in = p_out + as_float(_loss(p_out, abc))
         sized.append(SizedStage(spec, cat[spec.equipment].kind, None, 1, p_out, p_in, abc, red, rating, unit, mass,
                                 v_out, None))

@@ -119,7 +119,14 @@ def _specs(architecture: str, overrides: tuple) -> list[StageSpec]:
             {**s.__dict__, **over.get(s.id, {})}["zone"] == "rack"]
 
 
-def _size(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float):
+def stage_coefficients(cat: Catalog, spec: StageSpec, p_size, v_out: float, pf: float):
+    """Size one stage (per group) on the power ``p_size`` [W] (a number, or an array of design points), through
+    the registered model of its kind (:mod:`models.registry`): units sized on apparent power, real power or
+    current as the kind says. The one sizing of a stage, for the racks here and for the chain outside them
+    (:mod:`facility.power`).
+
+    Returns ``((A, B, C), RedundancyResult, unit rating [W or VA or A], rating unit, copper mass [kg])``.
+    """
     model = stage_model(cat[spec.equipment].kind)
     p = cat.si(spec.equipment)
     rating = p[model.rating_field]
@@ -131,7 +138,13 @@ def _size(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float)
         size = p_size / line_factor(spec.system, v_out, pf)
     red = size_units(size, rating, spec.redundancy)
     abc, mass = model.coefficients(p, red.units_in_service, red.units_installed, pf, v_out, spec.system)
-    return tuple(float(x) for x in abc), red, rating, model.rating_unit, float(mass)
+    return abc, red, rating, model.rating_unit, mass
+
+
+def _size(cat: Catalog, spec: StageSpec, p_size: float, v_out: float, pf: float):
+    """:func:`stage_coefficients` of one rack's stage, as plain floats."""
+    abc, red, rating, unit, mass = stage_coefficients(cat, spec, p_size, v_out, pf)
+    return tuple(float(x) for x in abc), red, rating, unit, float(mass)
 
 
 def _volts(spec: StageSpec, core: float) -> float:
