@@ -146,6 +146,8 @@ SCENARIO: dict[str, Bound] = {
                                  "largest campus's extent"),
     "cooling.pipe_velocity": Bound(0.5, 5, "m/s", "below 0.5 m/s air and dirt settle, above 5 m/s erosion and noise "
                                    "(ASHRAE Fundamentals 2017 Ch. 22)"),
+    "cooling.pipe_friction_rate": Bound(50, 2000, "Pa/m", "friction rates of water mains: ASHRAE Fundamentals 2017 "
+                                        "Ch. 22 sizes at 100-400 Pa/m; beyond 2 kPa/m pumps dominate the loop"),
     "cooling.pump_efficiency": Bound(0.2, 0.95, "", "wire-to-water efficiency of real pumps (ASHRAE HVAC Systems "
                                      "and Equipment Ch. 44)"),
     "cooling.air_supply": Bound(15, 35, "degC", "ASHRAE TC 9.9 allowable supply air classes A1-A4 lie within 5-45 "

@@ -45,6 +45,7 @@ from models.thermal.cold_plate import case_temperature, cold_plate_resistance
 from models.thermal.coolant import fluid_name, freezing_point, properties
 from models.thermal.heat_exchanger import glycol_approach_factor, ntu_counterflow
 from models.thermal.heat_rejection import COIL_AIR_APPROACH
+from models.thermal.hydraulics import pipe_diameter
 from models.thermal.plant import (
     CONDENSER_PRESSURE,
     CONDENSER_RANGE,
@@ -226,17 +227,19 @@ def _infeasible(mask, message):
 
 
 def _loop_sizing(coolant: str, heat, supply, delta_t, dp_components: float, pipe_length: float, velocity: float,
-                 eta: float, with_pipe: bool, props: dict | None = None) -> tuple[LoopSpec, Any]:
-    """Size a loop in SI numbers (coolant at its mean temperature, pipe for ``velocity`` at the design flow) and
-    operate it at its design heat with :func:`models.thermal.plant.operate_loop`: ``(spec, state)``. ``props``:
-    the coolant's properties at the mean temperature when already known."""
+                 eta: float, with_pipe: bool, props: dict | None = None,
+                 friction_rate: float = 400.0) -> tuple[LoopSpec, Any]:
+    """Size a loop in SI numbers (coolant at its mean temperature, main pipe within ``velocity`` [m/s] and
+    ``friction_rate`` [Pa/m] at the design flow: :func:`models.thermal.hydraulics.pipe_diameter`) and operate it at
+    its design heat with :func:`models.thermal.plant.operate_loop`: ``(spec, state)``. ``props``: the coolant's
+    properties at the mean temperature when already known."""
     if props is None:
         props = properties(coolant, supply + delta_t / 2.0)
     rho, cp, mu = as_float(props["density"]), as_float(props["cp"]), as_float(props["viscosity"])
     v = heat / (cp * delta_t) / rho
     diameter = None
     if with_pipe and np.any(v > 0):
-        diameter = as_float(np.sqrt(4.0 * v / (math.pi * velocity)))
+        diameter = as_float(pipe_diameter(v, velocity, friction_rate, rho, mu, PIPE_ROUGHNESS))
     spec = LoopSpec(rho=rho, cp=cp, mu=mu, delta_t=delta_t, dp_components=dp_components, flow_design=v,
                     diameter=diameter, pipe_length=pipe_length, pump_efficiency=eta)
     return spec, operate_loop(spec, heat)
@@ -252,10 +255,10 @@ def _loop_result(key: str, name: str, coolant: str, heat, supply, delta_t, spec:
 
 
 def _loop(key: str, name: str, coolant: str, heat, supply, delta_t, components: tuple,
-          pipe_length: float, velocity: float, eta: float, with_pipe: bool) -> LoopResult:
+          pipe_length: float, velocity: float, eta: float, with_pipe: bool, friction_rate: float = 400.0) -> LoopResult:
     """Size a loop (:func:`_loop_sizing`) for the summed pressure drop of its ``components`` and give its result."""
     spec, op = _loop_sizing(coolant, heat, supply, delta_t, _loops.total(components), pipe_length, velocity, eta,
-                            with_pipe)
+                            with_pipe, None, friction_rate)
     return _loop_result(key, name, coolant, heat, supply, delta_t, spec, op, components)
 
 
@@ -493,7 +496,8 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
         f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu_si['approach']:.1f} K)"))
     fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
-               _loops.loop_components(scenario, "fw"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True)
+               _loops.loop_components(scenario, "fw"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True,
+               c.pipe_friction_rate.m_as("Pa/m"))
     eps = ntu = None
     if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
         c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
@@ -559,6 +563,7 @@ class AirSpec:
     dp: float
     pipe_length: float
     pipe_velocity: float
+    pipe_friction_rate: float
     eta: float
     props: dict | None
     plant: tuple | ScenarioError
@@ -584,7 +589,8 @@ def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> 
         props = None
     return AirSpec(load.heat_to_air.m_as("W"), crah, rho_air, chw_supply, dt,
                    _loops.total(_loops.loop_components(scenario, "chw")), c.pipe_length.m_as("m"),
-                   c.pipe_velocity.m_as("m/s"), c.pump_efficiency, props, plant, conditions)
+                   c.pipe_velocity.m_as("m/s"), c.pipe_friction_rate.m_as("Pa/m"), c.pump_efficiency, props, plant,
+                   conditions)
 
 
 def _air_side(a: AirSpec, power) -> AirSide:
@@ -599,7 +605,7 @@ def _air_side(a: AirSpec, power) -> AirSide:
         chw_supply = a.chw_supply
         q_chw, dt = q_air + crah_fans, a.chw_delta_t
         spec, op = _loop_sizing("water", q_chw, chw_supply, dt, a.dp, a.pipe_length, a.pipe_velocity, a.eta, True,
-                                a.props)
+                                a.props, a.pipe_friction_rate)
         chw = (chw_supply, spec, op)
         if np.any(q_chw > 0):
             if isinstance(a.plant, ScenarioError):

@@ -335,6 +335,11 @@ class Cooling(_Strict):
         description="Equivalent length of the facility mains (supply + return, fittings included). [m] Default 600 m.")
     pipe_velocity: Annotated[Any, _quantity("[length] / [time]", "cooling.pipe_velocity")] = Field(
         default_factory=lambda: Q_(2.5, "m/s"), description="Design velocity in the mains. [m/s] Default 2.5 m/s.")
+    pipe_friction_rate: Annotated[Any, _quantity("[pressure] / [length]", "cooling.pipe_friction_rate")] = Field(
+        default_factory=lambda: Q_(400, "Pa/m"),
+        description="Highest friction rate in the mains at design flow (small mains are sized by it, large ones by "
+                    "the velocity). [Pa/m] Default 400 Pa/m, the top of ASHRAE Handbook — Fundamentals (2017) "
+                    "Ch. 22's 100-400 Pa/m practice for water piping.")
     pump_efficiency: Annotated[float, _number("cooling.pump_efficiency")] = Field(
         0.65, description="Wire-to-water efficiency of pumps. [-] Default 0.65 (pump 0.75 x motor 0.95 x VFD 0.97, "
                           "ASHRAE HVAC Systems and Equipment Ch. 44 ranges).")

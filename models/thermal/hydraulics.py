@@ -18,7 +18,8 @@ import numpy as np
 
 from models.units import quantity_io
 
-__all__ = ["friction_factor_swamee_jain", "pipe_pressure_drop", "pipe_diameter_for_velocity", "scale_pressure_drop",
+__all__ = ["friction_factor_swamee_jain", "pipe_pressure_drop", "pipe_diameter_for_velocity", "pipe_diameter",
+           "scale_pressure_drop",
            "pump_power", "sum_pressure_drops"]
 
 
@@ -65,6 +66,27 @@ def pipe_pressure_drop(flow, diameter, length, rho, mu, roughness):
 def pipe_diameter_for_velocity(flow, velocity):
     r"""Inner diameter that carries ``flow`` at a mean ``velocity``: :math:`D = \sqrt{4\dot V/(\pi v)}`. [m]"""
     return np.sqrt(4.0 * np.asarray(flow, dtype=float) / (np.pi * velocity))
+
+
+def pipe_diameter(flow, velocity, friction_rate, rho, mu, roughness):
+    r"""Inner diameter [m] of a main sized the way ASHRAE Handbook — Fundamentals (2017) Ch. 22 "Pipe sizing"
+    describes for water: the smallest pipe within both a velocity limit and a friction-rate limit (the
+    chapter's 100-400 Pa/m practice; small pipes are bound by friction, large ones by velocity).
+
+    ``flow`` [m3/s] (number or array), ``velocity`` [m/s], ``friction_rate`` [Pa/m], ``rho`` [kg/m3], ``mu``
+    [Pa s], ``roughness`` [m]. The friction-rate diameter solves :math:`f_D(Re, \varepsilon/D)\,8\rho\dot V^2 /
+    (\pi^2 D^5) = S` by fixed-point iteration on :math:`D = (8 f_D \rho \dot V^2/(\pi^2 S))^{1/5}` (f_D of
+    :func:`friction_factor_swamee_jain`; the iteration contracts, since D varies as f_D^{1/5}; 8 steps reach
+    round-off)."""
+    q = np.asarray(flow, dtype=float)
+    d_v = np.sqrt(4.0 * q / (np.pi * velocity))  # (the velocity limit, as pipe_diameter_for_velocity)
+    d = d_v
+    for _ in range(8):
+        safe = np.where(d > 0, d, 1.0)
+        re = 4.0 * rho * q / (np.pi * mu * safe)
+        f = friction_factor_swamee_jain(re, roughness / safe)
+        d = np.where(q > 0, (8.0 * f * rho * q * q / (np.pi**2 * friction_rate)) ** 0.2, 0.0)
+    return np.maximum(d_v, d)
 
 
 @quantity_io(returns="Pa", flow="m**3/s", flow_rated="m**3/s", dp_rated="Pa")

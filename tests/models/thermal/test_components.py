@@ -17,7 +17,7 @@ from models.thermal.heat_rejection import (
     tower_evaporation,
     tower_water,
 )
-from models.thermal.hydraulics import friction_factor_swamee_jain, pipe_pressure_drop, pump_power
+from models.thermal.hydraulics import friction_factor_swamee_jain, pipe_diameter, pipe_pressure_drop, pump_power
 
 
 @pytest.mark.parametrize("re", [1e3, 8e3, 5e4, 3e5, 2e6])
@@ -200,3 +200,22 @@ def test_the_chillers_temperature_terms_once_then_the_load_give_the_same_power_b
         np.testing.assert_array_equal(cap, q_avail)
         np.testing.assert_array_equal(eir_power(load, cap, eir, p), power)
         assert power[0] == 0.0 and np.all(power[1:] > 0)
+
+
+def test_mains_are_sized_within_the_velocity_and_the_friction_rate_ashrae_uses():
+    """ASHRAE Fundamentals 2017 Ch. 22: water mains within a velocity limit and 100-400 Pa/m. At the diameter
+    returned, neither limit is exceeded (friction from fluids' Colebrook, independent of the kernel's Swamee-Jain)
+    and one of them is met: a small main (20 m3/h) is bound by friction, a large one (5,000 m3/h) by velocity."""
+    rho, mu, eps = 998.0, 1.0e-3, 45e-6
+    flows = np.array([20.0, 5000.0]) / 3600.0
+    d = pipe_diameter(flows, 2.5, 400.0, rho, mu, eps)
+    for q, di, bound in zip(flows, d, ("friction", "velocity"), strict=True):
+        v = 4.0 * q / (np.pi * di**2)
+        f = friction_factor(Re=rho * v * di / mu, eD=eps / di)
+        rate = f * rho * v * v / (2.0 * di)
+        assert v <= 2.5 * (1 + 1e-12) and rate <= 400.0 * 1.02
+        if bound == "friction":
+            assert rate == pytest.approx(400.0, rel=0.02) and v < 2.0  # Swamee-Jain within 2 % of Colebrook
+        else:
+            assert v == pytest.approx(2.5, rel=1e-12) and rate < 100.0
+    assert pipe_diameter(0.0, 2.5, 400.0, rho, mu, eps) == 0.0
