@@ -231,21 +231,25 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
 
 
-def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray) -> dict[str, np.ndarray]:
+def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
+                    liquid_power: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The cooling totals of every hour from its liquid side (:func:`_liquid_hour`) and air side
-    (:func:`_air_hour`)."""
+    (:func:`_air_hour`); ``liquid_power`` the liquid side's :func:`_side_power` when already computed."""
     zeros = np.zeros(np.shape(q_liq))
+    plants = [part for part in (liq["plant"], air["plant"]) if part is not None]
 
     def total(name: str) -> np.ndarray:
-        out = zeros
-        for part in (liq["plant"], air["plant"]):
-            if part is not None:
-                out = out + getattr(part, name)
+        values = [getattr(part, name) for part in plants]
+        out = values[0] + values[1] if len(values) == 2 else None  # (the same sum as from zeros, one add fewer)
+        if out is None or np.shape(out) != zeros.shape:
+            out = sum(values, zeros)
         return out
 
     comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
     off = np.zeros(np.shape(q_liq), dtype=bool)
+    if liquid_power is None:
+        liquid_power = _side_power(liq, "p_tcs", "p_fw")
     return {
         "pump_power": pumps, "crah_fan_power": air["p_crah"], "heat_rejection_fan_power": fans,
         "compressor_power": comp, "water": total("water") / WATER_DENSITY, "heat_rejected": total("heat_rejected"),
@@ -253,7 +257,7 @@ def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray)
         "chiller_on_air": air["plant"].chiller_on | off if air["plant"] else off,
         "heat_in": q_liq + air["q_air"] + liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + air["p_crah"] + comp + p_cw,
         "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
-        "cooling_power": _side_power(liq, "p_tcs", "p_fw") + _side_power(air, "p_crah", "p_chw"),
+        "cooling_power": liquid_power + _side_power(air, "p_crah", "p_chw"),
     }
 
 
@@ -353,7 +357,7 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             losses = mechanical_losses(chain, mech)  # (the rooms need the mechanical branch only, not the trunk)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
             air = _air_hour(c, w, q_air_it, rooms, chw_weather)
-            cool = _cooling_totals(liquid, air, q_liq)
+            cool = _cooling_totals(liquid, air, q_liq, liquid_power)
             return air, cool, cool["cooling_power"] + house
 
         def passes(mech: np.ndarray, active: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:

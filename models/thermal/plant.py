@@ -304,5 +304,7 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
             velocity = v * (4.0 / (math.pi * d * d))
             f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
             dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
-    dp = np.where(v > 0, dp, 0.0)
+    flowing = v > 0
+    if not np.all(flowing):  # (every hour of a year's loop carries heat: nothing to zero)
+        dp = np.where(flowing, dp, 0.0)
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)
