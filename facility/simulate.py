@@ -63,7 +63,9 @@ _COUPLING_MAX_PASSES = 4
 #: scenarios: 1e-4 to 2e-3 W after a last plain step of 100-540 W (the plain passes evaluate one pass further than
 #: where they stopped, ~0.3 % of up to 100 W off), so every hourly figure is 10-70x closer to the exact fixed point
 #: than the plain passes' (tests/facility/test_coupling.py). A point that misses (an hour on a chiller staging step,
-#: no fixed point: 16.7 kW in dojo-100-eflops) goes on with the plain passes, as before, and gets their numbers.
+#: no fixed point: 16.7 kW in dojo-100-eflops) goes on with the plain passes, as before; with four passes at most
+#: the final evaluation at the step is its fourth pass (the step leaves the staging hours where the third pass put
+#: them), so its staging hours get the plain passes' numbers bit for bit, and the others the step's.
 _AITKEN_TOL_W = 1.0
 #: Plain passes before the Aitken step (three: the first starts ~10-40 MW away, and the step's error grows with
 #: the product of the two steps it is drawn through; from the first three iterates it missed by ~100 W).
@@ -384,11 +386,19 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
         else:
             trial = np.where(active[:, None], _aitken(*seen[-3:]), mech)
             air, cool, out = final(trial)
-            missed = active & ~(np.max(np.abs(out - trial), axis=-1) < _AITKEN_TOL_W)
-            missed &= np.isfinite(out).all(axis=-1)  # (NaN: an infeasible point, done)
+            bad = ~(np.abs(out - trial) < _AITKEN_TOL_W)
+            bad &= np.isfinite(out)  # (NaN: an infeasible point, done)
+            missed = active & bad.any(axis=-1)
             if missed.any():
-                mech, _ = passes(mech, missed, _COUPLING_MAX_PASSES - _AITKEN_AFTER)
-                air, cool, out = final(np.where(missed[:, None], mech, trial))
+                # with one pass left (four at most), the final evaluation just made is that pass where the step left
+                # every hour that missed where the third pass put it (the staging hours: the step keeps the last
+                # iterate where the load does not contract): its load is the fourth pass's there, bit for bit, and
+                # the step's elsewhere; a point with a missed hour the step moved runs the fourth pass itself
+                alone = _COUPLING_MAX_PASSES - _AITKEN_AFTER == 1
+                own = missed & ((bad & (trial != mech)).any(axis=-1) if alone else True)
+                if own.any():
+                    mech, _ = passes(mech, own, _COUPLING_MAX_PASSES - _AITKEN_AFTER)
+                air, cool, out = final(np.where(own[:, None], mech, np.where(missed[:, None], out, trial)))
             mech = out
         state = evaluate_whole_chain(chain, it_part, mech)
     loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})

@@ -64,11 +64,17 @@ def test_accelerated_coupling_is_closer_to_the_fixed_point_than_the_plain_passes
     assert fast < calls["n"]
 
 
-def test_a_point_on_a_chiller_staging_step_keeps_the_plain_passes(monkeypatch):
-    # dojo-100-eflops: an hour of its year has no fixed point (the Aitken step misses by ~17 kW): the plain passes'
-    # numbers, bit for bit
+def test_the_hours_on_a_chiller_staging_step_keep_the_plain_passes_numbers_bit_for_bit(monkeypatch):
+    # dojo-100-eflops at full load: hours of its year have no fixed point (one more chiller flips the load back
+    # below the step: a fifth pass moves them by ~17 kW); the Aitken step misses there and leaves them where the
+    # third pass put them: they get the plain passes' numbers bit for bit, the other hours the step's
     result = run(load_scenario(REPO / "scenarios" / "dojo-100-eflops.toml"), year=False)
     plain = _year(result, monkeypatch, _AITKEN_AFTER=99)
+    fifth = _year(result, monkeypatch, _AITKEN_AFTER=99, _COUPLING_MAX_PASSES=5)
     accelerated = _year(result, monkeypatch)
+    staging = np.abs(fifth["full:cooling_power"] - plain["full:cooling_power"]) > 1e3
+    assert 0 < staging.sum() < 100
     for k, v in plain.items():
-        np.testing.assert_array_equal(accelerated[k], v, err_msg=k)
+        if k.startswith("full:"):
+            np.testing.assert_array_equal(accelerated[k][staging], v[staging], err_msg=k)
+        np.testing.assert_allclose(accelerated[k], v, rtol=1e-10, atol=1e-6, err_msg=k)
