@@ -1,4 +1,4 @@
-"""The year's hottest kernels, rewritten for speed (in place, terms computed once per hour), give the numbers of
+"""The year's hottest kernels (plant, chiller, cooler fans, pipe friction, converter stages), rewritten for speed (in place, terms computed once per hour), give the numbers of
 their former forms bit for bit: the former forms are kept here as the reference."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from facility import load_catalog
+from models.electrical.converter import stage_loss
 from models.registry import heat_rejection_model
 from models.thermal.chiller import eir_power, eir_terms, quadratic
 from models.thermal.heat_rejection import COIL_AIR_APPROACH, FAN_MIN_SPEED, cooler_fan_speed, cooler_fan_terms
@@ -94,3 +95,19 @@ def test_a_plant_pass_with_its_weather_terms_once_gives_the_powers_of_its_full_o
         for name in ("compressor_power", "fan_power", "condenser_pump_power", "fan_speed", "chillers_running"):
             np.testing.assert_array_equal(getattr(state, name), getattr(alone, name), err_msg=name)
     assert np.any(alone.chillers_running > 0) and np.any(alone.chillers_running == 0)
+
+
+def _stage_loss_before(p_out, a, b, c):
+    p = np.asarray(p_out, dtype=float)
+    return a + b * p + c * p * p
+
+
+@pytest.mark.parametrize("args", [
+    (RNG.uniform(0, 5e8, (1, 8760)), RNG.uniform(0, 1e6, (1, 1)), 0.01, RNG.uniform(0, 1e-10, (1, 1))),
+    (RNG.uniform(0, 5e8, (3, 100)), 1e5, RNG.uniform(0, 0.02, (3, 1)), 1e-10),
+    (RNG.uniform(0, 5e8, 100), RNG.uniform(0, 1e6, (4, 1)), 0.01, 1e-10),  # coefficients broadcast the load up
+    (3e8, 1e5, 0.01, 1e-10), (np.array([np.nan, 0.0, -1.0]), 1.0, 2.0, 3.0), ([[1e6, 2e6]], 1e5, 0.01, 1e-10)])
+def test_stage_loss_in_place_equals_its_former_form(args):
+    new, old = stage_loss.kernel(*args), _stage_loss_before(*args)
+    assert np.shape(new) == np.shape(old)
+    np.testing.assert_array_equal(new, old)
