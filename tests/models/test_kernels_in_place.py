@@ -1,5 +1,6 @@
-"""The year's hottest kernels (plant, chiller, cooler fans, pipe friction, converter stages), rewritten for speed (in place, terms computed once per hour), give the numbers of
-their former forms bit for bit: the former forms are kept here as the reference."""
+"""The year's hottest kernels (plant, chiller, cooler fans, pipe friction, converter stages), rewritten for speed
+(in place, terms computed once per hour), give the numbers of their former forms bit for bit: the former forms are
+kept here as the reference."""
 
 from __future__ import annotations
 
