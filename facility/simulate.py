@@ -4,7 +4,8 @@ For every hour: IT load from the profile; heat to liquid and air; the power chai
 (:meth:`facility.power.PowerDesign.evaluate`); the cooling plant with the design's equipment at that hour's
 weather — economiser share, chillers staged on and at part load with the COP of that hour's lift, pumps and
 fans by the affinity laws (variable flow at constant temperature rise: flow ∝ heat, power ∝ flow³), water;
-the cooling load fed back to the mechanical branch (the coupling solved on whole arrays, a few iterations).
+the cooling load fed back to the mechanical branch (the coupling solved on whole arrays: three passes and an Aitken
+step per hour, checked by the final evaluation).
 
 Results are an ``xarray.Dataset`` with ``time`` as its dimension and a ``units`` attribute on every variable;
 :func:`annual_kpis` sums it into annual energy, PUE, WUE, peak demand, chiller and free-cooling hours.
