@@ -51,7 +51,14 @@ def stage_loss(p_out, a, b, c):
         Loss. [W]
     """
     p = np.asarray(p_out, dtype=float)
-    return a + b * p + c * p * p
+    loss = b * p
+    if not (isinstance(loss, np.ndarray) and loss.shape == np.broadcast_shapes(loss.shape, np.shape(a), np.shape(c))):
+        return a + loss + c * p * p
+    # in place on two temporaries: the same operations in the same order as a + b P + (c P) P
+    np.add(a, loss, out=loss)
+    quad = np.multiply(c, p)
+    np.multiply(quad, p, out=quad)
+    return np.add(loss, quad, out=loss)
 
 
 @quantity_io(returns="W", p_out="W", a="W", b="", c="1/W")

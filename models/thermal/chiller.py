@@ -106,15 +106,18 @@ def eir_terms(t_leaving, t_condenser, p):
     return q_avail, biquadratic(p["eirft"], lchw, cond) / p["reference_cop"]
 
 
-def eir_power(load, q_avail, eir, p):
+def eir_power(load, q_avail, eir, p, q_eir=None):
     r"""Electric power [W] of one chiller carrying ``load`` [W] given :func:`eir_terms` ``q_avail`` [W], ``eir``
-    [-]: :math:`Q_{avail}\,EIR\,EIRFPLR(\max(PLR, PLR_{min}))` plus its condenser fans, 0 where it is off."""
+    [-]: :math:`Q_{avail}\,EIR\,EIRFPLR(\max(PLR, PLR_{min}))` plus its condenser fans, 0 where it is off.
+    ``q_eir``: the product ``q_avail * eir`` [W] when already computed (a year's coupling passes)."""
     q = np.asarray(load, dtype=float)
     plr = np.clip(q / q_avail, 0.0, 1.0)
     on = q > 0
-    comp = q_avail * eir * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
-    fans = p.get("condenser_fan_power_ratio", 0.0) * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
-    return np.where(on, comp + fans, 0.0)
+    comp = (q_avail * eir if q_eir is None else q_eir) * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
+    ratio = p.get("condenser_fan_power_ratio", 0.0)
+    if np.any(ratio != 0.0):  # (0 for water-cooled: no condenser fans, nothing to add)
+        comp = comp + ratio * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+    return np.where(on, comp, 0.0)
 
 
 def envelope(t_leaving, t_condenser, p) -> str | None:

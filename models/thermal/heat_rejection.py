@@ -56,7 +56,7 @@ from models.thermal.psychrometrics import (
 
 __all__ = ["H_FG", "CP_AIR", "economiser_share", "fan_power", "adiabatic_air_temperature",
            "adiabatic_water", "tower_water", "tower_evaporation", "COIL_AIR_APPROACH", "FAN_MIN_SPEED",
-           "cooler_fan_speed", "dry_cooler_leaving", "adiabatic_leaving", "cooling_tower_leaving",
+           "cooler_fan_speed", "cooler_fan_terms", "dry_cooler_leaving", "adiabatic_leaving", "cooling_tower_leaving",
            "dry_cooler_air_inlet", "adiabatic_air_inlet", "adiabatic_device_water", "cooling_tower_device_water",
            "air_economiser_leaving", "direct_evaporative_leaving", "indirect_evaporative_leaving",
            "direct_evaporative_water", "indirect_evaporative_water"]
@@ -142,17 +142,27 @@ COIL_AIR_APPROACH = 2.0
 FAN_MIN_SPEED = 0.2
 
 
-def cooler_fan_speed(heat, t_air_in, t_return, size, air_delta_t, full):
+def cooler_fan_terms(t_air_in, t_return, size):
+    """The terms of :func:`cooler_fan_speed` that do not depend on the heat: ``(size * max(rise, 1e-9), rise > 0)``
+    with the coil's air rise ``rise = t_return - COIL_AIR_APPROACH - t_air_in`` [K] (a year computes them once per
+    hour, not on every coupling pass)."""
+    rise = np.asarray(t_return, dtype=float) - COIL_AIR_APPROACH - np.asarray(t_air_in, dtype=float)
+    return np.asarray(size, dtype=float) * np.maximum(rise, 1e-9), rise > 0
+
+
+def cooler_fan_speed(heat, t_air_in, t_return, size, air_delta_t, full, terms=None):
     """Airflow of a cooler as a fraction of its rated airflow [-] (module docstring).
 
     ``heat`` [W] it rejects; ``t_air_in`` [K] air entering its coil (after pads); ``t_return`` [K] fluid entering;
     ``size`` [W] the heat it is rated for (its rated airflow carries ``size`` at a rise of ``air_delta_t`` [K]);
     ``full`` [bool]: the cooler cannot reach its set point (economiser share below 1 or a chiller trimming), so
-    it runs at full airflow; a cooler that carries no heat (share 0: bypassed) runs no fans.
+    it runs at full airflow; a cooler that carries no heat (share 0: bypassed) runs no fans. ``terms``:
+    :func:`cooler_fan_terms` of the same arguments when already computed (then ``t_air_in``, ``t_return`` and
+    ``size`` are not read).
     """
-    rise = np.asarray(t_return, dtype=float) - COIL_AIR_APPROACH - np.asarray(t_air_in, dtype=float)
-    need = np.asarray(heat, dtype=float) * air_delta_t / (np.asarray(size, dtype=float) * np.maximum(rise, 1e-9))
-    x = np.where(rise > 0, np.clip(need, FAN_MIN_SPEED, 1.0), 1.0)
+    den, up = cooler_fan_terms(t_air_in, t_return, size) if terms is None else terms
+    need = np.asarray(heat, dtype=float) * air_delta_t / den
+    x = np.where(up, np.clip(need, FAN_MIN_SPEED, 1.0), 1.0)
     return np.where(np.asarray(heat) > 0, np.where(full, 1.0, x), 0.0)
 
 

@@ -31,8 +31,19 @@ def friction_factor_swamee_jain(re, relative_roughness):
     """
     re = np.asarray(re, dtype=float)
     safe = np.maximum(re, 1e-12)
-    turbulent = 0.25 / np.log10(np.asarray(relative_roughness) / 3.7 + 5.74 / safe**0.9) ** 2
-    return np.where(re > 2300.0, turbulent, 64.0 / safe)
+    # in place on one temporary (the same operations in the same order as 0.25 / log10(e / 3.7 + 5.74 / Re^0.9)^2)
+    rough = np.asarray(relative_roughness) / 3.7
+    t = np.empty(np.broadcast_shapes(safe.shape, rough.shape))
+    np.power(safe, 0.9, out=t)
+    np.divide(5.74, t, out=t)
+    np.add(rough, t, out=t)
+    np.log10(t, out=t)
+    np.square(t, out=t)
+    np.divide(0.25, t, out=t)
+    turbulent = re > 2300.0
+    if turbulent.all():  # (the loops' operating range: no laminar hour to pick)
+        return t
+    return np.where(turbulent, t, 64.0 / safe)
 
 
 @quantity_io(returns="Pa", flow="m**3/s", diameter="m", length="m", rho="kg/m**3", mu="Pa*s", roughness="m")

@@ -43,7 +43,7 @@ import numpy as np
 
 from models.registry import HeatRejectionModel
 from models.thermal.chiller import eir_power, eir_terms
-from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, economiser_share
+from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, cooler_fan_terms, economiser_share
 from models.thermal.hydraulics import friction_factor_swamee_jain
 
 __all__ = ["PlantSpec", "PlantState", "PlantWeather", "plant_weather", "operate_plant", "LoopSpec", "LoopState",
@@ -153,7 +153,10 @@ class PlantWeather:
     """The weather-only terms of a plant in operation (they do not depend on the heat, so the year's coupling
     passes compute them once): the economiser's ``leaving`` temperature [K] and ``wet`` flag, its ``share`` [-]
     of the loop's heat, the chiller's condenser temperature ``t_cond`` [K], available capacity ``capacity`` [W]
-    per chiller and ``eir`` [-] (EIRFT / reference COP) at that weather (``None`` without a chiller)."""
+    per chiller and ``eir`` [-] (EIRFT / reference COP) at that weather (``None`` without a chiller); derived
+    once for the passes: ``inv_capacity`` [1/W] (1 / ``capacity``), ``full_power`` [W] (``capacity * eir``) and
+    ``fan`` the cooler's :func:`models.thermal.heat_rejection.cooler_fan_terms` (a sized cooler with fans on its
+    airflow only, else ``None``)."""
 
     leaving: Any
     wet: Any
@@ -161,6 +164,9 @@ class PlantWeather:
     t_cond: Any
     capacity: Any
     eir: Any = None
+    inv_capacity: Any = None
+    full_power: Any = None
+    fan: Any = None
 
 
 def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeather:
@@ -174,11 +180,14 @@ def plant_weather(spec: PlantSpec, t_db, t_wb, t_supply, t_return) -> PlantWeath
         share = economiser_share(leaving, t_supply, t_return)
     else:
         leaving, wet, share = None, False, 0.0
-    t_cond = cap = eir = None
+    t_cond = cap = eir = inv = full = fan = None
     if spec.chiller:
         t_cond = leaving if spec.water_cooled else np.asarray(t_db, dtype=float)
         cap, eir = eir_terms(t_supply, t_cond, spec.chiller_params)
-    return PlantWeather(leaving, wet, share, t_cond, cap, eir)
+        inv, full = 1.0 / cap, cap * eir
+    if dev is not None and dev.air_inlet is not None and spec.device_size is not None:
+        fan = cooler_fan_terms(dev.air_inlet(t_db, t_wb, wet, p), t_return, spec.device_size)
+    return PlantWeather(leaving, wet, share, t_cond, cap, eir, inv, full, fan)
 
 
 def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
@@ -189,7 +198,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     ``weather``: its weather-only terms (:func:`plant_weather` of the same arguments) when already computed, e.g.
     by the year, whose coupling passes operate the plant at the same weather with another heat.
     ``electric_only``: only the electric powers (compressors, fans, condenser pumps) are wanted (a coupling pass):
-    ``water``, ``heat_rejected`` and ``chiller_on`` are left None, the powers are the same.
+    ``water``, ``heat_rejected``, ``chiller_on`` and ``chiller_cop`` are left None, the powers are the same.
 
     Where the plant has no chiller, the heat the economiser cannot carry is reported in ``chiller_heat`` with no
     compressor power (the caller decides whether that is infeasible).
@@ -206,10 +215,12 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     w = zero
     if spec.chiller:
         cap, cp = wx.capacity, spec.chiller_params
-        n_run = np.ceil(q_ch * (1.0 / cap) - 1e-12)  # chillers staged on, sharing the load equally
+        inv = 1.0 / cap if wx.inv_capacity is None else wx.inv_capacity
+        n_run = np.ceil(q_ch * inv - 1e-12)  # chillers staged on, sharing the load equally
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
-        w = n_run * eir_power(each, cap, wx.eir, cp)
-        cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
+        w = n_run * eir_power(each, cap, wx.eir, cp, wx.full_power)
+        if not electric_only:
+            cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
     chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
@@ -219,8 +230,12 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)
             device_heat = device_heat + p_cw
         if dev.air_inlet is not None:
-            t_air = dev.air_inlet(t_db, t_wb, wet, p)
-            speed = cooler_fan_speed(device_heat, t_air, t_return, size, p["air_delta_t"], (share < 1.0) | chiller_on)
+            full = (share < 1.0) | chiller_on
+            if wx.fan is not None and spec.device_size is not None:
+                speed = cooler_fan_speed(device_heat, None, None, size, p["air_delta_t"], full, terms=wx.fan)
+            else:
+                speed = cooler_fan_speed(device_heat, dev.air_inlet(t_db, t_wb, wet, p), t_return, size,
+                                         p["air_delta_t"], full)
             fans = p["fan_power_ratio"] * size * (speed * speed * speed)
         else:
             fans = cube(device_heat, size, p["fan_power_ratio"] * size)
@@ -289,5 +304,7 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
             velocity = v * (4.0 / (math.pi * d * d))
             f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
             dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
-    dp = np.where(v > 0, dp, 0.0)
+    flowing = v > 0
+    if not np.all(flowing):  # (every hour of a year's loop carries heat: nothing to zero)
+        dp = np.where(flowing, dp, 0.0)
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)

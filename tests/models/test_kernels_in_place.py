@@ -1,0 +1,114 @@
+"""The year's hottest kernels (plant, chiller, cooler fans, pipe friction, converter stages), rewritten for speed
+(in place, terms computed once per hour), give the numbers of their former forms bit for bit: the former forms are
+kept here as the reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from facility import load_catalog
+from models.electrical.converter import stage_loss
+from models.registry import heat_rejection_model
+from models.thermal.chiller import eir_power, eir_terms, quadratic
+from models.thermal.heat_rejection import COIL_AIR_APPROACH, FAN_MIN_SPEED, cooler_fan_speed, cooler_fan_terms
+from models.thermal.hydraulics import friction_factor_swamee_jain
+from models.thermal.plant import PlantSpec, operate_plant, plant_weather
+
+RNG = np.random.default_rng(12)
+CAT = load_catalog()
+
+
+def _friction_before(re, relative_roughness):
+    re = np.asarray(re, dtype=float)
+    safe = np.maximum(re, 1e-12)
+    turbulent = 0.25 / np.log10(np.asarray(relative_roughness) / 3.7 + 5.74 / safe**0.9) ** 2
+    return np.where(re > 2300.0, turbulent, 64.0 / safe)
+
+
+def _eir_power_before(load, q_avail, eir, p):
+    q = np.asarray(load, dtype=float)
+    plr = np.clip(q / q_avail, 0.0, 1.0)
+    on = q > 0
+    comp = q_avail * eir * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
+    fans = p.get("condenser_fan_power_ratio", 0.0) * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+    return np.where(on, comp + fans, 0.0)
+
+
+def _fan_speed_before(heat, t_air_in, t_return, size, air_delta_t, full):
+    rise = np.asarray(t_return, dtype=float) - COIL_AIR_APPROACH - np.asarray(t_air_in, dtype=float)
+    need = np.asarray(heat, dtype=float) * air_delta_t / (np.asarray(size, dtype=float) * np.maximum(rise, 1e-9))
+    x = np.where(rise > 0, np.clip(need, FAN_MIN_SPEED, 1.0), 1.0)
+    return np.where(np.asarray(heat) > 0, np.where(full, 1.0, x), 0.0)
+
+
+@pytest.mark.parametrize("re", [RNG.uniform(3e3, 3e6, (2, 500)), RNG.uniform(0.0, 1e4, 300),
+                                np.array([0.0, np.nan, 2300.0, 1e5]), 5e4, 100.0, [[1e4, 2e5]]])
+@pytest.mark.parametrize("roughness", [3e-5, RNG.uniform(1e-6, 1e-3, (2, 1))])
+def test_friction_factor_equals_its_former_form_laminar_turbulent_and_broadcast(re, roughness):
+    new, old = friction_factor_swamee_jain(re, roughness), _friction_before(re, roughness)
+    assert np.shape(new) == np.shape(old)
+    np.testing.assert_array_equal(new, old)
+
+
+@pytest.mark.parametrize("kind", ["chiller-air-cooled", "chiller-water-cooled"])
+def test_eir_power_with_its_product_once_equals_its_former_form(kind):
+    p = dict(CAT.si(kind))
+    p["capacity"] = 1.5e6
+    t_cond = RNG.uniform(285.0, 315.0, (2, 400))
+    q_avail, eir = eir_terms(280.0, t_cond, p)
+    load = np.concatenate([[0.0, -1.0, np.nan], RNG.uniform(0.0, 1.6e6, 397)])  # off, negative, NaN, part and over
+    old = _eir_power_before(load, q_avail, eir, p)
+    np.testing.assert_array_equal(eir_power(load, q_avail, eir, p), old)
+    np.testing.assert_array_equal(eir_power(load, q_avail, eir, p, q_avail * eir), old)
+    assert np.all(old[..., 3:] > 0.0)
+
+
+def test_cooler_fan_speed_with_its_terms_once_equals_its_former_form():
+    heat = np.concatenate([[0.0, np.nan], RNG.uniform(0.0, 2e6, 598)])
+    t_air = RNG.uniform(260.0, 320.0, 600)  # some hours the coil cannot cool (rise <= 0): full airflow
+    full = RNG.uniform(size=600) < 0.3
+    old = _fan_speed_before(heat, t_air, 308.0, 1.5e6, 12.0, full)
+    np.testing.assert_array_equal(cooler_fan_speed(heat, t_air, 308.0, 1.5e6, 12.0, full), old)
+    terms = cooler_fan_terms(t_air, 308.0, 1.5e6)
+    np.testing.assert_array_equal(cooler_fan_speed(heat, None, None, 1.5e6, 12.0, full, terms=terms), old)
+    assert {0.0, 1.0, FAN_MIN_SPEED} <= set(old[np.isfinite(old)].tolist())
+
+
+@pytest.mark.parametrize("kind", ["dry-cooler", "adiabatic", "cooling-tower"])
+def test_a_plant_pass_with_its_weather_terms_once_gives_the_powers_of_its_full_operation(kind):
+    params = {"dry-cooler": {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02, "air_delta_t": 12.0},
+              "adiabatic": {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02, "air_delta_t": 12.0,
+                                   "pad_effectiveness": 0.85},
+              "cooling-tower": {"capacity": 5e6, "approach": 4.0, "fan_power_ratio": 0.0127, "cycles": 4.0,
+                                "drift_fraction": 1e-5, "liquid_gas_ratio": 1.2}}[kind]
+    chiller = dict(CAT.si("chiller-water-cooled"))
+    chiller["capacity"] = 1.5e6
+    spec = PlantSpec(device=heat_rejection_model(kind), params=params, device_size=12e6, chiller=True,
+                     water_cooled=True, chiller_params=chiller, chiller_capacity=1.5e6, pump_efficiency=0.65)
+    t_db = RNG.uniform(255.0, 310.0, 800)
+    t_wb = t_db - RNG.uniform(0.0, 12.0, 800)
+    heat = RNG.uniform(1e6, 10e6, 800)
+    alone = operate_plant(spec, t_db, t_wb, 291.0, 301.0, heat)
+    wx = plant_weather(spec, t_db, t_wb, 291.0, 301.0)
+    for electric_only in (False, True):
+        state = operate_plant(spec, t_db, t_wb, 291.0, 301.0, heat, wx, electric_only)
+        for name in ("compressor_power", "fan_power", "condenser_pump_power", "fan_speed", "chillers_running"):
+            np.testing.assert_array_equal(getattr(state, name), getattr(alone, name), err_msg=name)
+    assert np.any(alone.chillers_running > 0) and np.any(alone.chillers_running == 0)
+
+
+def _stage_loss_before(p_out, a, b, c):
+    p = np.asarray(p_out, dtype=float)
+    return a + b * p + c * p * p
+
+
+@pytest.mark.parametrize("args", [
+    (RNG.uniform(0, 5e8, (1, 8760)), RNG.uniform(0, 1e6, (1, 1)), 0.01, RNG.uniform(0, 1e-10, (1, 1))),
+    (RNG.uniform(0, 5e8, (3, 100)), 1e5, RNG.uniform(0, 0.02, (3, 1)), 1e-10),
+    (RNG.uniform(0, 5e8, 100), RNG.uniform(0, 1e6, (4, 1)), 0.01, 1e-10),  # coefficients broadcast the load up
+    (3e8, 1e5, 0.01, 1e-10), (np.array([np.nan, 0.0, -1.0]), 1.0, 2.0, 3.0), ([[1e6, 2e6]], 1e5, 0.01, 1e-10)])
+def test_stage_loss_in_place_equals_its_former_form(args):
+    new, old = stage_loss.kernel(*args), _stage_loss_before(*args)
+    assert np.shape(new) == np.shape(old)
+    np.testing.assert_array_equal(new, old)
