@@ -91,6 +91,10 @@ def pipe_diameter(flow, velocity, friction_rate, rho, mu, roughness):
     round-off)."""
     q = np.asarray(flow, dtype=float)
     d_v = np.sqrt(4.0 * q / (np.pi * velocity))  # (the velocity limit, as pipe_diameter_for_velocity)
+    safe = np.where(d_v > 0, d_v, 1.0)
+    f = friction_factor_swamee_jain(4.0 * rho * q / (np.pi * mu * safe), roughness / safe)
+    if np.all(f * 8.0 * rho * q * q / (np.pi**2 * safe**5) <= friction_rate):
+        return d_v  # every main within the friction rate at the velocity limit (large mains): no iteration
     d = d_v
     for _ in range(8):
         safe = np.where(d > 0, d, 1.0)
