@@ -72,13 +72,19 @@ def test_energy_balances_every_hour_with_solar_curtailment_battery_and_auxiliary
     assert h["battery_soc"].attrs["units"] == "MWh"
 
 
-def test_objective_equals_the_cost_recomputed_from_the_dispatch_with_free_capacities_and_a_carbon_price():
+def _two_days_free_with_a_carbon_price():
+    """48 h, a sine sun, grid with a demand charge, free engines (N+1), battery and solar, a carbon price."""
     hours = 48
     sun = np.clip(np.sin((np.arange(hours) % 24 - 6) / 12 * np.pi), 0, None)
     cfg = Supply(objective="weighted", carbon_price="80 USD/t",
                  grid={"import_limit": "30 MW", "price": "70 USD/MWh", "demand_charge": "12 USD/kW/month"},
                  turbines=[{"model": "recip-engine-18mw", "count": "free", "count_max": 5, "redundancy": "N+1"}],
                  battery={"power": "free", "reserve": 0.2}, solar={"capacity": "free", "capacity_max": "200 MW"})
+    return hours, sun, cfg
+
+
+def test_objective_equals_the_cost_recomputed_from_the_dispatch_with_free_capacities_and_a_carbon_price():
+    hours, sun, cfg = _two_days_free_with_a_carbon_price()
     r = solve(cfg, np.full(hours, 60e6), solar_availability=sun)
     assert r.objective == pytest.approx(r.recomputed_objective, rel=1e-8)
     s = r.summary
@@ -257,12 +263,7 @@ def test_direct_highs_lp_equals_the_pypsa_reference_on_the_hand_day_and_a_free_c
     assert np.allclose(fast.hourly["grid_import"].values[12:], ref.hourly["grid_import"].values[12:], atol=1e-6)
     for name in ("grid_import", "battery_charge"):
         assert float(fast.hourly[name].sum()) == pytest.approx(float(ref.hourly[name].sum()), rel=1e-6), name
-    hours = 48
-    sun = np.clip(np.sin((np.arange(hours) % 24 - 6) / 12 * np.pi), 0, None)
-    cfg = Supply(objective="weighted", carbon_price="80 USD/t",
-                 grid={"import_limit": "30 MW", "price": "70 USD/MWh", "demand_charge": "12 USD/kW/month"},
-                 turbines=[{"model": "recip-engine-18mw", "count": "free", "count_max": 5, "redundancy": "N+1"}],
-                 battery={"power": "free", "reserve": 0.2}, solar={"capacity": "free", "capacity_max": "200 MW"})
+    hours, sun, cfg = _two_days_free_with_a_carbon_price()
     fast, ref = (solve(cfg, np.full(hours, 60e6), solar_availability=sun, backend=b) for b in ("highs", "pypsa"))
     assert fast.objective == pytest.approx(ref.objective, rel=1e-6)
     assert fast.recomputed_objective == pytest.approx(ref.recomputed_objective, rel=1e-6)
