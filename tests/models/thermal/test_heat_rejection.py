@@ -6,6 +6,7 @@ import pytest
 
 from models.thermal.heat_rejection import (
     COIL_AIR_APPROACH,
+    CP_AIR,
     FAN_MIN_SPEED,
     H_FG,
     cooler_fan_speed,
@@ -97,3 +98,36 @@ def test_tower_fans_follow_the_cube_of_the_heat_and_stop_at_no_load():
     from models.thermal.heat_rejection import fan_power
 
     np.testing.assert_allclose(fan_power(np.array([0.0, 0.5e6, 1e6]), 1e6, 20e3), [0.0, 2.5e3, 20e3], rtol=1e-12)
+
+
+def test_latent_heat_and_air_specific_heat_constants_are_coolprops_at_25_degc():
+    """H_FG: IAPWS-95 (CoolProp) h_g - h_f of water at 25 degC, 2,441.7 kJ/kg; CP_AIR: dry air at 25 degC and
+    101,325 Pa, 1.0064 kJ/(kg K) (CoolProp's Lemmon et al. 2000 air)."""
+    import CoolProp.CoolProp as CP
+
+    h_fg = CP.PropsSI("H", "T", 298.15, "Q", 1, "Water") - CP.PropsSI("H", "T", 298.15, "Q", 0, "Water")
+    assert H_FG == pytest.approx(h_fg, rel=2e-4)
+    assert CP_AIR == pytest.approx(CP.PropsSI("C", "T", 298.15, "P", 101325.0, "Air"), rel=1e-3)
+
+
+def test_evaporative_air_coolers_follow_their_effectiveness_and_wet_only_when_needed():
+    """ASHRAE Handbook HVAC Applications 2019 Ch. 53: direct media T = T_db - eps (T_db - T_wb); indirect (wet-bulb
+    effectiveness) T = T_ret - eps_wb (T_ret - T_wb), dry against the dry bulb when that reaches the supply.
+    At 35 / 22 degC, eps 0.85: 23.95 degC off the media; a 38 degC return with eps_wb 0.7: 28.9 degC dry (above a
+    25 degC supply, so wet) -> 26.8 degC wet; its water Q / h_fg x COC / (COC - 1)."""
+    from models.thermal.heat_rejection import (
+        direct_evaporative_leaving,
+        indirect_evaporative_leaving,
+        indirect_evaporative_water,
+    )
+
+    c = 273.15
+    t, wet = direct_evaporative_leaving(np.array([c + 35.0, c + 20.0]), c + 22.0 - np.array([0.0, 8.0]), c + 24.0,
+                                        {"pad_effectiveness": 0.85})
+    assert t[0] - c == pytest.approx(23.95, abs=1e-9) and wet.tolist() == [True, False] and t[1] == c + 20.0
+    p = {"wet_bulb_effectiveness": 0.7, "cycles": 4.0}
+    t, wet = indirect_evaporative_leaving(c + 25.0, c + 22.0, c + 25.0, p, t_return=c + 38.0)
+    assert bool(wet) and float(t) - c == pytest.approx(38.0 - 0.7 * 16.0, abs=1e-9)
+    t, wet = indirect_evaporative_leaving(c + 10.0, c + 5.0, c + 25.0, p, t_return=c + 38.0)
+    assert not bool(wet) and float(t) - c == pytest.approx(38.0 - 0.7 * 28.0, abs=1e-9)
+    assert indirect_evaporative_water(1e6, 0, 0, 0, True, 0, p) == pytest.approx(1e6 / H_FG * 4 / 3, rel=1e-12)
