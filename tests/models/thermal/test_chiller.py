@@ -82,3 +82,22 @@ def test_the_chillers_temperature_terms_once_then_the_load_give_the_same_power_b
         np.testing.assert_array_equal(cap, q_avail)
         np.testing.assert_array_equal(eir_power(load, cap, eir, p), power)
         assert power[0] == 0.0 and np.all(power[1:] > 0)
+
+
+def test_water_cooled_chiller_at_half_load_follows_the_energyplus_19xr_eirfplr_curve():
+    """EnergyPlus Chillers.idf 'Carrier 19XR 1407kW/6.04COP/VSD' part-load curve EIRFPLR = 0.1188880 + 0.6723542 PLR
+    + 0.2068754 PLR^2 (EnergyPlus Engineering Reference, Chiller:Electric:EIR: P = Q_avail / COP_ref x EIRFT x
+    EIRFPLR(PLR)): at PLR 0.5, EIRFPLR = 0.50678 (0.99812 at PLR 1), so the chiller draws 50.8 % of its full-load
+    power for 50 % of its capacity at the reference conditions; capacity() is Q_ref x CAPFT and the lift limit the
+    catalog's."""
+    from models.thermal.chiller import capacity, condenser_limit, quadratic
+
+    p = _catalog_chiller("chiller-water-cooled")
+    t_l, t_c = 273.15 + 6.67, 273.15 + 29.44
+    assert quadratic(p["eirfplr"], 0.5) == pytest.approx(0.1188880 + 0.6723542 * 0.5 + 0.2068754 * 0.25, rel=1e-9)
+    q_avail = capacity(t_l, t_c, p)
+    assert q_avail == pytest.approx(p["capacity"] * biquadratic(p["capft"], 6.67, 29.44), rel=1e-12)
+    full, _ = eir_chiller(q_avail, t_l, t_c, p)
+    half, _ = eir_chiller(0.5 * q_avail, t_l, t_c, p)
+    assert half / full == pytest.approx(0.50678 / (0.1188880 + 0.6723542 + 0.2068754), rel=1e-4)
+    assert condenser_limit(p) == pytest.approx(273.15 + 35.0, abs=1e-9)  # the 35 degC lift limit named above
