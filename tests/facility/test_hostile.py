@@ -6,7 +6,6 @@ The scenario files are in ``tests/data/hostile/``: ``ok-*.toml`` must run, every
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from pathlib import Path
@@ -14,14 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facility import Q_, InfeasibleDesign, Scenario, ScenarioError, fit_to_grid, load_scenario, run
-from facility.bounds import CATALOG, MAX_ACCELERATORS, SCENARIO
-from facility.catalog import FIELDS
+from facility import Scenario, ScenarioError, load_scenario, run
+from facility.bounds import MAX_ACCELERATORS
 from facility.cli import main
-from facility.scenario import MAX_SCENARIO_BYTES, parse_scenario_text, scenario_to_dict
-from facility.sweep import sweep
-from facility.training import training_run_energy
-from facility.units import UnitParseError, parse_quantity
+from facility.scenario import MAX_SCENARIO_BYTES, parse_scenario_text
 from tests.conftest import MINIMAL, REPO
 
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -58,11 +53,6 @@ REFUSED = {
 def test_every_hostile_file_is_listed_here():
     names = {p.name for p in HOSTILE.glob("*.toml")}
     assert names == set(REFUSED) | {"ok-utf8-bom.toml", "ok-tcs-rise-delta-degF.toml"}
-
-
-def test_stage_voltage_bounds_cover_the_core_rail():
-    # the bound reaches down to the ~0.5-1 V core rails (a VRM stage writes "0.8 V")
-    assert SCENARIO["power.stages[].voltage_out"].low == 0.3
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
@@ -124,102 +114,7 @@ def test_a_scenario_text_with_a_bom_and_over_the_size_limit():
         parse_scenario_text(MINIMAL + "#" * MAX_SCENARIO_BYTES)
 
 
-# ------------------------------------------------------------------------------------- the quantity parser
-@pytest.mark.parametrize("text", ["10**10**10 kV", "2*3 kW", "(1) W", "1/0 W", "161 kV[", "1 W + 2 W",
-                                  "3" * 600 + " degC", "x" * 101])
-def test_quantity_parser_refuses_arithmetic_and_long_texts_at_once(text):
-    start = time.perf_counter()
-    with pytest.raises(UnitParseError):
-        parse_quantity(text, "[power]")
-    assert time.perf_counter() - start < 0.1
-
-
-@pytest.mark.parametrize("text, dim, si", [("30 degC", "[temperature]", 303.15), ("34.5 kV", "[electric_potential]",
-                                           34500.0), ("1.2e3 kW", "[power]", 1.2e6), ("-5 degC", "[temperature]",
-                                           268.15), ("2 m^3/s", "[length] ** 3 / [time]", 2.0),
-                                          ("3 A/mm^2", "[current] / [length] ** 2", 3e6), ("100 EFLOPS",
-                                           "[computation] / [time]", 1e20)])
-def test_quantity_parser_keeps_every_written_form(text, dim, si):
-    q = parse_quantity(text, dim)
-    assert q.to_base_units().magnitude == pytest.approx(si)
-
-
-def test_fit_refuses_apparent_power_as_grid_envelope():
-    with pytest.raises(UnitParseError, match="apparent power"):
-        parse_quantity("300 MVA", "[power]", real_power=True)
-
-
-# ------------------------------------------------------------------------------------- bounds as data
-def test_every_catalog_field_with_a_number_has_a_bound_with_a_reason():
-    # point lists and curve coefficients are checked for shape and finiteness, not against a range
-    numeric = {f for f, (dim, _) in FIELDS.items() if dim != "points" and not dim.startswith("coefficients")}
-    assert numeric <= set(CATALOG)
-    assert all(b.reason for b in [*CATALOG.values(), *SCENARIO.values()])
-
-
-def test_every_numeric_scenario_key_has_a_bound():
-    from facility.scenario import Cooling, Deployment, Halls, Load, Power, Site
-
-    numeric = set()
-    for prefix, model in [("site", Site), ("power", Power), ("cooling", Cooling), ("load", Load),
-                          ("compute.halls", Halls), ("compute.deployments[]", Deployment)]:
-        for name, f in model.model_fields.items():
-            if f.metadata and f.annotation not in (str, str | None) and name not in ("architecture", "design_basis",
-                                                                                     "profile"):
-                numeric.add(f"{prefix}.{name}")
-    # (redundancy schemes and the plant {economiser, trim} are names, validated against their tables, not bounds)
-    assert numeric - {"power.stages", "cooling.cdu_redundancy", "cooling.crah_redundancy",
-                      "cooling.heat_rejection_redundancy", "cooling.chiller_redundancy", "cooling.heat_rejection",
-                      "cooling.air_heat_rejection"} <= set(SCENARIO)
-
-
 # ------------------------------------------------------------------------------------- library
-def test_assigning_to_a_loaded_scenario_is_refused_with_scenario_error():
-    s = Scenario.from_dict({"name": "t", "site": {"weather": "tampa-fl", "grid_voltage": "161 kV"},
-                            "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": 64}]}})
-    for target, key, value in [(s.site, "grid_voltage", "5 kV"), (s.compute.deployments[0], "system", "nope"),
-                               (s.cooling, "pump_efficiency", 7), (s, "name", 42)]:
-        with pytest.raises(ScenarioError, match="immutable"):
-            setattr(target, key, value)
-    changed = scenario_to_dict(s)
-    changed["site"]["grid_voltage"] = "5 kV"
-    with pytest.raises(ScenarioError, match="not above the MV level"):
-        Scenario.from_dict(changed)
-
-
-@pytest.mark.parametrize("arg", ["scenarios/default.toml", None, 42])
-def test_run_refuses_what_is_not_a_scenario(arg):
-    with pytest.raises(ScenarioError, match="expected a Scenario"):
-        run(arg)
-
-
-def _small():
-    return load_scenario(REPO / "scenarios" / "dojo-exapod.toml")
-
-
-def test_fit_to_grid_refuses_a_bare_number_and_a_huge_envelope():
-    s = _small()
-    with pytest.raises(ScenarioError, match=r"bare number|expected a power Quantity"):
-        fit_to_grid(s, 300)
-    with pytest.raises(ScenarioError, match="at most 20 GW"):
-        fit_to_grid(s, Q_(1e30, "MW"))
-
-
-def test_power_evaluate_refuses_none_bare_numbers_and_negative_loads():
-    r = run(_small(), year=False)
-    for bad in (None, 5e6, np.array([1e6]), Q_(-1, "MW"), Q_(float("nan"), "W")):
-        with pytest.raises(ScenarioError):
-            r.power.evaluate(bad)
-    ok = r.power.evaluate(Q_(np.float32(1.0), "MW"))
-    assert math.isfinite(float(ok["grid_import"]))
-
-
-def test_training_run_energy_refuses_negative_power_and_takes_numpy_numbers():
-    with pytest.raises(ScenarioError, match="above 0"):
-        training_run_energy(accelerators=10, power_per_accelerator=Q_(-330, "W"), pue=1.1, duration=Q_(1, "day"))
-    run_ = training_run_energy(accelerators=np.int64(10_000), power_per_accelerator=Q_(np.float32(330), "W"),
-                               pue=np.float64(1.10), duration=Q_(14.8, "day"))
-    assert run_.facility_energy.m_as("MWh") == pytest.approx(1289.3, rel=1e-3)  # Patterson et al. Table 4
 
 
 def test_numpy_numbers_are_taken_as_counts_and_fractions():
@@ -227,11 +122,6 @@ def test_numpy_numbers_are_taken_as_counts_and_fractions():
                             "compute": {"deployments": [{"system": "h100-lc-64", "accelerators": np.int64(640)}]},
                             "cooling": {"pump_efficiency": np.float32(0.7)}})
     assert s.compute.deployments[0].accelerators == 640 and s.cooling.pump_efficiency == pytest.approx(0.7)
-
-
-def test_sweep_refuses_a_string_as_the_list_of_values():
-    with pytest.raises(ScenarioError, match="expected a list of values"):
-        sweep(_small(), {"cooling.tcs_supply": "30 degC"})
 
 
 def test_campus_ceiling_is_refused_with_the_deployment_key():
@@ -247,10 +137,6 @@ def test_infeasible_design_names_file_and_key_in_the_cli(capsys, write_toml):
     code = main(["run", str(path)])
     _, err = capsys.readouterr()
     assert code == 2 and str(path) in err and "cooling.heat_rejection" in err, err
-
-
-def test_infeasible_design_keeps_its_class():
-    assert issubclass(InfeasibleDesign, Exception) and InfeasibleDesign("x", source="f", key="k").key == "k"
 
 
 def test_a_folder_or_device_as_scenario_is_named_as_such():
@@ -300,14 +186,3 @@ def test_a_file_error_names_the_file_not_a_placeholder(write_toml):
     with pytest.raises(ScenarioError) as info:
         load_scenario(write_toml(MINIMAL.replace("accelerators = 100000", "accelerators = -1")))
     assert info.value.source.endswith("scenario.toml")
-
-
-def test_the_swings_and_supply_sections_of_a_loaded_scenario_are_immutable_too():
-    """[swings] and [supply] share the scenario's base (facility.schema.StrictModel): no unchecked assignment."""
-    from tests.conftest import REPO
-
-    swings = load_scenario(REPO / "scenarios" / "colossus-swings.toml")
-    supply = load_scenario(REPO / "scenarios" / "colossus-supply.toml")
-    for target, key, value in [(swings.swings, "seconds", "1 s"), (supply.supply.grid, "import_limit", "1 MW")]:
-        with pytest.raises(ScenarioError, match="immutable"):
-            setattr(target, key, value)

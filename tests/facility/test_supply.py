@@ -197,20 +197,6 @@ def test_colossus_supply_year_from_the_command_line_balances_and_meets_the_load(
     assert out.stat().st_size > 100_000
 
 
-def test_sites_compares_one_campus_across_climates(capsys):
-    assert main(["sites", "scenarios/default.toml", "--site", "tampa-fl", "--site", "chicago", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    tampa, chicago = rows
-    assert [r["site"] for r in rows] == ["tampa-fl", "chicago"]
-    assert tampa["it_power_mw"] == chicago["it_power_mw"]  # the same campus
-    assert chicago["pue_annual"] < tampa["pue_annual"] and chicago["chiller_hours"] < tampa["chiller_hours"]
-
-
-def test_sites_names_a_bad_site(capsys):
-    assert main(["sites", "scenarios/default.toml", "--site", "atlantis"]) == 2
-    assert "--site[0] (atlantis)" in capsys.readouterr().err
-
-
 def test_dispatch_without_commitment_burns_fuel_at_the_full_load_heat_rate():
     # commitment = "none": no minimum load, no starts, fuel = 10,200 Btu/kWh x energy for the titan-130
     cfg = Supply(grid={"import_limit": "10 MW", "price": "200 USD/MWh"},
@@ -308,37 +294,6 @@ def test_representative_days_on_a_too_short_horizon_name_the_key():
     kw, load, sun = _season(10)
     with pytest.raises(ScenarioError, match=r"supply\.sizing"):
         solve(Supply(sizing="representative-days", representative_days=10, **kw), load, solar_availability=sun)
-
-
-def test_campus_sweep_takes_supply_keys_and_solves_the_supply_on_each_campus_year(capsys):
-    # facility sweep with a campus key and a supply key: the supply figures on both dimensions, each point equal to
-    # the supply solved on that campus variant directly
-    from facility import run
-    from facility.supply import supply_for
-
-    argv = ["sweep", "scenarios/colossus-supply.toml", "--vary", "cooling.tcs_supply=30,40 degC",
-            "--vary", "supply.battery.power=50,150 MW", "--format", "json"]
-    assert main(argv) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 4 and all(r["supply_feasible"] for r in rows)
-    assert sorted({r["battery_power_mw"] for r in rows}) == [50, 150]
-    point = next(r for r in rows if r["cooling.tcs_supply"] == 40 and r["battery_power_mw"] == 50)
-    s = load_scenario("scenarios/colossus-supply.toml")
-    data = s.model_dump()
-    data["cooling"]["tcs_supply"] = "40 degC"
-    data["supply"]["battery"]["power"] = "50 MW"
-    one = Scenario.from_dict(data, source=s.source)
-    direct = supply_for(run(one)).summary
-    assert point["lcoe_usd_per_mwh"] == pytest.approx(direct["lcoe_usd_per_mwh"], rel=1e-9)
-    assert point["co2_t"] == pytest.approx(direct["co2_t"], rel=1e-9)
-    # the campus figures move with the campus key, not with the supply key
-    pue = {(r["cooling.tcs_supply"], r["battery_power_mw"]): r["pue_annual"] for r in rows}
-    assert pue[(30, 50)] == pue[(30, 150)] != pue[(40, 50)]
-
-
-def test_supply_key_in_a_sweep_of_a_scenario_without_supply_is_refused(capsys):
-    assert main(["sweep", "scenarios/default.toml", "--vary", "supply.battery.power=50,150 MW"]) == 2
-    assert "supply" in capsys.readouterr().err
 
 
 def test_integer_commitment_on_the_two_price_day_equals_the_hand_solution(tmp_path):

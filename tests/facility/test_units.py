@@ -1,4 +1,5 @@
 import re
+import time
 
 import pint
 import pytest
@@ -47,3 +48,27 @@ def test_a_reciprocal_unit_reads_but_arithmetic_of_numbers_does_not():
     for text in ("3 / 4 kW", "1/2 h", "2 / (3 K)"):
         with pytest.raises(UnitParseError):
             read_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["10**10**10 kV", "2*3 kW", "(1) W", "1/0 W", "161 kV[", "1 W + 2 W",
+                                  "3" * 600 + " degC", "x" * 101])
+def test_quantity_parser_refuses_arithmetic_and_long_texts_at_once(text):
+    start = time.perf_counter()
+    with pytest.raises(UnitParseError):
+        parse_quantity(text, "[power]")
+    assert time.perf_counter() - start < 0.1
+
+
+@pytest.mark.parametrize("text, dim, si", [("30 degC", "[temperature]", 303.15), ("34.5 kV", "[electric_potential]",
+                                           34500.0), ("1.2e3 kW", "[power]", 1.2e6), ("-5 degC", "[temperature]",
+                                           268.15), ("2 m^3/s", "[length] ** 3 / [time]", 2.0),
+                                          ("3 A/mm^2", "[current] / [length] ** 2", 3e6), ("100 EFLOPS",
+                                           "[computation] / [time]", 1e20)])
+def test_quantity_parser_keeps_every_written_form(text, dim, si):
+    q = parse_quantity(text, dim)
+    assert q.to_base_units().magnitude == pytest.approx(si)
+
+
+def test_fit_refuses_apparent_power_as_grid_envelope():
+    with pytest.raises(UnitParseError, match="apparent power"):
+        parse_quantity("300 MVA", "[power]", real_power=True)

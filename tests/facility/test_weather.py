@@ -1,16 +1,23 @@
-"""Weather years and design-day files are validated after reading: Earth's recorded extremes, whole years, and the
-lines the design basis needs, with the file named in the error."""
+"""facility.weather: weather years and design-day files are validated after reading (Earth's recorded extremes,
+whole years, and the lines the design basis needs, with the file named in the error); the on-disk cache of parsed
+weather years gives the same arrays as a parse, keyed by content, robust to bad cache files, and no pvlib or
+pandas import for a year already seen."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import facility.weather as weather
 from facility import ScenarioError, load_scenario, run
-from facility.weather import WEATHER_LIMITS, load_weather, validate_weather
+from facility.sites import bundled_sites
+from facility.weather import WEATHER_LIMITS, load_weather, validate_weather, weather_cache_path
 
 WEATHER = Path(__file__).resolve().parents[2] / "facility" / "data" / "weather"
 TAMPA_EPW = WEATHER / "USA_FL_Tampa.Intl.AP.722110_TMY3.epw"
@@ -119,3 +126,137 @@ def test_design_day_file_missing_lines_or_text_for_numbers_is_refused_naming_it(
         run(load_scenario(_scenario(write_toml, epw, "ashrae-0.4%")), year=False)
     text = str(info.value)
     assert "site.ddy" in text and fragment in text and info.value.key == "cooling.design_basis", text
+
+
+# ------------------------------------------------------------------------------------- the on-disk cache
+FIELDS = ("time", "dry_bulb", "wet_bulb", "relative_humidity", "pressure")
+
+
+@pytest.fixture
+def epw(tmp_path, monkeypatch):
+    """A copy of a bundled EPW file and an empty cache folder of its own ($FACILITY_CACHE)."""
+    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "site.epw"
+    shutil.copyfile(bundled_sites()["tampa-fl"].path, path)
+    return path
+
+
+def _touch(path, seconds: float) -> None:
+    """A new modification time: the in-process cache (keyed by path and mtime) misses, the disk cache decides."""
+    os.utime(path, (seconds, seconds))
+
+
+def _cache_files(epw):
+    return sorted((epw.parent / "cache" / "weather").iterdir())
+
+
+def test_cached_year_equals_the_parsed_year_to_the_bit(epw):
+    parsed = load_weather(epw)
+    assert [f.name for f in _cache_files(epw)] == [weather_cache_path(epw, epw.read_bytes()).name]
+    _touch(epw, 1e9)
+    cached = load_weather(epw)
+    assert cached is not parsed  # read again, from the cache file
+    for name in FIELDS:
+        a, b = getattr(parsed, name), getattr(cached, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert (cached.name, cached.source) == (parsed.name, parsed.source)
+    assert parsed.dry_bulb.max() - 273.15 == pytest.approx(34.4, abs=0.05)  # Tampa TMY3: hottest hour 34.4 degC
+
+
+def test_cache_hit_does_not_parse_the_file(epw, monkeypatch):
+    load_weather(epw)
+
+    def no_parse(path):
+        raise AssertionError("parsed again although cached")
+
+    monkeypatch.setattr(weather, "_parse", no_parse)
+    _touch(epw, 1e9)  # a new mtime with the same content: still a hit (the key is the content, not the mtime)
+    assert len(load_weather(epw).dry_bulb) == 8760
+
+
+def test_changed_content_is_parsed_again(epw):
+    before = load_weather(epw)
+    lines = epw.read_text().splitlines(keepends=True)
+    fields = lines[8].split(",")  # the first hour (8 header lines)
+    fields[6] = "40.0"  # dry bulb [degC]
+    lines[8] = ",".join(fields)
+    epw.write_text("".join(lines))
+    _touch(epw, 1e9)
+    after = load_weather(epw)
+    assert before.dry_bulb[0] != pytest.approx(313.15)
+    assert after.dry_bulb[0] == pytest.approx(313.15)
+    assert np.array_equal(after.dry_bulb[1:], before.dry_bulb[1:])
+    assert len(_cache_files(epw)) == 2  # one per content
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "old format"])
+def test_a_bad_cache_file_is_parsed_again_and_replaced(epw, damage):
+    good = load_weather(epw)
+    (file,) = _cache_files(epw)
+    if damage == "garbage":
+        file.write_bytes(b"not a cache file")
+    elif damage == "truncated":
+        file.write_bytes(file.read_bytes()[:5000])
+    else:
+        arrays = {k: getattr(good, k) for k in FIELDS}
+        if damage == "wrong shape":
+            arrays["wet_bulb"] = arrays["wet_bulb"][:100]
+        fmt = weather.CACHE_FORMAT - (damage == "old format")
+        with open(file, "wb") as f:
+            np.savez(f, format=np.array(fmt), **arrays)
+    _touch(epw, 1e9)
+    again = load_weather(epw)
+    assert np.array_equal(again.wet_bulb, good.wet_bulb)
+    assert weather._read_cache(file) is not None  # rewritten whole
+    assert [f.name for f in _cache_files(epw)] == [file.name]  # and no temporary file left behind
+
+
+def test_a_cache_folder_that_cannot_be_written_is_not_an_error(epw, monkeypatch):
+    blocker = epw.parent / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("FACILITY_CACHE", str(blocker))
+    assert len(load_weather(epw).wet_bulb) == 8760
+
+
+def test_the_cache_keeps_the_most_recent_years_only(epw, monkeypatch):
+    monkeypatch.setattr(weather, "CACHE_KEEP", 2)
+    folder = epw.parent / "cache" / "weather"
+    folder.mkdir(parents=True)
+    for i in range(3):  # three older cache files
+        (folder / f"old{i}.npz").write_bytes(b"x")
+        _touch(folder / f"old{i}.npz", 1e9 + i)
+    load_weather(epw)
+    assert [f.name for f in _cache_files(epw)] == sorted(["old2.npz", weather_cache_path(epw, epw.read_bytes()).name])
+
+
+def test_a_bad_weather_file_is_refused_and_not_cached(epw):
+    epw.write_text("".join(epw.read_text().splitlines(keepends=True)[:500]))  # 492 hours
+    with pytest.raises(ValueError, match="hours"):
+        load_weather(epw)
+    assert not (epw.parent / "cache" / "weather").exists() or not _cache_files(epw)
+
+
+def test_the_cache_key_changes_with_the_format_version(epw, monkeypatch):
+    key = weather_cache_path(epw, epw.read_bytes())
+    monkeypatch.setattr(weather, "CACHE_FORMAT", weather.CACHE_FORMAT + 1)
+    assert weather_cache_path(epw, epw.read_bytes()) != key
+
+
+def test_a_year_seen_before_loads_in_a_fresh_interpreter_without_pvlib_or_pandas(epw):
+    code = ("import sys; from pathlib import Path; from facility.weather import load_weather; "
+            f"w = load_weather(Path({str(epw)!r})); "
+            "print(len(w.wet_bulb), 'pvlib' in sys.modules, 'pandas' in sys.modules)")
+    env = {**os.environ, "FACILITY_CACHE": str(epw.parent / "cache")}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert first.stdout.split() == ["8760", "True", "True"]  # never seen: parsed through pvlib
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert second.stdout.split() == ["8760", "False", "False"]
+
+
+def test_no_home_directory_means_no_disk_cache_not_an_error(epw, monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("FACILITY_CACHE")
+    monkeypatch.setattr(weather.Path, "home", staticmethod(no_home))
+    assert len(load_weather(epw).wet_bulb) == 8760

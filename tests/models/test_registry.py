@@ -112,3 +112,11 @@ def test_coldest_leaving_temperatures():
     assert leaving_temperature("dry-cooler", db, wb, 5.0) == pytest.approx(313.15)
     assert leaving_temperature("cooling-tower", db, wb, 4.0) == pytest.approx(300.15)
     assert leaving_temperature("adiabatic", db, wb, 5.0, 0.85) == pytest.approx(302.95)
+
+
+def test_devices_cannot_beat_their_ambient():
+    db, wb = 308.15, 297.15
+    assert leaving_temperature("dry-cooler", db, wb, 5.0) == db + 5.0  # never below dry bulb + approach
+    assert leaving_temperature("cooling-tower", db, wb, 4.0) == wb + 4.0  # never below wet bulb + approach
+    adiabatic = leaving_temperature("adiabatic", db, wb, 5.0, 0.85)
+    assert wb + 5.0 < adiabatic < db + 5.0
