@@ -35,8 +35,13 @@ def architectures() -> dict[str, dict[str, Any]]:
 
 
 def architecture_stages(name: str) -> tuple[list[StageSpec], list[StageSpec], float]:
-    """``(stages grid->chip, mechanical branch stages, power factor)`` of an architecture."""
-    a = architectures()[name]
+    """``(stages grid->chip, mechanical branch stages, power factor)`` of an architecture.
+
+    An unknown ``name`` is a :class:`ValueError` that lists the known ones."""
+    known = architectures()
+    if name not in known:
+        raise ValueError(f"unknown power architecture {name!r}; expected one of {sorted(known)}")
+    a = known[name]
     stages = [StageSpec(**s) for s in a["stages"]]
     mech = [StageSpec(**s) for s in a.get("mechanical", [])]
     return stages, mech, float(a["power_factor"]["value"])

@@ -49,7 +49,7 @@ class Bound:
     high_open: bool = False
 
     def text(self) -> str:
-        """The range in words: ``"from 1 kV to 1,200 kV"``, ``"above 0 V and at most 1,000 kV"``."""
+        """The range in words: ``"from 1 kV to 1200 kV"``, ``"above 0 V and at most 10,000 kV"``."""
         u = f" {self.unit}" if self.unit else ""
         lo = None if self.low is None else f"{_number_text(self.low)}{u}"
         hi = None if self.high is None else f"{_number_text(self.high)}{u}"

@@ -39,6 +39,6 @@ def test_every_power_factor_carries_its_source():
     assert all(a["power_factor"]["source"] for a in architectures().values())
 
 
-def test_an_unknown_architecture_is_a_key_error_the_scenario_catches_first():
-    with pytest.raises(KeyError):
-        architecture_stages("ac-600v")
+def test_an_unknown_architecture_is_a_value_error_listing_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown power architecture 'ac-9000'; expected one of \[.*'"):
+        architecture_stages("ac-9000")
