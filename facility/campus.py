@@ -157,7 +157,8 @@ def run(scenario: Scenario, year: bool = True) -> CampusResult:
     from them when first asked for), ``annual`` KPIs and the ``design_check`` of the year at full load against
     the design point."""
     scenario_arg(scenario, "run")
-    result = design_campus(scenario, it_load(scenario))
+    inputs = compile_inputs(scenario)
+    result = design_campus(scenario, it_load(scenario, inputs), inputs)
     if not year:
         return result
     y = year_arrays(result)

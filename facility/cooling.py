@@ -27,7 +27,7 @@ import numpy as np
 import pint
 
 import facility.loops as _loops
-from facility.batch import as_float
+from facility.batch import as_float, ratio_or, squeeze
 from facility.compiled import quantity as Q_  # (Q_(value, unit) with the unit parsed once)
 from facility.compiled import si
 from facility.design_conditions import DesignConditions
@@ -201,11 +201,8 @@ def _equip(kind: str, model: str, serves: str, load: float, capacity: float, sch
     (:func:`facility.redundancy.size_units`), the counts are summed over the halls."""
     n, share = halls
     r = size_units(load * share, capacity, scheme)
-    req, inst = r.units_required * n, r.units_installed * n
-    if np.ndim(req) == 0:
-        req, inst = int(req), int(inst)
-    return CoolingEquipment(kind, model, serves, req, inst, Q_(capacity, unit), Q_(load, unit), r.loading_normal,
-                            r.loading_failed, int(np.max(n)) if np.ndim(n) else int(n))
+    return CoolingEquipment(kind, model, serves, r.units_required * n, r.units_installed * n, Q_(capacity, unit),
+                            Q_(load, unit), r.loading_normal, r.loading_failed, int(np.max(n)))
 
 
 def hall_split(load: ItLoad) -> tuple:
@@ -214,7 +211,7 @@ def hall_split(load: ItLoad) -> tuple:
     halls = np.asarray(load.halls)
     share = np.asarray(load.racks_per_hall, dtype=float) / np.maximum(np.asarray(load.racks, dtype=float), 1.0)
     share = np.where(halls > 1, np.minimum(share, 1.0), 1.0)
-    return (int(halls) if halls.ndim == 0 else halls, float(share) if share.ndim == 0 else share)
+    return squeeze(halls), squeeze(share)
 
 
 def _infeasible(mask, message):
@@ -383,7 +380,7 @@ def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: Design
             f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
             f"{chiller_envelope(as_float(sup), as_float(t_cond), cp)}; choose a chiller whose envelope covers it "
             "(cooling.equipment.chiller), a colder heat sink or a warmer supply"))
-        cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
+        cop_v = squeeze(np.where(runs, op.chiller_cop, math.nan))  # (a batch's points without the chiller: NaN)
         cap = as_float(chiller_capacity(sup, t_cond, cp))  # available at the design temperatures (CAPFT)
         equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy, halls=halls))
     size = as_float(op.device_size)
@@ -408,7 +405,7 @@ def plate_flow(s: Scenario, load: ItLoad, q_liq, inputs: DesignInputs | None = N
     rho, cp = as_float(props["density"]), as_float(props["cp"])
     plates = sum(np.asarray(d.accelerators, dtype=float) for d in load.deployments if d.liquid_fraction > 0)
     v = np.asarray(q_liq, dtype=float) / (cp * dt) / rho
-    return as_float(np.divide(v, plates, out=np.zeros(np.broadcast(v, plates).shape), where=np.asarray(plates) > 0))
+    return ratio_or(v, plates, 0.0)
 
 
 def _case_temperature(s: Scenario, inp: DesignInputs, load: ItLoad, flow) -> tuple[float | None, float]:
@@ -489,7 +486,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
-        loading = as_float(np.divide(q_fw, n * cap, out=np.zeros_like(q_fw * n, dtype=float), where=np.asarray(n) > 0))
+        loading = ratio_or(q_fw, n * cap, 0.0)
         equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
                                           loading, loading))
     elif np.any(q_liq > 0):

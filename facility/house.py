@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from facility.batch import squeeze
 from facility.errors import ScenarioError
 from facility.inputs import DesignInputs, compile_inputs
 
@@ -66,7 +67,7 @@ def house_loads(scenario: Scenario, load: ItLoad,
             w = si["power_per_rack"] * np.asarray(load.racks, dtype=float)
         else:
             w = si["fraction_of_it"] * it
-        out.append((name, e.description, w if np.ndim(w) else float(w)))
+        out.append((name, e.description, squeeze(w)))
     return tuple(out)
 
 
@@ -100,4 +101,4 @@ def ups_recharge(scenario: Scenario, chain) -> object:
                             "cooling.ups_recharge_at_design", source=scenario.source,
                             key="cooling.ups_recharge_at_design")
     w = cat.si(UPS_RECHARGE)["charger_fraction"] * np.asarray(load, dtype=float)
-    return w if np.ndim(w) else float(w)
+    return squeeze(w)

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pint
 
+from facility.compiled import si
+
 if TYPE_CHECKING:
     from facility.scenario import Scenario
 
@@ -88,7 +90,7 @@ def _si(value: Any, unit: str | None) -> Any:
     if value is None:
         return None
     if isinstance(value, pint.Quantity):
-        return value.m_as(unit)
+        return si(value, unit)  # (no pint conversion for a value already in its SI unit)
     return value
 
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from facility.batch import squeeze
 from facility.errors import ScenarioError
 from facility.inputs import DesignInputs, compile_inputs
 from models.thermal.cold_plate import cold_plate_pressure_drop
@@ -100,7 +99,7 @@ def _parts(scenario: Scenario, key: str, names, plate_flow=None) -> list[tuple[s
             flow = plate["rated_flow"] if plate_flow is None else plate_flow
             dp = dp + si["cold_plates_in_series"] * cold_plate_pressure_drop.kernel(
                 flow, plate["rated_flow"], plate["pressure_drop"], plate["laminar_share"])
-            dp = dp if np.ndim(dp) else float(dp)
+            dp = squeeze(dp)
         out.append((name, dp))
     return out
 
