@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from facility.batch import as_float
+from facility.batch import as_float, squeeze
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
 from facility.compiled import CompiledYear, compile_year
@@ -90,8 +90,7 @@ class CampusResult:
     def pue(self) -> float:
         """Design PUE: facility power over IT power at the rack inputs (The Green Grid, PUE: A Comprehensive
         Examination of the Metric, 2012)."""
-        ratio = (self.power.grid_import / self.power.it_power).m_as("")
-        return float(ratio) if np.ndim(ratio) == 0 else ratio
+        return squeeze((self.power.grid_import / self.power.it_power).m_as(""))
 
 
 def design_campus(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None = None) -> CampusResult:

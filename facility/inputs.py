@@ -35,7 +35,7 @@ from facility.compiled import si
 if TYPE_CHECKING:
     from facility.scenario import Scenario
 
-__all__ = ["DesignInputs", "compile_inputs", "COOLING_SI", "COUNT_KEYS"]
+__all__ = ["DesignInputs", "compile_inputs", "deployment_counts", "COOLING_SI", "COUNT_KEYS"]
 
 #: The numeric cooling keys of a design and the SI unit each is compiled to (``None``: a plain number [-]).
 COOLING_SI: dict[str, str | None] = {
@@ -85,6 +85,13 @@ class DesignInputs:
         return None
 
 
+def deployment_counts(scenario: Scenario) -> tuple[tuple[str, Any], ...]:
+    """The ``counts`` of :func:`compile_inputs` alone (what :func:`facility.plan.it_load` reads), without compiling
+    the cooling numbers."""
+    return tuple((k, _si(getattr(d, k), COUNT_KEYS[k])) for d in scenario.compute.deployments for k in COUNT_KEYS
+                 if getattr(d, k) is not None)
+
+
 def _si(value: Any, unit: str | None) -> Any:
     """A validated value (a Quantity, a number, or an array of them from a sweep) in SI; None stays None."""
     if value is None:
@@ -109,10 +116,7 @@ def compile_inputs(scenario: Scenario, overrides: Mapping[str, Any] | None = Non
     """
     c = scenario.cooling
     cooling = {k: getattr(c, k) for k in COOLING_SI}
-    counts = []
-    for d in scenario.compute.deployments:
-        key = next(k for k in COUNT_KEYS if getattr(d, k) is not None)
-        counts.append([key, getattr(d, key)])
+    counts = [[k, getattr(d, k)] for d in scenario.compute.deployments for k in COUNT_KEYS if getattr(d, k) is not None]
     level = scenario.load.level
     for path, value in (overrides or {}).items():
         head, _, tail = path.partition(".")

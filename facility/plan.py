@@ -27,7 +27,7 @@ import pint
 from facility.batch import whole
 from facility.bounds import MAX_ACCELERATORS, MAX_IT_POWER_W
 from facility.errors import ScenarioError
-from facility.inputs import DesignInputs, compile_inputs
+from facility.inputs import DesignInputs, deployment_counts
 from facility.rack_power import rack_power
 from facility.scenario import Deployment, Scenario
 from facility.units import Q_
@@ -200,7 +200,7 @@ def it_load(scenario: Scenario, inputs: DesignInputs | None = None) -> ItLoad:
     ScenarioError
         If the hall layout cannot hold the plan (more halls than racks).
     """
-    counts = (compile_inputs(scenario) if inputs is None else inputs).counts
+    counts = deployment_counts(scenario) if inputs is None else inputs.counts
     deps = tuple(_deployment(scenario, i, d, counts[i]) for i, d in enumerate(scenario.compute.deployments))
     accelerators = sum(d.accelerators for d in deps)
     _check_campus_size(scenario, deps, accelerators)
