@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from facility.batch import as_float
+from facility.batch import as_float, squeeze
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
 from facility.compiled import CompiledYear, compile_year
@@ -24,6 +24,7 @@ from facility.cooling import CoolingDesign, air_spec, coupling_cooling_power, de
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.house import house_load, ups_recharge
+from facility.inputs import DesignInputs, compile_inputs
 from facility.plan import ItLoad, it_load
 from facility.power import PowerDesign, power_design, size_it_side, size_power_chain
 from facility.scenario import Scenario
@@ -58,6 +59,9 @@ class CampusResult:
     year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
+    #: The design numbers the campus was sized with, in SI (:func:`facility.inputs.compile_inputs`; a batch's
+    #: arrays (P,)). None: the scenario's own.
+    inputs: DesignInputs | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def compiled(self) -> CompiledYear:
@@ -86,29 +90,31 @@ class CampusResult:
     def pue(self) -> float:
         """Design PUE: facility power over IT power at the rack inputs (The Green Grid, PUE: A Comprehensive
         Examination of the Metric, 2012)."""
-        ratio = (self.power.grid_import / self.power.it_power).m_as("")
-        return float(ratio) if np.ndim(ratio) == 0 else ratio
+        return squeeze((self.power.grid_import / self.power.it_power).m_as(""))
 
 
-def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
+def design_campus(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None = None) -> CampusResult:
     """Size power and cooling for ``load`` and solve their coupling (see the module docstring).
 
-    The scenario and load may hold arrays of design points (a batch of a sweep, :mod:`facility.sweep`): every
-    point then iterates exactly as it would alone — a point whose coupling has converged keeps its value while
-    the others go on — so a point of a batch equals its single run to round-off.
+    The scenario gives the structure (catalog choices, stages, plants); ``inputs`` its design numbers in SI
+    (:func:`facility.inputs.compile_inputs`; default: compiled here from the scenario). Inputs and load may hold
+    arrays of design points (a batch of a sweep, :mod:`facility.sweep`): every point then iterates exactly as it
+    would alone — a point whose coupling has converged keeps its value while the others go on — so a point of a
+    batch equals its single run to round-off.
     """
+    inputs = compile_inputs(scenario) if inputs is None else inputs
     conditions = design_conditions(scenario.weather_path, scenario.cooling.design_basis, source=scenario.source)
-    house = house_load(scenario, load)  # itemised (facility.house)
+    house = house_load(scenario, load, inputs)  # itemised (facility.house)
     mech = house
     floor = None  # sizing floor of the mechanical branch, once the fixed point cycles between unit counts
     active = np.ones(np.shape(house), dtype=bool)
-    liquid = design_liquid_side(scenario, load, conditions)  # independent of the power chain: once
+    liquid = design_liquid_side(scenario, load, conditions, inputs)  # independent of the power chain: once
     it_side = size_it_side(scenario, load)  # racks and IT branch: independent of the mechanical load, once
-    air = air_spec(scenario, load, conditions)  # the air side's constants: once
+    air = air_spec(scenario, load, conditions, inputs)  # the air side's constants: once
     unsettled = None
     for i in range(1, _MAX_ITERATIONS + 1):
         power = size_power_chain(scenario, load, mech, floor, it_side)  # SI numbers: Quantities once, after the loop
-        new = coupling_cooling_power(scenario, load, power, conditions, liquid, air) + house
+        new = coupling_cooling_power(scenario, load, power, conditions, liquid, air, inputs) + house
         if scenario.cooling.ups_recharge_at_design:  # a design-hour event on top of the house loads (facility.house)
             new = new + ups_recharge(scenario, power)
         step = np.abs(new - mech) >= _TOLERANCE_W
@@ -137,11 +143,11 @@ def design_campus(scenario: Scenario, load: ItLoad) -> CampusResult:
         unsettled, new = active, mech
     chain = size_power_chain(scenario, load, new, floor, it_side)
     power = power_design(scenario, chain)
-    cooling = design_cooling(scenario, load, power, conditions, liquid, air)
+    cooling = design_cooling(scenario, load, power, conditions, liquid, air, inputs)
     if unsettled is not None:
         cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | unsettled)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i,
-                        ups_recharge=Q_(ups_recharge(scenario, chain), "W"))
+                        ups_recharge=Q_(ups_recharge(scenario, chain), "W"), inputs=inputs)
 
 
 def run(scenario: Scenario, year: bool = True) -> CampusResult:
@@ -150,7 +156,8 @@ def run(scenario: Scenario, year: bool = True) -> CampusResult:
     from them when first asked for), ``annual`` KPIs and the ``design_check`` of the year at full load against
     the design point."""
     scenario_arg(scenario, "run")
-    result = design_campus(scenario, it_load(scenario))
+    inputs = compile_inputs(scenario)
+    result = design_campus(scenario, it_load(scenario, inputs), inputs)
     if not year:
         return result
     y = year_arrays(result)

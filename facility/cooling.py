@@ -27,11 +27,12 @@ import numpy as np
 import pint
 
 import facility.loops as _loops
-from facility.batch import as_float
+from facility.batch import as_float, ratio_or, squeeze
 from facility.compiled import quantity as Q_  # (Q_(value, unit) with the unit parsed once)
 from facility.compiled import si
 from facility.design_conditions import DesignConditions
 from facility.errors import InfeasibleDesign, ScenarioError
+from facility.inputs import DesignInputs, compile_inputs
 from facility.plan import ItLoad
 from facility.power import PowerDesign
 from facility.redundancy import size_units
@@ -200,11 +201,8 @@ def _equip(kind: str, model: str, serves: str, load: float, capacity: float, sch
     (:func:`facility.redundancy.size_units`), the counts are summed over the halls."""
     n, share = halls
     r = size_units(load * share, capacity, scheme)
-    req, inst = r.units_required * n, r.units_installed * n
-    if np.ndim(req) == 0:
-        req, inst = int(req), int(inst)
-    return CoolingEquipment(kind, model, serves, req, inst, Q_(capacity, unit), Q_(load, unit), r.loading_normal,
-                            r.loading_failed, int(np.max(n)) if np.ndim(n) else int(n))
+    return CoolingEquipment(kind, model, serves, r.units_required * n, r.units_installed * n, Q_(capacity, unit),
+                            Q_(load, unit), r.loading_normal, r.loading_failed, int(np.max(n)))
 
 
 def hall_split(load: ItLoad) -> tuple:
@@ -213,7 +211,7 @@ def hall_split(load: ItLoad) -> tuple:
     halls = np.asarray(load.halls)
     share = np.asarray(load.racks_per_hall, dtype=float) / np.maximum(np.asarray(load.racks, dtype=float), 1.0)
     share = np.where(halls > 1, np.minimum(share, 1.0), 1.0)
-    return (int(halls) if halls.ndim == 0 else halls, float(share) if share.ndim == 0 else share)
+    return squeeze(halls), squeeze(share)
 
 
 def _infeasible(mask, message):
@@ -271,7 +269,7 @@ def chiller_name(s: Scenario, economiser: str | None) -> str:
     return "chiller-water-cooled" if wet else "chiller-air-cooled"
 
 
-def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None,
+def _plant_spec(s: Scenario, inp: DesignInputs, plant, coolant: str | None = None, t_mean=None,
                 air: tuple | None = None) -> tuple[PlantSpec, str, str]:
     """Compile the plant ``plant`` (economiser and trim) of a loop to a :class:`~models.thermal.plant.PlantSpec`
     (SI numbers; ``device_size`` None: sized at the design point): ``(spec, economiser entry, chiller entry)``.
@@ -311,7 +309,7 @@ def _plant_spec(s: Scenario, plant, coolant: str | None = None, t_mean=None,
     chs = cat.si(ch_name) if ch is not None else {}
     spec = PlantSpec(device=dev, params=params, device_size=None, chiller=has_chiller,
                      water_cooled=bool(ch is not None and ch.condenser == "water"),
-                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=c.pump_efficiency,
+                     chiller_params=chs, chiller_capacity=chs.get("capacity"), pump_efficiency=inp.pump_efficiency,
                      air_supply=air[0] if air else None, air_return=air[1] if air else None)
     return spec, e_name, ch_name
 
@@ -345,7 +343,7 @@ def _plant_at_design(spec: PlantSpec, cond: DesignConditions, sup, ret, q):
     return operate_plant(spec, db, wet_bulb, sup, ret, q)
 
 
-def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
+def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: DesignConditions,
            equipment: list[CoolingEquipment], sized=None, halls: tuple = (1, 1.0)) -> tuple[PlantResult, Any]:
     """Size the plant ``plant`` of a loop at the design weather (:func:`_plant_spec`, :func:`_plant_at_design`;
     ``sized``: those two already computed, ``(spec, economiser entry, chiller entry, state)``): its result, its
@@ -355,7 +353,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
     q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
     sup = loop.supply.m_as("K")
     if sized is None:
-        spec, e_name, ch_name = _plant_spec(s, plant, loop.coolant,
+        spec, e_name, ch_name = _plant_spec(s, inp, plant, loop.coolant,
                                             (loop.supply.m_as("K") + loop.return_.m_as("K")) / 2.0)
         op = _plant_at_design(spec, cond, sup, loop.return_.m_as("K"), q)
     else:
@@ -382,7 +380,7 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
             f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
             f"{chiller_envelope(as_float(sup), as_float(t_cond), cp)}; choose a chiller whose envelope covers it "
             "(cooling.equipment.chiller), a colder heat sink or a warmer supply"))
-        cop_v = as_float(op.chiller_cop) if np.ndim(runs) == 0 else np.where(runs, op.chiller_cop, math.nan)
+        cop_v = squeeze(np.where(runs, op.chiller_cop, math.nan))  # (a batch's points without the chiller: NaN)
         cap = as_float(chiller_capacity(sup, t_cond, cp))  # available at the design temperatures (CAPFT)
         equipment.append(_equip("chiller", ch_name, loop.name, q_ch, cap, c.chiller_redundancy, halls=halls))
     size = as_float(op.device_size)
@@ -397,26 +395,27 @@ def _plant(s: Scenario, loop: LoopResult, plant, cond: DesignConditions,
                        Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec), bad
 
 
-def plate_flow(s: Scenario, load: ItLoad, q_liq) -> Any:
+def plate_flow(s: Scenario, load: ItLoad, q_liq, inputs: DesignInputs | None = None) -> Any:
     """Design flow through each cold plate [m³/s]: the technology loop's design flow (its heat at its rise, as
-    :func:`_loop_sizing`) over the accelerators of the liquid-cooled deployments, one plate each."""
-    c = s.cooling
-    sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
+    :func:`_loop_sizing`) over the accelerators of the liquid-cooled deployments, one plate each. ``inputs``: the
+    scenario's design numbers (:func:`facility.inputs.compile_inputs`), compiled here when not given."""
+    c, inp = s.cooling, compile_inputs(s) if inputs is None else inputs
+    sup, dt = inp.tcs_supply, inp.tcs_delta_t
     props = properties(c.tcs_coolant, sup + dt / 2.0)
     rho, cp = as_float(props["density"]), as_float(props["cp"])
     plates = sum(np.asarray(d.accelerators, dtype=float) for d in load.deployments if d.liquid_fraction > 0)
     v = np.asarray(q_liq, dtype=float) / (cp * dt) / rho
-    return as_float(np.divide(v, plates, out=np.zeros(np.broadcast(v, plates).shape), where=np.asarray(plates) > 0))
+    return ratio_or(v, plates, 0.0)
 
 
-def _case_temperature(s: Scenario, load: ItLoad, flow) -> tuple[float | None, float]:
+def _case_temperature(s: Scenario, inp: DesignInputs, load: ItLoad, flow) -> tuple[float | None, float]:
     """Hottest chip case temperature [K] of the liquid-cooled deployments at design, and the plate's limit [K]
     (:mod:`models.thermal.cold_plate`: resistance at the flow through each plate, ``flow`` [m³/s], and case
     temperature)."""
     c, cat = s.cooling, s.hardware
     plate = cat.si(c.cold_plate)
     t_max = plate["case_temperature_max"]
-    sup, dt = c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K")
+    sup, dt = inp.tcs_supply, inp.tcs_delta_t
     props = properties(c.tcs_coolant, sup + dt / 2.0)
     rho, cp = as_float(props["density"]), as_float(props["cp"])
     r = _plate_resistance(flow, plate["rated_flow"], plate["resistance"], plate["flow_exponent"],
@@ -460,8 +459,11 @@ class LiquidSide:
         return p
 
 
-def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> LiquidSide:
-    """Size the liquid side of the cooling chain at the design weather (see :class:`LiquidSide`).
+def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignConditions,
+                       inputs: DesignInputs | None = None) -> LiquidSide:
+    """Size the liquid side of the cooling chain at the design weather (see :class:`LiquidSide`). ``inputs``: the
+    scenario's design numbers in SI (:func:`facility.inputs.compile_inputs`; a batch's arrays), compiled here when
+    not given.
 
     Raises
     ------
@@ -470,52 +472,53 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         return above the technology-loop return, or a chip case temperature is above the cold plate's limit.
     """
     c, cat = scenario.cooling, scenario.hardware
-    eta = c.pump_efficiency
+    inp = compile_inputs(scenario) if inputs is None else inputs
+    eta = inp.pump_efficiency
     equipment: list[CoolingEquipment] = []
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
-    v_plate = plate_flow(scenario, load, q_liq)  # the flow through each cold plate
-    tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, c.tcs_supply.m_as("K"), c.tcs_delta_t.m_as("K"),
-                _loops.loop_components(scenario, "tcs", v_plate), 0.0, 1.0, eta, with_pipe=False)
+    v_plate = plate_flow(scenario, load, q_liq, inp)  # the flow through each cold plate
+    tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, inp.tcs_supply, inp.tcs_delta_t,
+                _loops.loop_components(scenario, "tcs", v_plate, inp), 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
         per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
-        loading = as_float(np.divide(q_fw, n * cap, out=np.zeros_like(q_fw * n, dtype=float), where=np.asarray(n) > 0))
+        loading = ratio_or(q_fw, n * cap, 0.0)
         equipment.append(CoolingEquipment("cdu", c.cdu, "technology loop (TCS)", n, n, Q_(cap, "W"), Q_(q_fw, "W"),
                                           loading, loading))
     elif np.any(q_liq > 0):
         equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu_si["capacity"],
                                 c.cdu_redundancy, halls=hall_split(load)))
-    fw_supply = c.tcs_supply.m_as("K") - cdu_si["approach"]
-    fw_too_warm = (q_liq > 0) & (fw_supply + c.facility_delta_t.m_as("K") > tcs.return_.m_as("K") - 1e-9)
+    fw_supply = inp.tcs_supply - cdu_si["approach"]
+    fw_too_warm = (q_liq > 0) & (fw_supply + inp.facility_delta_t > tcs.return_.m_as("K") - 1e-9)
     bad = _infeasible(fw_too_warm, lambda: (
-        f"facility water would return at {fw_supply + c.facility_delta_t.m_as('K') - 273.15:.1f} degC, above the "
+        f"facility water would return at {fw_supply + inp.facility_delta_t - 273.15:.1f} degC, above the "
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
-        f"<= tcs_delta_t + CDU approach ({c.tcs_delta_t.m_as('K') + cdu_si['approach']:.1f} K)"))
-    fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, c.facility_delta_t.m_as("K"),
-               _loops.loop_components(scenario, "fw"), c.pipe_length.m_as("m"), c.pipe_velocity.m_as("m/s"), eta, True,
-               c.pipe_friction_rate.m_as("Pa/m"))
+        f"<= tcs_delta_t + CDU approach ({inp.tcs_delta_t + cdu_si['approach']:.1f} K)"))
+    fw = _loop("fw", "facility water (FW)", c.facility_coolant, q_fw, fw_supply, inp.facility_delta_t,
+               _loops.loop_components(scenario, "fw", inputs=inp), inp.pipe_length, inp.pipe_velocity, eta, True,
+               inp.pipe_friction_rate)
     eps = ntu = None
     if np.any(q_liq > 0):  # the CDU as a counterflow exchanger: effectiveness on the side with the smaller capacity
-        c_tcs = q_fw / c.tcs_delta_t.m_as("K")  # rate
-        c_fw = q_fw / c.facility_delta_t.m_as("K")
+        c_tcs = q_fw / inp.tcs_delta_t  # rate
+        c_fw = q_fw / inp.facility_delta_t
         c_min, c_max = np.minimum(c_tcs, c_fw), np.maximum(c_tcs, c_fw)
         eps = as_float(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
         ntu = as_float(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
-    case, case_max = _case_temperature(scenario, load, v_plate) if np.any(q_liq > 0) else (None, None)
+    case, case_max = _case_temperature(scenario, inp, load, v_plate) if np.any(q_liq > 0) else (None, None)
     if case is not None:
         bad = bad | _infeasible(case > case_max, lambda: (
             f"chip case temperature {case - 273.15:.1f} degC exceeds the cold plate limit {case_max - 273.15:.1f} "
-            f"degC by {case - case_max:.1f} K at a {c.tcs_supply.m_as('degC'):.1f} degC technology-loop supply; "
-            f"expected a colder supply (below {c.tcs_supply.m_as('degC') - (case - case_max):.1f} degC) or a better "
+            f"degC by {case - case_max:.1f} K at a {inp.tcs_supply - 273.15:.1f} degC technology-loop supply; "
+            f"expected a colder supply (below {inp.tcs_supply - 273.15 - (case - case_max):.1f} degC) or a better "
             "cold plate"))
     plant_equipment: list[CoolingEquipment] = []
     plant = None
     if np.any(fw.heat.m_as("W") > 0):
-        plant, mask = _plant(scenario, fw, c.heat_rejection, conditions, plant_equipment, halls=hall_split(load))
+        plant, mask = _plant(scenario, inp, fw, c.heat_rejection, conditions, plant_equipment, halls=hall_split(load))
         bad = bad | mask
     return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
 
@@ -570,16 +573,19 @@ class AirSpec:
     conditions: DesignConditions
 
 
-def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> AirSpec:
-    """Compile the air side's constants once (see :class:`AirSpec`)."""
+def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions,
+             inputs: DesignInputs | None = None) -> AirSpec:
+    """Compile the air side's constants once (see :class:`AirSpec`; ``inputs``: the scenario's design numbers,
+    :func:`facility.inputs.compile_inputs`, compiled here when not given)."""
     c, cat = scenario.cooling, scenario.hardware
+    inp = compile_inputs(scenario) if inputs is None else inputs
     crah = cat.si(c.crah)
-    rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), c.air_supply.m_as("K")))
-    chw_supply = c.air_supply.m_as("K") - crah["coil_approach"]
-    dt = c.chw_delta_t.m_as("K")
-    t_air = c.air_supply.m_as("K")
+    rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), inp.air_supply))
+    chw_supply = inp.air_supply - crah["coil_approach"]
+    dt = inp.chw_delta_t
+    t_air = inp.air_supply
     try:
-        plant: tuple | ScenarioError = _plant_spec(scenario, c.air_heat_rejection,
+        plant: tuple | ScenarioError = _plant_spec(scenario, inp, c.air_heat_rejection,
                                                    air=(t_air, t_air + crah["air_delta_t"]))
     except ScenarioError as exc:  # raised where the air side has a plant to size, as before (see _air_side)
         plant = exc
@@ -588,8 +594,8 @@ def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions) -> 
     except ValueError:  # (outside the tables: raised where the chilled-water loop is sized, as before)
         props = None
     return AirSpec(load.heat_to_air.m_as("W"), crah, rho_air, chw_supply, dt,
-                   _loops.total(_loops.loop_components(scenario, "chw")), c.pipe_length.m_as("m"),
-                   c.pipe_velocity.m_as("m/s"), c.pipe_friction_rate.m_as("Pa/m"), c.pump_efficiency, props, plant,
+                   _loops.total(_loops.loop_components(scenario, "chw", inputs=inp)), inp.pipe_length,
+                   inp.pipe_velocity, inp.pipe_friction_rate, inp.pump_efficiency, props, plant,
                    conditions)
 
 
@@ -617,17 +623,18 @@ def _air_side(a: AirSpec, power) -> AirSide:
 
 
 def coupling_cooling_power(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions,
-                           liquid: LiquidSide, air: AirSpec | None = None):
+                           liquid: LiquidSide, air: AirSpec | None = None, inputs: DesignInputs | None = None):
     """Cooling electric power [W] at design for the power chain ``power`` (a :class:`~facility.power.ChainSizing`
     inside the coupling), on SI numbers: the liquid side's (sized once) plus the air side's. Equal to
     ``design_cooling(...).cooling_power`` without building its Quantities. ``air``: the air side's constants
-    (:func:`air_spec`; the coupling compiles them once), else compiled here."""
-    a = air_spec(scenario, load, conditions) if air is None else air
+    (:func:`air_spec`; the coupling compiles them once), else compiled here (from ``inputs``)."""
+    a = air_spec(scenario, load, conditions, inputs) if air is None else air
     return liquid.electric_power + _air_side(a, power).electric_power
 
 
 def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditions: DesignConditions,
-                   liquid: LiquidSide | None = None, air: AirSpec | None = None) -> CoolingDesign:
+                   liquid: LiquidSide | None = None, air: AirSpec | None = None,
+                   inputs: DesignInputs | None = None) -> CoolingDesign:
     """Size the cooling chain of a scenario at its design weather.
 
     Parameters
@@ -647,6 +654,9 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         coupling sizes it once). Default: sized here.
     air
         The air side's constants (:func:`air_spec`, compiled once by the coupling). Default: compiled here.
+    inputs
+        The scenario's design numbers in SI (:func:`facility.inputs.compile_inputs`; a batch's arrays). Default:
+        compiled here from the scenario.
 
     Raises
     ------
@@ -655,10 +665,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         return, or a chip case temperature above the cold plate's limit.
     """
     c, cat = scenario.cooling, scenario.hardware
-    liq = design_liquid_side(scenario, load, conditions) if liquid is None else liquid
+    inp = compile_inputs(scenario) if inputs is None else inputs
+    liq = design_liquid_side(scenario, load, conditions, inp) if liquid is None else liquid
     bad = liq.infeasible
     # ------------------------------------------------------------------ air path
-    air = _air_side(air_spec(scenario, load, conditions) if air is None else air, power)
+    air = _air_side(air_spec(scenario, load, conditions, inp) if air is None else air, power)
     rooms, q_air, v_air, crah_fans = air.rooms, air.heat, air.airflow, air.crah_fans
     air_equipment: list[CoolingEquipment] = []
     loops = [liq.tcs, liq.fw]
@@ -667,11 +678,11 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
                                     halls=hall_split(load)))
         chw_supply, spec, op = air.chw
         loops.append(_loop_result("chw", "chilled water (air side)", "water", q_air + crah_fans, chw_supply,
-                                  c.chw_delta_t.m_as("K"), spec, op, _loops.loop_components(scenario, "chw")))
+                                  inp.chw_delta_t, spec, op, _loops.loop_components(scenario, "chw", inputs=inp)))
     plant_equipment = list(liq.plant_equipment)
     plants = [liq.plant] if liq.plant is not None else []
     if air.plant is not None:
-        plant, mask = _plant(scenario, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant,
+        plant, mask = _plant(scenario, inp, loops[2], c.air_heat_rejection, conditions, plant_equipment, air.plant,
                              halls=hall_split(load))
         plants.append(plant)
         bad = bad | mask

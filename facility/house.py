@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from facility.batch import squeeze
 from facility.errors import ScenarioError
+from facility.inputs import DesignInputs, compile_inputs
 
 if TYPE_CHECKING:
     from facility.plan import ItLoad
@@ -35,13 +37,17 @@ UPS_STAGE = "ups"
 UPS_RECHARGE = "ups-battery-recharge"
 
 
-def house_loads(scenario: Scenario, load: ItLoad) -> tuple[tuple[str, str, object], ...]:
-    """The house-load items of a campus: ``((name, description, W), ...)``; W a float, or an array for a batch."""
+def house_loads(scenario: Scenario, load: ItLoad,
+                inputs: DesignInputs | None = None) -> tuple[tuple[str, str, object], ...]:
+    """The house-load items of a campus: ``((name, description, W), ...)``; W a float, or an array for a batch.
+    ``inputs``: the scenario's design numbers (:func:`facility.inputs.compile_inputs`; ``house_load_fraction``),
+    compiled here when not given."""
     c, cat = scenario.cooling, scenario.hardware
+    inp = compile_inputs(scenario) if inputs is None else inputs
     it = load.it_power.m_as("W")
-    if c.house_load_fraction is not None:
+    if inp.house_load_fraction is not None:
         return (("cooling.house_load_fraction", "house loads as one fraction of the design IT power",
-                 c.house_load_fraction * it),)
+                 inp.house_load_fraction * it),)
     names = c.house_loads
     if names is None:
         names = [n for n, e in cat.entries.items() if e.kind == "house-load"]
@@ -61,14 +67,14 @@ def house_loads(scenario: Scenario, load: ItLoad) -> tuple[tuple[str, str, objec
             w = si["power_per_rack"] * np.asarray(load.racks, dtype=float)
         else:
             w = si["fraction_of_it"] * it
-        out.append((name, e.description, w if np.ndim(w) else float(w)))
+        out.append((name, e.description, squeeze(w)))
     return tuple(out)
 
 
-def house_load(scenario: Scenario, load: ItLoad):
+def house_load(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None = None):
     """The summed house load [W] (float, or an array for a batch)."""
     total = 0.0
-    for _, _, w in house_loads(scenario, load):
+    for _, _, w in house_loads(scenario, load, inputs):
         total = total + w
     return total
 
@@ -95,4 +101,4 @@ def ups_recharge(scenario: Scenario, chain) -> object:
                             "cooling.ups_recharge_at_design", source=scenario.source,
                             key="cooling.ups_recharge_at_design")
     w = cat.si(UPS_RECHARGE)["charger_fraction"] * np.asarray(load, dtype=float)
-    return w if np.ndim(w) else float(w)
+    return squeeze(w)

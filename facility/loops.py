@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from facility.batch import squeeze
 from facility.errors import ScenarioError
+from facility.inputs import DesignInputs, compile_inputs
 from models.thermal.cold_plate import cold_plate_pressure_drop
 from models.thermal.hydraulics import sum_pressure_drops
 
@@ -49,16 +49,20 @@ PLANT_COMPONENTS = {"dry-cooler": "dry-cooler-coil", "adiabatic": "dry-cooler-co
                     "cooling-tower": "tower-economiser-hx", "chiller": "chiller-evaporator"}
 
 
-def loop_components(scenario: Scenario, key: str, plate_flow=None) -> tuple[tuple[str, float], ...]:
+def loop_components(scenario: Scenario, key: str, plate_flow=None,
+                    inputs: DesignInputs | None = None) -> tuple[tuple[str, float], ...]:
     """The components of loop ``key`` (``tcs``, ``fw`` or ``chw``) with their pressure drop at design flow:
     ``((name, Pa), ...)``; their sum (:func:`models.thermal.hydraulics.sum_pressure_drops`) is the loop's
     component pressure drop at design (mains excluded). ``plate_flow`` [m³/s]: the design flow through each cold
     plate of the technology loop (float, or an array for a batch), for a component with ``cold_plates_in_series``;
-    without it such a component counts its plates at their rated flow."""
+    without it such a component counts its plates at their rated flow. ``inputs``: the scenario's design numbers
+    (:func:`facility.inputs.compile_inputs`: the summed pressure drops a scenario or a batch sets), compiled here
+    when not given."""
     c, cat = scenario.cooling, scenario.hardware
+    inp = compile_inputs(scenario) if inputs is None else inputs
     if key == "tcs":
-        if c.tcs_pressure_drop is not None:
-            parts = [("cooling.tcs_pressure_drop", c.tcs_pressure_drop.m_as("Pa"))]
+        if inp.tcs_pressure_drop is not None:
+            parts = [("cooling.tcs_pressure_drop", inp.tcs_pressure_drop)]
         else:
             names = c.tcs_components
             if names is None:
@@ -68,8 +72,8 @@ def loop_components(scenario: Scenario, key: str, plate_flow=None) -> tuple[tupl
         return (*parts, (c.cdu, cat.si(c.cdu)["pressure_drop"]))
     if key not in ("fw", "chw"):
         raise ValueError(f"no loop {key!r}; expected tcs, fw or chw")
-    if c.facility_pressure_drop is not None:
-        return (("cooling.facility_pressure_drop", c.facility_pressure_drop.m_as("Pa")),)
+    if inp.facility_pressure_drop is not None:
+        return (("cooling.facility_pressure_drop", inp.facility_pressure_drop),)
     field = "facility_components" if key == "fw" else "chw_components"
     names = list(getattr(c, field))
     plant = c.heat_rejection if key == "fw" else c.air_heat_rejection
@@ -95,7 +99,7 @@ def _parts(scenario: Scenario, key: str, names, plate_flow=None) -> list[tuple[s
             flow = plate["rated_flow"] if plate_flow is None else plate_flow
             dp = dp + si["cold_plates_in_series"] * cold_plate_pressure_drop.kernel(
                 flow, plate["rated_flow"], plate["pressure_drop"], plate["laminar_share"])
-            dp = dp if np.ndim(dp) else float(dp)
+            dp = squeeze(dp)
         out.append((name, dp))
     return out
 

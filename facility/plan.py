@@ -27,6 +27,7 @@ import pint
 from facility.batch import whole
 from facility.bounds import MAX_ACCELERATORS, MAX_IT_POWER_W
 from facility.errors import ScenarioError
+from facility.inputs import DesignInputs, deployment_counts
 from facility.rack_power import rack_power
 from facility.scenario import Deployment, Scenario
 from facility.units import Q_
@@ -102,29 +103,32 @@ class ItLoad:
     rack_density: pint.Quantity
 
 
-def _deployment(s: Scenario, i: int, d: Deployment) -> DeploymentLoad:
+def _deployment(s: Scenario, i: int, d: Deployment, count: tuple[str, object]) -> DeploymentLoad:
+    """The load of deployment ``d`` counted by ``count``: ``(key, value)`` from the design inputs (one number, or an
+    array (P,) for a batch; ``compute_target`` in FLOPS)."""
     cat = s.hardware
+    key, n = count
     unit = d.system
     acc_per_unit = cat.accelerators_per(unit)
     racks_per_unit = cat.count_of(unit, "rack")
     nodes_per_unit = cat.count_of(unit, "node")
     acc = cat.accelerator(unit)
-    if d.accelerators is not None:
-        requested = d.accelerators
+    if key == "accelerators":
+        requested = n
         units = whole(requested / acc_per_unit)
-    elif d.compute_target is not None:
+    elif key == "compute_target":
         per = acc.get("bf16_dense").m_as("FLOPS")
-        ratio = d.compute_target.m_as("FLOPS") / per
+        ratio = n / per
         requested = whole(ratio * (1 - _EXACT))
         units = whole(requested / acc_per_unit)
-    elif d.nodes is not None:
-        units = whole(d.nodes / nodes_per_unit)
-        requested = d.nodes * (acc_per_unit // nodes_per_unit)
-    elif d.racks is not None:
-        units = whole(d.racks / racks_per_unit)
-        requested = d.racks * (acc_per_unit // racks_per_unit)
+    elif key == "nodes":
+        units = whole(n / nodes_per_unit)
+        requested = n * (acc_per_unit // nodes_per_unit)
+    elif key == "racks":
+        units = whole(n / racks_per_unit)
+        requested = n * (acc_per_unit // racks_per_unit)
     else:
-        units = d.pods
+        units = n
         requested = units * acc_per_unit
     # rack input from the component loads up through the scenario's in-rack stages (#13 item 1); typical power
     # keeps the catalog's typical/maximum ratio (engineering assumption: every load scales alike in training)
@@ -175,13 +179,16 @@ def _check_campus_size(s: Scenario, deps: tuple[DeploymentLoad, ...], accelerato
                             source=s.source, key=f"compute.deployments[{worst}]")
 
 
-def it_load(scenario: Scenario) -> ItLoad:
+def it_load(scenario: Scenario, inputs: DesignInputs | None = None) -> ItLoad:
     """The IT load of a scenario's compute plan.
 
     Parameters
     ----------
     scenario
         A validated :class:`facility.Scenario`.
+    inputs
+        Its design numbers in SI (:func:`facility.inputs.compile_inputs`): the deployments' counts, arrays (P,)
+        for a batch. Default: compiled here from the scenario.
 
     Returns
     -------
@@ -193,7 +200,8 @@ def it_load(scenario: Scenario) -> ItLoad:
     ScenarioError
         If the hall layout cannot hold the plan (more halls than racks).
     """
-    deps = tuple(_deployment(scenario, i, d) for i, d in enumerate(scenario.compute.deployments))
+    counts = deployment_counts(scenario) if inputs is None else inputs.counts
+    deps = tuple(_deployment(scenario, i, d, counts[i]) for i, d in enumerate(scenario.compute.deployments))
     accelerators = sum(d.accelerators for d in deps)
     _check_campus_size(scenario, deps, accelerators)
     ovs = tuple(_overhead(scenario, n, accelerators) for n in scenario.compute.overheads)

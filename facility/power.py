@@ -409,7 +409,7 @@ def power_design(scenario: Scenario, sizing: ChainSizing) -> PowerDesign:
         spec, red, groups, v_out, acc = st.spec, st.redundancy, st.groups, st.voltage_out, st.accelerator
         p_out, p_in = st.power_out, st.power_in
         k = line_factor(spec.system, v_out, pf)
-        current = p_out / k if k > 0 else 0.0 * p_out
+        current = p_out / (k if k > 0 else math.inf)  # (k: one number; no line current where the system has none)
         n_on = red.units_in_service * groups
         results.append(StageResult(
             id=spec.id, name=spec.name, zone=spec.zone, deployment=st.deployment, equipment=spec.equipment,

@@ -77,7 +77,8 @@ def load_profile(result: CampusResult) -> np.ndarray:
     """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
     s = result.scenario
     cfg = s.load
-    level = column(cfg.level) if cfg.level is not None else column(as_float(
+    given = cfg.level if result.inputs is None else result.inputs.level  # (a batch's levels: its inputs)
+    level = column(given) if given is not None else column(as_float(
         (result.load.it_power_typical / result.load.it_power).m_as("")))
     h = np.arange(HOURS, dtype=float)
     if cfg.profile == "constant":

@@ -5,8 +5,10 @@ A sweep varies keys of the scenario by their own paths (``cooling.tcs_supply``, 
 (``"35 degC"``) or as Quantities. Every point is a full campus: sized at design and run through its weather year.
 
 * Array keys (:data:`ARRAY_KEYS`: coolant temperatures and rises, pressure drops, pumps, counts, load level) are
-  broadcast: the scenario of a chunk holds arrays of values, and the design (:func:`facility.campus.design_campus`)
-  and the hourly model run once on arrays of points (points x 8,760 hours) — no Python loop over the points.
+  broadcast: a chunk is one validated scenario (its structure) and its design inputs compiled to SI arrays of
+  points (:func:`facility.inputs.compile_inputs`; no array enters the pydantic model), and the design
+  (:func:`facility.campus.design_campus`) and the hourly model run once on arrays of points (points x 8,760
+  hours) — no Python loop over the points.
   Each point's coupling iterates as it would alone, so a point equals its single run to round-off.
 * Every other key is mapped: one group of points per value (a site, an architecture, a plant).
 
@@ -35,6 +37,7 @@ from facility._memory import keep_freed_memory
 from facility.campus import design_campus
 from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
+from facility.inputs import compile_inputs
 from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
 from facility.plan import it_load
@@ -143,22 +146,6 @@ def _get(node: Any, path: list[str | int]) -> Any:
     return node
 
 
-def _inject(node: Any, path: list[str | int], value: Any) -> Any:
-    """A copy of a validated scenario (section) with the value at ``path`` replaced by an array (not re-validated:
-    every value was validated alone before)."""
-    head = path[0]
-    if len(path) == 1:
-        update = {head: value}
-        if head in _COUNTS:  # a deployment takes one count
-            update |= {k: None for k in _COUNTS if k != head}
-        return node.model_copy(update=update)
-    if isinstance(head, int):
-        items = list(node)
-        items[head] = _inject(items[head], path[1:], value)
-        return items
-    return node.model_copy(update={head: _inject(getattr(node, head), path[1:], value)})
-
-
 def _design_kpis(r) -> dict[str, Any]:
     p = r.power
     return {
@@ -177,13 +164,14 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
     """
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
-    s = Scenario.from_dict(data, source=source, base=base)
+    s = Scenario.from_dict(data, source=source, base=base)  # the structure; its numbers are one point's
     n = len(next(iter(arrays.values()))[1]) if arrays else 1
-    for path, mags, unit in arrays.values():
-        s = _inject(s, path, Q_(mags, unit) if unit is not None else mags)
+    # the batch's numbers beside it, in SI (each value validated alone in sweep()): no array enters a pydantic model
+    inputs = compile_inputs(s, {key: Q_(mags, unit) if unit is not None else mags
+                                for key, (_, mags, unit) in arrays.items()})
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         try:
-            r = design_campus(s, it_load(s))
+            r = design_campus(s, it_load(s, inputs), inputs)
         except InfeasibleDesign:  # one point (no array keys) that is infeasible
             return ({k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
                     | {k: np.full((n, HOURS), math.nan) for k in hourly})

@@ -232,3 +232,46 @@ def test_the_allocator_setting_can_be_turned_off(monkeypatch):
 
     monkeypatch.setenv("FACILITY_KEEP_FREED_MEMORY", "0")
     assert keep_freed_memory.__wrapped__() is False  # (uncached call: the setting is read once per process)
+
+
+def _arrays_in(node, path="scenario"):
+    """Key paths under a pydantic model (or list, dict) that hold an array or an array Quantity."""
+    from pydantic import BaseModel
+
+    found = []
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += _arrays_in(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, list | tuple):
+        for i, v in enumerate(node):
+            found += _arrays_in(v, f"{path}[{i}]")
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            found += _arrays_in(v, f"{path}.{k}")
+    elif isinstance(node, np.ndarray) or (hasattr(node, "magnitude") and np.ndim(node.magnitude) > 0):
+        found.append(path)
+    return found
+
+
+def test_no_pydantic_model_in_a_sweep_task_holds_an_array(base, monkeypatch):
+    """A batch's numbers travel as compiled SI inputs (facility.inputs) beside a scenario of one point."""
+    import facility.sweep as sweep_module
+
+    seen = []
+    real = sweep_module.design_campus
+
+    def spy(scenario, load, inputs=None):
+        seen.append((_arrays_in(scenario), inputs))
+        return real(scenario, load, inputs)
+
+    monkeypatch.setattr(sweep_module, "design_campus", spy)
+    ds = sweep(base, {"cooling.tcs_supply": ["30 degC", "35 degC"], "cooling.pump_efficiency": [0.6, 0.8],
+                      "compute.deployments[0].racks": [20, 40], "load.level": [0.5, 0.9]})
+    assert ds.attrs["array_keys"].count(",") == 3 and ds.sizes["cooling.tcs_supply"] == 2
+    assert len(seen) == 1  # one batch of 16 points
+    arrays, inputs = seen[0]
+    assert arrays == []
+    assert inputs.points == 16 and inputs.tcs_supply.shape == (16,)
+    assert sorted(set(inputs.tcs_supply - 273.15)) == pytest.approx([30.0, 35.0])
+    assert inputs.counts[0][0] == "racks" and sorted(set(inputs.counts[0][1])) == [20, 40]
+    assert sorted(set(inputs.level)) == [0.5, 0.9]
