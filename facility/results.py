@@ -222,7 +222,7 @@ def to_json(result: CampusResult) -> dict[str, Any]:
         "ups_recharge_mw": _r(result.ups_recharge.m_as("MW")) if result.ups_recharge is not None else None,
         "ups_recharge_at_design": bool(result.scenario.cooling.ups_recharge_at_design),
         "house_loads": [{"name": n, "description": d, "mw": _r(float(w) / 1e6)}
-                        for n, d, w in house_loads(result.scenario, result.load)],
+                        for n, d, w in house_loads(result.scenario, result.load, result.inputs)],
         "cooling": _cooling(result),
         **_annual(result),
         "stages": _stages(power),
