@@ -68,3 +68,20 @@ def test_turned_off_the_block_is_glibcs_default_mmap_and_is_handed_back(setting)
 
 def test_the_heap_threshold_covers_a_200_point_chunk():
     assert MMAP_THRESHOLD >= 200 * 8760 * 8
+
+
+def test_the_allocator_keeps_freed_blocks_on_glibc():
+    import platform
+
+    from facility._memory import keep_freed_memory
+
+    ok = keep_freed_memory()
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert ok
+
+
+def test_the_allocator_setting_can_be_turned_off(monkeypatch):
+    from facility._memory import keep_freed_memory
+
+    monkeypatch.setenv("FACILITY_KEEP_FREED_MEMORY", "0")
+    assert keep_freed_memory.__wrapped__() is False  # (uncached call: the setting is read once per process)

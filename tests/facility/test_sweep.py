@@ -217,23 +217,6 @@ def test_cli_sweep_writes_hourly_variables(tmp_path, capsys):
     assert "expected --out" in capsys.readouterr().err
 
 
-def test_the_allocator_keeps_freed_blocks_on_glibc():
-    import platform
-
-    from facility._memory import keep_freed_memory
-
-    ok = keep_freed_memory()
-    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
-        assert ok
-
-
-def test_the_allocator_setting_can_be_turned_off(monkeypatch):
-    from facility._memory import keep_freed_memory
-
-    monkeypatch.setenv("FACILITY_KEEP_FREED_MEMORY", "0")
-    assert keep_freed_memory.__wrapped__() is False  # (uncached call: the setting is read once per process)
-
-
 def _arrays_in(node, path="scenario"):
     """Key paths under a pydantic model (or list, dict) that hold an array or an array Quantity."""
     from pydantic import BaseModel
