@@ -52,6 +52,9 @@ class CampusResult:
     cooling: CoolingDesign
     house_load: pint.Quantity
     iterations: int
+    #: The design numbers the campus was sized with, in SI (:func:`facility.inputs.compile_inputs`; a batch's
+    #: arrays (P,)).
+    inputs: DesignInputs
     #: Recharge of the UPS batteries after a ride-through at design (:func:`facility.house.ups_recharge`), in the
     #: facility power at design when ``cooling.ups_recharge_at_design``; never in the year.
     ups_recharge: pint.Quantity | None = None
@@ -59,9 +62,6 @@ class CampusResult:
     year: YearArrays | None = None
     annual: dict | None = None
     design_check: dict | None = None
-    #: The design numbers the campus was sized with, in SI (:func:`facility.inputs.compile_inputs`; a batch's
-    #: arrays (P,)). None: the scenario's own.
-    inputs: DesignInputs | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def compiled(self) -> CompiledYear:
@@ -146,8 +146,8 @@ def design_campus(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None 
     cooling = design_cooling(scenario, load, power, conditions, liquid, air, inputs)
     if unsettled is not None:
         cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | unsettled)
-    return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i,
-                        ups_recharge=Q_(ups_recharge(scenario, chain), "W"), inputs=inputs)
+    return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i, inputs,
+                        ups_recharge=Q_(ups_recharge(scenario, chain), "W"))
 
 
 def run(scenario: Scenario, year: bool = True) -> CampusResult:

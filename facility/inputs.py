@@ -88,8 +88,12 @@ class DesignInputs:
 def deployment_counts(scenario: Scenario) -> tuple[tuple[str, Any], ...]:
     """The ``counts`` of :func:`compile_inputs` alone (what :func:`facility.plan.it_load` reads), without compiling
     the cooling numbers."""
-    return tuple((k, _si(getattr(d, k), COUNT_KEYS[k])) for d in scenario.compute.deployments for k in COUNT_KEYS
-                 if getattr(d, k) is not None)
+    return tuple((k, _si(v, COUNT_KEYS[k])) for k, v in _counts(scenario))
+
+
+def _counts(scenario: Scenario) -> list[tuple[str, Any]]:
+    """``(count key, validated value)`` of each deployment, in order (one count key is set per deployment)."""
+    return [(k, getattr(d, k)) for d in scenario.compute.deployments for k in COUNT_KEYS if getattr(d, k) is not None]
 
 
 def _si(value: Any, unit: str | None) -> Any:
@@ -97,8 +101,10 @@ def _si(value: Any, unit: str | None) -> Any:
     if value is None:
         return None
     if isinstance(value, pint.Quantity):
-        return si(value, unit)  # (no pint conversion for a value already in its SI unit)
-    return value
+        value = si(value, unit)  # (no pint conversion for a value already in its SI unit)
+    if isinstance(value, np.ndarray):
+        return value.astype(float) if unit is not None or value.dtype.kind != "i" else value
+    return value if unit is None and isinstance(value, int) else float(value)
 
 
 def compile_inputs(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> DesignInputs:
@@ -116,7 +122,7 @@ def compile_inputs(scenario: Scenario, overrides: Mapping[str, Any] | None = Non
     """
     c = scenario.cooling
     cooling = {k: getattr(c, k) for k in COOLING_SI}
-    counts = [[k, getattr(d, k)] for d in scenario.compute.deployments for k in COUNT_KEYS if getattr(d, k) is not None]
+    counts = [[k, v] for k, v in _counts(scenario)]
     level = scenario.load.level
     for path, value in (overrides or {}).items():
         head, _, tail = path.partition(".")

@@ -198,7 +198,7 @@ def to_json(result: CampusResult) -> dict[str, Any]:
                  "grid_voltage_kv": _r(scenario.site.grid_voltage.m_as("kV"))},
         "power": {"architecture": scenario.power.architecture,
                   "mv_voltage_kv": _r(scenario.power.mv_voltage.m_as("kV")), "power_factor": power.power_factor},
-        "cooling_inputs": {"tcs_supply_degc": _r(scenario.cooling.tcs_supply.m_as("degC")),
+        "cooling_inputs": {"tcs_supply_degc": _r(float(result.inputs.tcs_supply) - 273.15),
                            "heat_rejection": str(scenario.cooling.heat_rejection),
                            "air_heat_rejection": str(scenario.cooling.air_heat_rejection),
                            "tcs_coolant": scenario.cooling.tcs_coolant,

@@ -669,9 +669,9 @@ def simulate_swings(result, config: Swings | None = None, *, seconds=None, resol
     where = Path(source)
     share = _accelerator_share(cfg, t, fleet, where.resolve().parent if where.is_file() else None, source)
     it = fleet.p_fixed + fleet.p_acc_max * share
-    c = scenario.cooling
+    inputs = result.inputs
     tau = (float(cfg.cooling_time_constant.m_as("s")) if cfg.cooling_time_constant is not None
-           else c.pipe_length.m_as("m") / c.pipe_velocity.m_as("m/s"))
+           else float(inputs.pipe_length / inputs.pipe_velocity))  # the mains' transit time [s]
     chain = _Chain(result, dt, tau)
     heat, mech, flows = chain.exact(it)
     grid = flows["grid_import"]
