@@ -49,7 +49,7 @@ _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
            "size_power_chain", "power_design", "ItSizing", "size_it_side", "evaluate_it_side", "evaluate_whole_chain",
-           "mechanical_losses"]
+           "mechanical_losses", "grid_import"]
 
 
 
@@ -540,6 +540,13 @@ def evaluate_whole_chain(chain: CompiledChain, it: ItSide, p_mech: np.ndarray) -
     ratio = np.divide(grid, total_in, out=np.ones_like(grid), where=total_in > 0)
     return ChainState(out, it.delivered_to_chips, it.delivered_to_overhead_it, it.in_rack_loss,
                       it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)
+
+
+def grid_import(chain: CompiledChain, branch_input: np.ndarray, p_mech: np.ndarray) -> np.ndarray:
+    """The grid import [W] of a compiled chain alone (:func:`evaluate_whole_chain`'s, by the same operations) from
+    its IT branch's input ``branch_input`` [W] (:attr:`ItSide.branch_input`) and the mechanical load [W]."""
+    mech_in, _ = _up(chain.mechanical, p_mech, {})
+    return _up(chain.trunk, branch_input + mech_in, {})[0]
 
 
 def mechanical_losses(chain: CompiledChain, p_mech: np.ndarray) -> dict[str, np.ndarray]:
