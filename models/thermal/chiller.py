@@ -113,10 +113,26 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
     q = np.asarray(load, dtype=float)
     plr = np.clip(q / q_avail, 0.0, 1.0)
     on = q > 0
-    comp = (q_avail * eir if q_eir is None else q_eir) * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
+    q_eir = q_avail * eir if q_eir is None else q_eir
+    x = np.maximum(plr, p["min_part_load"])
+    c = p["eirfplr"]
+    if isinstance(x, np.ndarray) and x.shape == np.broadcast_shapes(x.shape, np.shape(q_eir), np.shape(c[0])):
+        # in place on three temporaries: the same operations in the same order as q_eir * quadratic(c, x)
+        comp = np.multiply(c[1], x)
+        np.add(c[0], comp, out=comp)
+        sq = np.multiply(c[2], x)
+        np.multiply(sq, x, out=sq)
+        np.add(comp, sq, out=comp)
+        np.multiply(q_eir, comp, out=comp)
+    else:
+        comp = q_eir * quadratic(c, x)
     ratio = p.get("condenser_fan_power_ratio", 0.0)
     if np.any(ratio != 0.0):  # (0 for water-cooled: no condenser fans, nothing to add)
         comp = comp + ratio * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+    if isinstance(comp, np.ndarray) and comp.shape == np.shape(on):
+        if not on.all():
+            comp[~on] = 0.0
+        return comp
     return np.where(on, comp, 0.0)
 
 

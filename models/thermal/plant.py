@@ -67,6 +67,13 @@ PIPE_ROUGHNESS = 45e-6
 def cube(x, x_design, p_design):
     """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
     x_design = np.asarray(x_design, dtype=float)
+    if np.all(x_design > 0):  # (everything installed: no pick; in place, the same operations in the same order)
+        t = np.asarray(x, dtype=float) / x_design
+        if not (isinstance(t, np.ndarray) and t.shape == np.broadcast_shapes(t.shape, np.shape(p_design))):
+            return p_design * (t * t * t)
+        cubed = np.multiply(t, t)
+        np.multiply(cubed, t, out=cubed)
+        return np.multiply(p_design, cubed, out=cubed)
     safe = np.where(x_design > 0, x_design, 1.0)
     t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
     return p_design * (t * t * t)
@@ -296,15 +303,33 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
     """The loop carrying ``heat`` [W] at its design temperature rise (see the module docstring)."""
     m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
     v = m / spec.rho
+    # in place where the hours' arrays hold every broadcast shape (the same operations in the same order)
+    hours = isinstance(v, np.ndarray) and v.shape == np.broadcast_shapes(
+        v.shape, *(np.shape(getattr(spec, k)) for k in ("rho", "mu", "dp_components", "flow_design", "diameter",
+                                                         "pipe_length", "pump_efficiency")))
     with np.errstate(divide="ignore", invalid="ignore"):
         x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
-        dp = spec.dp_components * (x * x)
+        if hours:
+            np.multiply(x, x, out=x)
+            dp = np.multiply(spec.dp_components, x, out=x)
+        else:
+            dp = spec.dp_components * (x * x)
         if spec.diameter is not None:
             d = spec.diameter
             velocity = v * (4.0 / (math.pi * d * d))
             f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
-            dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+            if hours and f.shape == v.shape:
+                np.multiply(f, spec.pipe_length / d * spec.rho / 2.0, out=f)
+                np.multiply(velocity, velocity, out=velocity)
+                np.multiply(f, velocity, out=f)
+                dp = np.add(dp, f, out=dp)
+            else:
+                dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
     flowing = v > 0
     if not np.all(flowing):  # (every hour of a year's loop carries heat: nothing to zero)
         dp = np.where(flowing, dp, 0.0)
+    if hours:
+        power = np.multiply(v, dp)
+        return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp,
+                         pump_power=np.divide(power, spec.pump_efficiency, out=power))
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)
