@@ -223,12 +223,20 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     if spec.chiller:
         cap, cp = wx.capacity, spec.chiller_params
         inv = 1.0 / cap if wx.inv_capacity is None else wx.inv_capacity
-        n_run = np.ceil(q_ch * inv - 1e-12)  # chillers staged on, sharing the load equally
+        n_run = q_ch * inv  # chillers staged on, sharing the load equally: ceil(q_ch / capacity - 1e-12)
+        if isinstance(n_run, np.ndarray):  # (in place: the same operations in the same order)
+            np.subtract(n_run, 1e-12, out=n_run)
+            np.ceil(n_run, out=n_run)
+        else:
+            n_run = np.ceil(n_run - 1e-12)
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
-        w = n_run * eir_power(each, cap, wx.eir, cp, wx.full_power)
+        w = eir_power(each, cap, wx.eir, cp, wx.full_power)
+        w = np.multiply(n_run, w, out=w) if np.shape(w) == np.broadcast_shapes(np.shape(w), np.shape(n_run)) \
+            else n_run * w
         if not electric_only:
             cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
-    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
+    floor = np.maximum(q, 1.0)
+    chiller_on = q_ch > (np.multiply(1e-6, floor, out=floor) if isinstance(floor, np.ndarray) else 1e-6 * floor)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
     circ = p_cw = fans = water = speed = zero
@@ -243,7 +251,15 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             else:
                 speed = cooler_fan_speed(device_heat, dev.air_inlet(t_db, t_wb, wet, p), t_return, size,
                                          p["air_delta_t"], full)
-            fans = p["fan_power_ratio"] * size * (speed * speed * speed)
+            cubed = speed * speed
+            if isinstance(cubed, np.ndarray):  # (in place: the same operations in the same order)
+                np.multiply(cubed, speed, out=cubed)
+                ratio_size = p["fan_power_ratio"] * size
+                fans = (np.multiply(ratio_size, cubed, out=cubed)
+                        if cubed.shape == np.broadcast_shapes(cubed.shape, np.shape(ratio_size))
+                        else ratio_size * cubed)
+            else:
+                fans = p["fan_power_ratio"] * size * (cubed * speed)
         else:
             fans = cube(device_heat, size, p["fan_power_ratio"] * size)
             speed = np.divide(device_heat, size, out=np.zeros(np.broadcast(device_heat, size).shape),
