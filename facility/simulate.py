@@ -177,23 +177,37 @@ def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return values, index
 
 
-def _take(x: Any, index: np.ndarray, second: np.ndarray | None = None) -> Any:
-    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``second``: the hours of the second of
-    two values, as booleans); dataclasses, tuples and dicts field by field."""
+def _two(index: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """For a profile of two values (``index`` 0 or 1 by hour): ``(the value of most hours, the other, the other's
+    hours)``, so that :func:`_take` fills the hours with the first and writes the second where it is (a training
+    profile's checkpoint dips: a few hundred hours)."""
+    second = np.flatnonzero(index)
+    if 2 * len(second) > len(index):
+        return 1, 0, np.flatnonzero(index == 0)
+    return 0, 1, second
+
+
+def _take(x: Any, index: np.ndarray, two: tuple[int, int, np.ndarray] | None = None) -> Any:
+    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``two``: :func:`_two` of a profile
+    of two values); dataclasses, tuples and dicts field by field."""
     if isinstance(x, np.ndarray) and x.ndim:
         if x.shape[-1] == 1:  # one value: a fill, no gather
             out = np.empty((*x.shape[:-1], index.shape[-1]))
             out[...] = x
             return out
-        if x.shape[-1] == 2 and second is not None:
-            return np.where(second, x[..., 1:], x[..., :1])
+        if x.shape[-1] == 2 and two is not None:  # a fill and the other value's few hours (copies: the same numbers)
+            most, other, hours = two
+            out = np.empty((*x.shape[:-1], index.shape[-1]), dtype=x.dtype)
+            out[...] = x[..., most:most + 1]
+            out[..., hours] = x[..., other:other + 1]
+            return out
         return np.take(x, index, axis=-1)
     if isinstance(x, dict):
-        return {k: _take(v, index, second) for k, v in x.items()}
+        return {k: _take(v, index, two) for k, v in x.items()}
     if isinstance(x, tuple):
-        return tuple(_take(v, index, second) for v in x)
+        return tuple(_take(v, index, two) for v in x)
     if is_dataclass(x) and not isinstance(x, type):
-        return replace(x, **{f.name: _take(getattr(x, f.name), index, second) for f in fields(x)})
+        return replace(x, **{f.name: _take(getattr(x, f.name), index, two) for f in fields(x)})
     return x
 
 
@@ -402,7 +416,7 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
     else:
         parts = (it, q_liq, q_air_it, it_part, loops)
     if few is not None:
-        parts = _take(parts, few[1], few[1].astype(bool) if few[0].shape[-1] == 2 else None)
+        parts = _take(parts, few[1], _two(few[1]) if few[0].shape[-1] == 2 else None)
     if lean:
         q_air_it, rooms_fixed, p_tcs, p_fw, q_plant, branch_input = parts
         fw_loop = c.loops["fw"]
