@@ -116,7 +116,7 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
     q_eir = q_avail * eir if q_eir is None else q_eir
     x = np.maximum(plr, p["min_part_load"])
     c = p["eirfplr"]
-    if isinstance(x, np.ndarray) and x.shape == np.broadcast_shapes(x.shape, np.shape(q_eir), np.shape(c[0])):
+    if isinstance(x, np.ndarray) and all(_fits(getattr(v, "shape", ()), x.shape) for v in (q_eir, *c)):
         # in place on three temporaries: the same operations in the same order as q_eir * quadratic(c, x)
         comp = np.multiply(c[1], x)
         np.add(c[0], comp, out=comp)
@@ -134,6 +134,11 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
             comp[~on] = 0.0
         return comp
     return np.where(on, comp, 0.0)
+
+
+def _fits(shape: tuple[int, ...], into: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts into ``into`` without growing it (a result can be written in place)."""
+    return len(shape) <= len(into) and all(a in (1, b) for a, b in zip(shape[::-1], into[::-1], strict=False))
 
 
 def envelope(t_leaving, t_condenser, p) -> str | None:

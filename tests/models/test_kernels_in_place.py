@@ -62,6 +62,10 @@ def test_eir_power_with_its_product_once_equals_its_former_form(kind):
     np.testing.assert_array_equal(eir_power(load, q_avail, eir, p), old)
     np.testing.assert_array_equal(eir_power(load, q_avail, eir, p, q_avail * eir), old)
     assert np.all(old[..., 3:] > 0.0)
+    # a batch's loads (P, H) against one weather's terms (H,): written in place, the same numbers
+    loads = np.stack([load, load[::-1]])
+    np.testing.assert_array_equal(eir_power(loads, q_avail[0], eir[0], p, q_avail[0] * eir[0]),
+                                  _eir_power_before(loads, q_avail[0], eir[0], p))
 
 
 def test_cooler_fan_speed_with_its_terms_once_equals_its_former_form():
