@@ -245,7 +245,14 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     condenser pumps."""
     p = sum((side[k] for k in pumps_and_fans[1:]), side[pumps_and_fans[0]])
     plant = side["plant"]
-    return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
+    if not plant:
+        return p
+    terms = (plant.compressor_power, plant.fan_power, plant.condenser_pump_power)
+    if not isinstance(p, np.ndarray) or p is side[pumps_and_fans[0]] or any(np.shape(t) != p.shape for t in terms):
+        return p + terms[0] + terms[1] + terms[2]
+    for t in terms:  # (in place on the sum's own array: the same adds in the same order)
+        np.add(p, t, out=p)
+    return p
 
 
 def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
@@ -441,7 +448,10 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
             losses = mechanical_losses(chain, mech)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
-            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
+            air = _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
+            if np.shape(air) != np.shape(liquid_power):
+                return liquid_power + air
+            return np.add(liquid_power, air, out=air)  # (the same add, in place)
 
         def final(mech: np.ndarray) -> tuple[dict[str, Any], dict[str, np.ndarray], np.ndarray]:
             """The whole air side and the cooling totals at a mechanical load: ``(air, cooling, its power)``
@@ -460,7 +470,8 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
         def passes(mech: np.ndarray, active: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
             """``count`` coupling passes at most on the points still ``active``: ``(mech, active)``."""
             for _ in range(count):
-                new = cooling_power(mech) + house
+                new = cooling_power(mech)
+                new = new + house if np.shape(new) != np.shape(house) else np.add(new, house, out=new)
                 done = ~(np.max(np.abs(new - mech), axis=-1) >= _COUPLING_TOL_W)  # (NaN: an infeasible point, done)
                 mech = new if active.all() else np.where(active[:, None], new, mech)
                 active = active & ~done
