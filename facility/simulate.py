@@ -129,12 +129,24 @@ def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeat
     return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx, electric_only)
 
 
-def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | None:
+def _plant_weather(loop: CompiledLoop | None, w: WeatherYear, c: CompiledYear | None = None,
+                   key: str = "") -> PlantWeather | None:
     """The weather-only terms of the plant serving ``loop`` (:func:`models.thermal.plant.plant_weather`): the same
-    in every coupling pass, computed once."""
+    in every coupling pass, computed once; with ``c`` and the loop's ``key``, kept on the compiled design for the
+    next year at the same weather (read-only arrays: the year's results share them)."""
     if loop is None or loop.plant is None:
         return None
-    return plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
+    held = c.weather_terms.get(key) if c is not None else None
+    if held is not None and held[0] is w:
+        return held[1]
+    wx = plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
+    if c is not None:
+        for v in (getattr(wx, f.name) for f in fields(wx)):
+            for a in (v if isinstance(v, tuple) else (v,)):
+                if isinstance(a, np.ndarray):
+                    a.flags.writeable = False
+        c.weather_terms[key] = (w, wx)
+    return wx
 
 
 def _liquid_loops(c: CompiledYear, q_liq: np.ndarray) -> tuple[LoopState, LoopState, np.ndarray]:
@@ -152,7 +164,7 @@ def _liquid_hour(c: CompiledYear, w: WeatherYear, loops: tuple[LoopState, LoopSt
     tcs, fw, q_plant = loops
     fw_loop = c.loops["fw"]
     return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w))}
+            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w, c, "fw"))}
 
 
 def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -427,7 +439,8 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
     if lean:
         q_air_it, rooms_fixed, p_tcs, p_fw, q_plant, branch_input = parts
         fw_loop = c.loops["fw"]
-        liquid = {"p_tcs": p_tcs, "p_fw": p_fw, "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w))}
+        liquid = {"p_tcs": p_tcs, "p_fw": p_fw,
+                  "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w, c, "fw"))}
     else:
         it, q_liq, q_air_it, it_part, loops = parts
     house = c.house_load * np.ones(shape)
@@ -438,7 +451,7 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
         if not lean:
             liquid = _liquid_hour(c, w, loops)
             rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
-        chw_weather = _plant_weather(c.loops.get("chw"), w)
+        chw_weather = _plant_weather(c.loops.get("chw"), w, c, "chw")
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
         # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
         # scaled by the load
