@@ -163,3 +163,15 @@ def test_operate_loop_in_place_equals_its_former_form(diameter, heat):
                         _loop_before(spec, heat), strict=True):
         assert np.shape(new) == np.shape(old)
         np.testing.assert_array_equal(new, old)
+
+
+@pytest.mark.parametrize("kind", ["chiller-air-cooled", "chiller-water-cooled"])
+def test_eir_power_of_a_batch_of_chiller_sizes_equals_its_former_form(kind):
+    # a sweep's chunk: the chiller's capacity a column (P, 1), loads (P, H), off, negative and NaN hours included
+    p = dict(CAT.si(kind))
+    p["capacity"] = np.array([[1.0e6], [2.0e6], [1.5e6]])
+    q_avail, eir = eir_terms(280.0, RNG.uniform(285.0, 315.0, (3, 500)), p)
+    load = RNG.uniform(-1e5, 2.5e6, (3, 500))
+    load[0, :2] = [np.nan, 0.0]
+    np.testing.assert_array_equal(eir_power(load, q_avail, eir, p, q_avail * eir),
+                                  _eir_power_before(load, q_avail, eir, p))
