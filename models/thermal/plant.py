@@ -64,12 +64,26 @@ WATER_DENSITY = 997.0
 PIPE_ROUGHNESS = 45e-6
 
 
+def _holds(shape: tuple[int, ...], *values) -> bool:
+    """Whether an array of ``shape`` holds its broadcast with every one of ``values`` (arrays, numbers or None):
+    then an operation can write its result in place (a quick test, ~0.2 us a value: the year calls it per pass)."""
+    n = len(shape)
+    for v in values:
+        s = getattr(v, "shape", ())
+        if len(s) > n:
+            return False
+        for a, b in zip(s[::-1], shape[::-1], strict=False):
+            if a != 1 and a != b:
+                return False
+    return True
+
+
 def cube(x, x_design, p_design):
     """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
     x_design = np.asarray(x_design, dtype=float)
     if np.all(x_design > 0):  # (everything installed: no pick; in place, the same operations in the same order)
         t = np.asarray(x, dtype=float) / x_design
-        if not (isinstance(t, np.ndarray) and t.shape == np.broadcast_shapes(t.shape, np.shape(p_design))):
+        if not (isinstance(t, np.ndarray) and _holds(t.shape, p_design)):
             return p_design * (t * t * t)
         cubed = np.multiply(t, t)
         np.multiply(cubed, t, out=cubed)
@@ -231,8 +245,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             n_run = np.ceil(n_run - 1e-12)
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
         w = eir_power(each, cap, wx.eir, cp, wx.full_power)
-        w = np.multiply(n_run, w, out=w) if np.shape(w) == np.broadcast_shapes(np.shape(w), np.shape(n_run)) \
-            else n_run * w
+        w = np.multiply(n_run, w, out=w) if isinstance(w, np.ndarray) and _holds(w.shape, n_run) else n_run * w
         if not electric_only:
             cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
     floor = np.maximum(q, 1.0)
@@ -255,8 +268,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             if isinstance(cubed, np.ndarray):  # (in place: the same operations in the same order)
                 np.multiply(cubed, speed, out=cubed)
                 ratio_size = p["fan_power_ratio"] * size
-                fans = (np.multiply(ratio_size, cubed, out=cubed)
-                        if cubed.shape == np.broadcast_shapes(cubed.shape, np.shape(ratio_size))
+                fans = (np.multiply(ratio_size, cubed, out=cubed) if _holds(cubed.shape, ratio_size)
                         else ratio_size * cubed)
             else:
                 fans = p["fan_power_ratio"] * size * (cubed * speed)
@@ -320,9 +332,8 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
     m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
     v = m / spec.rho
     # in place where the hours' arrays hold every broadcast shape (the same operations in the same order)
-    hours = isinstance(v, np.ndarray) and v.shape == np.broadcast_shapes(
-        v.shape, *(np.shape(getattr(spec, k)) for k in ("rho", "mu", "dp_components", "flow_design", "diameter",
-                                                         "pipe_length", "pump_efficiency")))
+    hours = isinstance(v, np.ndarray) and _holds(v.shape, spec.rho, spec.mu, spec.dp_components, spec.flow_design,
+                                                  spec.diameter, spec.pipe_length, spec.pump_efficiency)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
         if hours:
