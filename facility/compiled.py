@@ -11,7 +11,7 @@ and plant specs (:mod:`models.thermal.plant`) and the scalars of the air side ar
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -182,6 +182,10 @@ class CompiledYear:
     crah_fan_power: np.ndarray
     chain: CompiledChain
     loops: dict[str, CompiledLoop]
+    #: The plants' weather-only terms by loop key, for the weather year they were computed at (held with it:
+    #: ``(weather, terms)``): a second year of the same design at the same weather (the full-load check after the
+    #: year, the explorer's other load profile) reuses them (:func:`facility.simulate.year_arrays`).
+    weather_terms: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def compile_year(result: CampusResult) -> CompiledYear:

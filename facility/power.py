@@ -49,7 +49,7 @@ _stage_loss, _stage_output = stage_loss.kernel, stage_output.kernel
 
 __all__ = ["StageResult", "PowerDesign", "design_power_chain", "ItSide", "ChainState", "SizedStage", "ChainSizing",
            "size_power_chain", "power_design", "ItSizing", "size_it_side", "evaluate_it_side", "evaluate_whole_chain",
-           "mechanical_losses"]
+           "mechanical_losses", "grid_import"]
 
 
 
@@ -542,11 +542,27 @@ def evaluate_whole_chain(chain: CompiledChain, it: ItSide, p_mech: np.ndarray) -
                       it.branch_loss + mech_loss + trunk_loss, grid, it.branch_input * ratio, p_mech)
 
 
+def grid_import(chain: CompiledChain, branch_input: np.ndarray, p_mech: np.ndarray) -> np.ndarray:
+    """The grid import [W] of a compiled chain alone (:func:`evaluate_whole_chain`'s, by the same operations) from
+    its IT branch's input ``branch_input`` [W] (:attr:`ItSide.branch_input`) and the mechanical load [W]."""
+    return _input(chain.trunk, branch_input + _input(chain.mechanical, p_mech, {}), {})
+
+
 def mechanical_losses(chain: CompiledChain, p_mech: np.ndarray) -> dict[str, np.ndarray]:
     """The losses [W] of a compiled chain's mechanical branch (by stage key) at a mechanical load [W]."""
     out: dict[str, np.ndarray] = {}
-    _up(chain.mechanical, p_mech, out)
+    _input(chain.mechanical, p_mech, out)
     return out
+
+
+def _input(stages, p: np.ndarray, out: dict[str, np.ndarray]) -> np.ndarray:
+    """:func:`_up` without the sum of the losses (the coupling passes need the losses alone, the grid import the
+    input alone): the input power, each loss in ``out`` by its key; the same operations."""
+    for s in reversed(stages):
+        loss = _loss(p, s.abc)
+        out[s.key] = loss
+        p = p + loss
+    return p
 
 
 def _shaped(state, shape: tuple[int, ...]):

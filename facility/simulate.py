@@ -26,7 +26,7 @@ from facility.batch import as_float, column
 from facility.compiled import CompiledLoop, CompiledYear
 from facility.errors import ScenarioError
 from facility.outputs import HOURLY
-from facility.power import ChainState, evaluate_it_side, evaluate_whole_chain, mechanical_losses
+from facility.power import ChainState, evaluate_it_side, evaluate_whole_chain, grid_import, mechanical_losses
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.plant import (
     WATER_DENSITY,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # (types only: campus imports this module; xarray loads when 
     from facility.campus import CampusResult
 
 __all__ = ["load_profile", "simulate_year", "annual_kpis", "design_check", "year_arrays", "YearArrays",
-           "annual_arrays", "annual_from_arrays", "hourly_variables", "year_dataset"]
+           "annual_arrays", "annual_from_arrays", "hourly_variables", "year_dataset", "year_kpis", "LEAN_HOURLY"]
 
 #: Stop the hourly power/cooling fixed point when the mechanical load moves by less than this [W]. Energy closes
 #: exactly whatever it is (the final power chain is evaluated at the final cooling load); it bounds only the
@@ -77,7 +77,7 @@ def load_profile(result: CampusResult) -> np.ndarray:
     """IT load of each hour as a fraction of the design IT power (8,760 values in 0..1)."""
     s = result.scenario
     cfg = s.load
-    given = cfg.level if result.inputs is None else result.inputs.level  # (a batch's levels: its inputs)
+    given = result.inputs.level  # (the level the campus was sized with: a batch's levels are arrays)
     level = column(given) if given is not None else column(as_float(
         (result.load.it_power_typical / result.load.it_power).m_as("")))
     h = np.arange(HOURS, dtype=float)
@@ -130,12 +130,24 @@ def _plant_hour(loop: CompiledLoop, w: WeatherYear, q: np.ndarray, wx: PlantWeat
     return operate_plant(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_, q, wx, electric_only)
 
 
-def _plant_weather(loop: CompiledLoop | None, w: WeatherYear) -> PlantWeather | None:
+def _plant_weather(loop: CompiledLoop | None, w: WeatherYear, c: CompiledYear | None = None,
+                   key: str = "") -> PlantWeather | None:
     """The weather-only terms of the plant serving ``loop`` (:func:`models.thermal.plant.plant_weather`): the same
-    in every coupling pass, computed once."""
+    in every coupling pass, computed once; with ``c`` and the loop's ``key``, kept on the compiled design for the
+    next year at the same weather (read-only arrays: the year's results share them)."""
     if loop is None or loop.plant is None:
         return None
-    return plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
+    held = c.weather_terms.get(key) if c is not None else None
+    if held is not None and held[0] is w:
+        return held[1]
+    wx = plant_weather(loop.plant, w.dry_bulb, w.wet_bulb, loop.supply, loop.return_)
+    if c is not None:
+        for v in (getattr(wx, f.name) for f in fields(wx)):
+            for a in (v if isinstance(v, tuple) else (v,)):
+                if isinstance(a, np.ndarray):
+                    a.flags.writeable = False
+        c.weather_terms[key] = (w, wx)
+    return wx
 
 
 def _liquid_loops(c: CompiledYear, q_liq: np.ndarray) -> tuple[LoopState, LoopState, np.ndarray]:
@@ -153,7 +165,7 @@ def _liquid_hour(c: CompiledYear, w: WeatherYear, loops: tuple[LoopState, LoopSt
     tcs, fw, q_plant = loops
     fw_loop = c.loops["fw"]
     return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w))}
+            "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w, c, "fw"))}
 
 
 def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -178,23 +190,37 @@ def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return values, index
 
 
-def _take(x: Any, index: np.ndarray, second: np.ndarray | None = None) -> Any:
-    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``second``: the hours of the second of
-    two values, as booleans); dataclasses, tuples and dicts field by field."""
+def _two(index: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """For a profile of two values (``index`` 0 or 1 by hour): ``(the value of most hours, the other, the other's
+    hours)``, so that :func:`_take` fills the hours with the first and writes the second where it is (a training
+    profile's checkpoint dips: a few hundred hours)."""
+    second = np.flatnonzero(index)
+    if 2 * len(second) > len(index):
+        return 1, 0, np.flatnonzero(index == 0)
+    return 0, 1, second
+
+
+def _take(x: Any, index: np.ndarray, two: tuple[int, int, np.ndarray] | None = None) -> Any:
+    """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``two``: :func:`_two` of a profile
+    of two values); dataclasses, tuples and dicts field by field."""
     if isinstance(x, np.ndarray) and x.ndim:
         if x.shape[-1] == 1:  # one value: a fill, no gather
             out = np.empty((*x.shape[:-1], index.shape[-1]))
             out[...] = x
             return out
-        if x.shape[-1] == 2 and second is not None:
-            return np.where(second, x[..., 1:], x[..., :1])
+        if x.shape[-1] == 2 and two is not None:  # a fill and the other value's few hours (copies: the same numbers)
+            most, other, hours = two
+            out = np.empty((*x.shape[:-1], index.shape[-1]), dtype=x.dtype)
+            out[...] = x[..., most:most + 1]
+            out[..., hours] = x[..., other:other + 1]
+            return out
         return np.take(x, index, axis=-1)
     if isinstance(x, dict):
-        return {k: _take(v, index, second) for k, v in x.items()}
+        return {k: _take(v, index, two) for k, v in x.items()}
     if isinstance(x, tuple):
-        return tuple(_take(v, index, second) for v in x)
+        return tuple(_take(v, index, two) for v in x)
     if is_dataclass(x) and not isinstance(x, type):
-        return replace(x, **{f.name: _take(getattr(x, f.name), index, second) for f in fields(x)})
+        return replace(x, **{f.name: _take(getattr(x, f.name), index, two) for f in fields(x)})
     return x
 
 
@@ -232,7 +258,14 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
     condenser pumps."""
     p = sum((side[k] for k in pumps_and_fans[1:]), side[pumps_and_fans[0]])
     plant = side["plant"]
-    return p + plant.compressor_power + plant.fan_power + plant.condenser_pump_power if plant else p
+    if not plant:
+        return p
+    terms = (plant.compressor_power, plant.fan_power, plant.condenser_pump_power)
+    if not isinstance(p, np.ndarray) or p is side[pumps_and_fans[0]] or any(np.shape(t) != p.shape for t in terms):
+        return p + terms[0] + terms[1] + terms[2]
+    for t in terms:  # (in place on the sum's own array: the same adds in the same order)
+        np.add(p, t, out=p)
+    return p
 
 
 def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
@@ -243,11 +276,7 @@ def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
     plants = [part for part in (liq["plant"], air["plant"]) if part is not None]
 
     def total(name: str) -> np.ndarray:
-        values = [getattr(part, name) for part in plants]
-        out = values[0] + values[1] if len(values) == 2 else None  # (the same sum as from zeros, one add fewer)
-        if out is None or np.shape(out) != zeros.shape:
-            out = sum(values, zeros)
-        return out
+        return _plants_total(plants, name, zeros.shape)
 
     comp, fans, p_cw = total("compressor_power"), total("fan_power"), total("condenser_pump_power")
     pumps = liq["p_tcs"] + liq["p_fw"] + air["p_chw"] + p_cw
@@ -263,6 +292,16 @@ def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
         "free_cooling_fraction": liq["plant"].economiser_share + zeros if liq["plant"] else zeros,
         "cooling_power": liquid_power + _side_power(air, "p_crah", "p_chw"),
     }
+
+
+def _plants_total(plants: tuple[PlantState | None, ...] | list[PlantState], name: str,
+                  shape: tuple[int, ...]) -> np.ndarray:
+    """The sum of one field over the plants there are (None: no plant), on the hours' ``shape``."""
+    values = [getattr(part, name) for part in plants if part is not None]
+    out = values[0] + values[1] if len(values) == 2 else None  # (the same sum as from zeros, one add fewer)
+    if out is None or np.shape(out) != shape:
+        out = sum(values, np.zeros(shape))
+    return out
 
 
 def _squeeze(x: Any) -> Any:
@@ -311,6 +350,58 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     point equals its single run. Both run one path: the campus compiled once to SI columns (P, 1)
     (:meth:`facility.campus.CampusResult.compiled`, P = 1 for one design) over (P, H), squeezed at the result.
     """
+    return _year(result, fraction, weather, lean=False)
+
+
+#: The hourly series :func:`year_kpis` computes without the whole year (the others need every stage and total).
+LEAN_HOURLY = ("facility_power", "it_power", "pue", "cooling_power", "water", "chiller_on")
+
+
+def year_kpis(result: CampusResult, hourly: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """What a sweep returns of the year, and only that: ``(annual, series)`` with ``annual`` the sums of
+    :func:`annual_arrays` (arrays (P,) for a batch, one design P = 1) and ``series`` the hourly arrays (P, H) of
+    ``hourly`` (names of :data:`facility.outputs.SWEEP_HOURLY`).
+
+    The same coupling and the same operations as :func:`year_arrays` (every figure equal bit for bit), without
+    what the annual sums do not need: no stage loss, loop state or IT-side total taken to the hours (only the
+    air side's IT heat, the rooms' fixed losses, the liquid side's powers and plant heat, the IT branch's input),
+    no cooling totals but the water, the grid import alone of the whole chain, and the IT energy from the
+    distinct load values times their hour counts. Hourly series outside :data:`LEAN_HOURLY` take the whole year.
+    """
+    if any(k not in LEAN_HOURLY for k in hourly):
+        y = year_arrays(result)
+        it, chain, cool = _rows(y.it_power), y.chain.as_dict(), y.cooling
+        grid = _rows(chain["grid_import"])
+        annual = annual_arrays(it, grid, {k: _rows(cool[k]) for k in ("water", "chiller_on")})
+        series = {"facility_power": lambda: grid, "it_power": lambda: it, "pue": lambda: grid / it,
+                  "electrical_loss": lambda: _rows(chain["electrical_loss"]),
+                  "chiller_on": lambda: _rows(cool["chiller_on"]).astype(float)}
+        return annual, {k: series.get(k, lambda k=k: _rows(cool[k]))() for k in hourly}
+    lean = _year(result, None, None, lean=True)
+    grid, water, chiller_on = lean["grid"], lean["water"], lean["chiller_on"]
+    it_mwh = lean["it_energy"] / 1e6
+    fac = grid.sum(axis=-1) / 1e6
+    water_m3 = water.sum(axis=-1) * 3600.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pue = np.where(it_mwh > 0, fac / it_mwh, math.nan)
+        wue = np.where(it_mwh > 0, water_m3 * 1000.0 / (it_mwh * 1000.0), math.nan)
+    annual = {"it_energy_mwh": it_mwh, "annual_energy_mwh": fac, "pue_annual": pue,
+              "peak_grid_mw": grid.max(axis=-1) / 1e6, "wue_l_per_kwh": wue, "water_annual_m3": water_m3,
+              "chiller_hours": chiller_on.sum(axis=-1)}
+    series = {"facility_power": lambda: grid, "it_power": lambda: lean["it"](), "pue": lambda: grid / lean["it"](),
+              "cooling_power": lambda: lean["cooling_power"], "water": lambda: water,
+              "chiller_on": lambda: chiller_on.astype(float)}
+    return annual, {k: series[k]() for k in hourly}
+
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    """An hourly array as rows (P, H): one design's (H,) as (1, H)."""
+    return x if np.ndim(x) == 2 else np.reshape(x, (1, -1))
+
+
+def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYear | None,
+          lean: bool) -> Any:
+    """The year (:func:`year_arrays`), or with ``lean`` the pieces of :func:`year_kpis` (a dict): one coupling."""
     s = result.scenario
     if weather is None:
         try:
@@ -332,19 +423,36 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
     q_liq, q_air_it = c.liquid_fraction * it, (1.0 - c.liquid_fraction) * it
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         it_part, loops = evaluate_it_side(chain, it), _liquid_loops(c, q_liq)
-    if few is not None:
-        it, q_liq, q_air_it, it_part, loops = _take((it, q_liq, q_air_it, it_part, loops), few[1],
-                                                    few[1].astype(bool) if few[0].shape[-1] == 2 else None)
-    house = c.house_load * np.ones(shape)
     rooms_it = chain.indoor_keys("it")
     rooms_mech = chain.indoor_keys("mechanical")
+    it_k = it
+    if lean:
+        # only what the coupling and the grid import need goes to the hours: the air side's IT heat, the rooms'
+        # fixed losses (summed on the values: the same adds), the liquid loops' pump powers and plant heat, the IT
+        # branch's input
+        rooms_k = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros((shape[0], uk.shape[-1])))
+        tcs, fw, q_plant = loops
+        parts = (q_air_it, rooms_k, tcs.pump_power, fw.pump_power, q_plant, it_part.branch_input)
+    else:
+        parts = (it, q_liq, q_air_it, it_part, loops)
+    if few is not None:
+        parts = _take(parts, few[1], _two(few[1]) if few[0].shape[-1] == 2 else None)
+    if lean:
+        q_air_it, rooms_fixed, p_tcs, p_fw, q_plant, branch_input = parts
+        fw_loop = c.loops["fw"]
+        liquid = {"p_tcs": p_tcs, "p_fw": p_fw,
+                  "plant": _plant_hour(fw_loop, w, q_plant, _plant_weather(fw_loop, w, c, "fw"))}
+    else:
+        it, q_liq, q_air_it, it_part, loops = parts
+    house = c.house_load * np.ones(shape)
     active = np.ones(shape[0], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
         # the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller COP)
-        liquid = _liquid_hour(c, w, loops)
-        chw_weather = _plant_weather(c.loops.get("chw"), w)
-        rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
+        if not lean:
+            liquid = _liquid_hour(c, w, loops)
+            rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
+        chw_weather = _plant_weather(c.loops.get("chw"), w, c, "chw")
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
         # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
         # scaled by the load
@@ -354,20 +462,30 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
             """Cooling power at a mechanical load: only the mechanical branch and the air side change."""
             losses = mechanical_losses(chain, mech)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
-            return liquid_power + _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
+            air = _side_power(_air_hour(c, w, q_air_it, rooms, chw_weather, True), "p_crah", "p_chw")
+            if np.shape(air) != np.shape(liquid_power):
+                return liquid_power + air
+            return np.add(liquid_power, air, out=air)  # (the same add, in place)
 
         def final(mech: np.ndarray) -> tuple[dict[str, Any], dict[str, np.ndarray], np.ndarray]:
-            """The whole air side and the cooling totals at a mechanical load: ``(air, cooling, its power)``."""
+            """The whole air side and the cooling totals at a mechanical load: ``(air, cooling, its power)``
+            (``lean``: the cooling power and the water only)."""
             losses = mechanical_losses(chain, mech)  # (the rooms need the mechanical branch only, not the trunk)
             rooms = sum((losses[sid] for sid in rooms_mech), rooms_fixed)
             air = _air_hour(c, w, q_air_it, rooms, chw_weather)
-            cool = _cooling_totals(liquid, air, q_liq, liquid_power)
+            if lean:
+                power = liquid_power + _side_power(air, "p_crah", "p_chw")
+                cool = {"cooling_power": power, "water": _plants_total((liquid["plant"], air["plant"]), "water",
+                                                                        np.shape(power)) / WATER_DENSITY}
+            else:
+                cool = _cooling_totals(liquid, air, q_liq, liquid_power)
             return air, cool, cool["cooling_power"] + house
 
         def passes(mech: np.ndarray, active: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
             """``count`` coupling passes at most on the points still ``active``: ``(mech, active)``."""
             for _ in range(count):
-                new = cooling_power(mech) + house
+                new = cooling_power(mech)
+                new = new + house if np.shape(new) != np.shape(house) else np.add(new, house, out=new)
                 done = ~(np.max(np.abs(new - mech), axis=-1) >= _COUPLING_TOL_W)  # (NaN: an infeasible point, done)
                 mech = new if active.all() else np.where(active[:, None], new, mech)
                 active = active & ~done
@@ -402,6 +520,15 @@ def year_arrays(result: CampusResult, fraction: np.ndarray | None = None,
                     mech, _ = passes(mech, own, _COUPLING_MAX_PASSES - _AITKEN_AFTER)
                 air, cool, out = final(np.where(own[:, None], mech, np.where(missed[:, None], out, trial)))
             mech = out
+        if lean:
+            plant = liquid["plant"]
+            chiller_on = np.zeros(shape, dtype=bool) if plant is None else plant.chiller_on | np.zeros(shape, bool)
+            # the IT energy: each distinct load value times its hours (the hours' own sum without a profile of few)
+            counts = None if few is None else np.bincount(few[1], minlength=uk.shape[-1])
+            it_energy = it_k.sum(axis=-1) if counts is None else it_k @ counts.astype(float)
+            return {"grid": grid_import(chain, branch_input, mech), "water": cool["water"], "chiller_on": chiller_on,
+                    "cooling_power": cool["cooling_power"], "it_energy": it_energy,
+                    "it": (lambda: it_k) if few is None else (lambda: _take(it_k, few[1]))}
         state = evaluate_whole_chain(chain, it_part, mech)
     loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
     plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}

@@ -42,7 +42,7 @@ from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
 from facility.plan import it_load
 from facility.scenario import Scenario, scenario_to_dict
-from facility.simulate import annual_arrays, year_arrays
+from facility.simulate import year_kpis
 from facility.units import Q_, quantity_text, unit_text
 from facility.weather import HOURS
 
@@ -175,14 +175,8 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.nd
         except InfeasibleDesign:  # one point (no array keys) that is infeasible
             return ({k: np.full(n, math.nan) for k in SWEEP_KPIS} | {"feasible": np.zeros(n)}
                     | {k: np.full((n, HOURS), math.nan) for k in hourly})
-        y = year_arrays(r)
-        it, chain, cool = y.it_power, y.chain.as_dict(), y.cooling
-        kpis = _design_kpis(r) | annual_arrays(it, chain["grid_import"], cool)
-        grid = chain["grid_import"]
-        series = {"facility_power": lambda: grid, "it_power": lambda: it, "pue": lambda: grid / it,
-                  "electrical_loss": lambda: chain["electrical_loss"],
-                  "chiller_on": lambda: cool["chiller_on"].astype(float)}
-        hours = {k: series.get(k, lambda k=k: cool[k])() for k in hourly}
+        annual, hours = year_kpis(r, hourly)  # the year computes only the annual sums and the series asked for
+        kpis = _design_kpis(r) | annual
     bad = np.broadcast_to(np.asarray(r.cooling.infeasible, dtype=bool), (n,))
     out = {k: np.where(bad, math.nan, np.broadcast_to(np.asarray(kpis[k], dtype=float), (n,))) for k in SWEEP_KPIS}
     out |= {k: np.where(bad[:, None], math.nan, np.broadcast_to(v, (n, HOURS))) for k, v in hours.items()}

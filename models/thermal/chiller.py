@@ -111,13 +111,43 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
     [-]: :math:`Q_{avail}\,EIR\,EIRFPLR(\max(PLR, PLR_{min}))` plus its condenser fans, 0 where it is off.
     ``q_eir``: the product ``q_avail * eir`` [W] when already computed (a year's coupling passes)."""
     q = np.asarray(load, dtype=float)
-    plr = np.clip(q / q_avail, 0.0, 1.0)
+    plr = q / q_avail
+    plr = np.clip(plr, 0.0, 1.0, out=plr) if isinstance(plr, np.ndarray) else np.clip(plr, 0.0, 1.0)
     on = q > 0
-    comp = (q_avail * eir if q_eir is None else q_eir) * quadratic(p["eirfplr"], np.maximum(plr, p["min_part_load"]))
+    q_eir = q_avail * eir if q_eir is None else q_eir
+    x = np.maximum(plr, p["min_part_load"])
+    c = p["eirfplr"]
+    if isinstance(x, np.ndarray) and all(_fits(getattr(v, "shape", ()), x.shape) for v in (q_eir, *c)):
+        # in place on three temporaries: the same operations in the same order as q_eir * quadratic(c, x)
+        comp = np.multiply(c[1], x)
+        np.add(c[0], comp, out=comp)
+        sq = np.multiply(c[2], x)
+        np.multiply(sq, x, out=sq)
+        np.add(comp, sq, out=comp)
+        np.multiply(q_eir, comp, out=comp)
+    else:
+        comp = q_eir * quadratic(c, x)
     ratio = p.get("condenser_fan_power_ratio", 0.0)
     if np.any(ratio != 0.0):  # (0 for water-cooled: no condenser fans, nothing to add)
-        comp = comp + ratio * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+        if isinstance(plr, np.ndarray) and isinstance(comp, np.ndarray) and plr.shape == comp.shape \
+                and all(_fits(np.shape(v), plr.shape) for v in (ratio, p["capacity"], p["min_part_load"])):
+            # in place on plr (not read again): the same operations in the same order
+            np.divide(plr, p["min_part_load"], out=plr)
+            np.minimum(plr, 1.0, out=plr)
+            np.multiply(ratio * p["capacity"], plr, out=plr)
+            np.add(comp, plr, out=comp)
+        else:
+            comp = comp + ratio * p["capacity"] * np.minimum(plr / p["min_part_load"], 1.0)
+    if isinstance(comp, np.ndarray) and comp.shape == np.shape(on):
+        if not on.all():
+            np.copyto(comp, 0.0, where=np.logical_not(on, out=on))
+        return comp
     return np.where(on, comp, 0.0)
+
+
+def _fits(shape: tuple[int, ...], into: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts into ``into`` without growing it (a result can be written in place)."""
+    return len(shape) <= len(into) and all(a in (1, b) for a, b in zip(shape[::-1], into[::-1], strict=False))
 
 
 def envelope(t_leaving, t_condenser, p) -> str | None:

@@ -64,9 +64,30 @@ WATER_DENSITY = 997.0
 PIPE_ROUGHNESS = 45e-6
 
 
+def _holds(shape: tuple[int, ...], *values) -> bool:
+    """Whether an array of ``shape`` holds its broadcast with every one of ``values`` (arrays, numbers or None):
+    then an operation can write its result in place (a quick test, ~0.2 us a value: the year calls it per pass)."""
+    n = len(shape)
+    for v in values:
+        s = getattr(v, "shape", ())
+        if len(s) > n:
+            return False
+        for a, b in zip(s[::-1], shape[::-1], strict=False):
+            if a != 1 and a != b:
+                return False
+    return True
+
+
 def cube(x, x_design, p_design):
     """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
     x_design = np.asarray(x_design, dtype=float)
+    if np.all(x_design > 0):  # (everything installed: no pick; in place, the same operations in the same order)
+        t = np.asarray(x, dtype=float) / x_design
+        if not (isinstance(t, np.ndarray) and _holds(t.shape, p_design)):
+            return p_design * (t * t * t)
+        cubed = np.multiply(t, t)
+        np.multiply(cubed, t, out=cubed)
+        return np.multiply(p_design, cubed, out=cubed)
     safe = np.where(x_design > 0, x_design, 1.0)
     t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
     return p_design * (t * t * t)
@@ -216,12 +237,19 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     if spec.chiller:
         cap, cp = wx.capacity, spec.chiller_params
         inv = 1.0 / cap if wx.inv_capacity is None else wx.inv_capacity
-        n_run = np.ceil(q_ch * inv - 1e-12)  # chillers staged on, sharing the load equally
+        n_run = q_ch * inv  # chillers staged on, sharing the load equally: ceil(q_ch / capacity - 1e-12)
+        if isinstance(n_run, np.ndarray):  # (in place: the same operations in the same order)
+            np.subtract(n_run, 1e-12, out=n_run)
+            np.ceil(n_run, out=n_run)
+        else:
+            n_run = np.ceil(n_run - 1e-12)
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
-        w = n_run * eir_power(each, cap, wx.eir, cp, wx.full_power)
+        w = eir_power(each, cap, wx.eir, cp, wx.full_power)
+        w = np.multiply(n_run, w, out=w) if isinstance(w, np.ndarray) and _holds(w.shape, n_run) else n_run * w
         if not electric_only:
             cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
-    chiller_on = q_ch > 1e-6 * np.maximum(q, 1.0)
+    floor = np.maximum(q, 1.0)
+    chiller_on = q_ch > (np.multiply(1e-6, floor, out=floor) if isinstance(floor, np.ndarray) else 1e-6 * floor)
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
     circ = p_cw = fans = water = speed = zero
@@ -236,7 +264,14 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             else:
                 speed = cooler_fan_speed(device_heat, dev.air_inlet(t_db, t_wb, wet, p), t_return, size,
                                          p["air_delta_t"], full)
-            fans = p["fan_power_ratio"] * size * (speed * speed * speed)
+            cubed = speed * speed
+            if isinstance(cubed, np.ndarray):  # (in place: the same operations in the same order)
+                np.multiply(cubed, speed, out=cubed)
+                ratio_size = p["fan_power_ratio"] * size
+                fans = (np.multiply(ratio_size, cubed, out=cubed) if _holds(cubed.shape, ratio_size)
+                        else ratio_size * cubed)
+            else:
+                fans = p["fan_power_ratio"] * size * (cubed * speed)
         else:
             fans = cube(device_heat, size, p["fan_power_ratio"] * size)
             speed = np.divide(device_heat, size, out=np.zeros(np.broadcast(device_heat, size).shape),
@@ -296,15 +331,32 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
     """The loop carrying ``heat`` [W] at its design temperature rise (see the module docstring)."""
     m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
     v = m / spec.rho
+    # in place where the hours' arrays hold every broadcast shape (the same operations in the same order)
+    hours = isinstance(v, np.ndarray) and _holds(v.shape, spec.rho, spec.mu, spec.dp_components, spec.flow_design,
+                                                  spec.diameter, spec.pipe_length, spec.pump_efficiency)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
-        dp = spec.dp_components * (x * x)
+        if hours:
+            np.multiply(x, x, out=x)
+            dp = np.multiply(spec.dp_components, x, out=x)
+        else:
+            dp = spec.dp_components * (x * x)
         if spec.diameter is not None:
             d = spec.diameter
             velocity = v * (4.0 / (math.pi * d * d))
             f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
-            dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+            if hours and f.shape == v.shape:
+                np.multiply(f, spec.pipe_length / d * spec.rho / 2.0, out=f)
+                np.multiply(velocity, velocity, out=velocity)
+                np.multiply(f, velocity, out=f)
+                dp = np.add(dp, f, out=dp)
+            else:
+                dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
     flowing = v > 0
     if not np.all(flowing):  # (every hour of a year's loop carries heat: nothing to zero)
         dp = np.where(flowing, dp, 0.0)
+    if hours:
+        power = np.multiply(v, dp)
+        return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp,
+                         pump_power=np.divide(power, spec.pump_efficiency, out=power))
     return LoopState(mass_flow=m, volume_flow=v, pressure_drop=dp, pump_power=v * dp / spec.pump_efficiency)

@@ -13,7 +13,7 @@ from models.registry import heat_rejection_model
 from models.thermal.chiller import eir_power, eir_terms, quadratic
 from models.thermal.heat_rejection import COIL_AIR_APPROACH, FAN_MIN_SPEED, cooler_fan_speed, cooler_fan_terms
 from models.thermal.hydraulics import friction_factor_swamee_jain
-from models.thermal.plant import PlantSpec, operate_plant, plant_weather
+from models.thermal.plant import LoopSpec, PlantSpec, cube, operate_loop, operate_plant, plant_weather
 
 RNG = np.random.default_rng(12)
 CAT = load_catalog()
@@ -62,6 +62,10 @@ def test_eir_power_with_its_product_once_equals_its_former_form(kind):
     np.testing.assert_array_equal(eir_power(load, q_avail, eir, p), old)
     np.testing.assert_array_equal(eir_power(load, q_avail, eir, p, q_avail * eir), old)
     assert np.all(old[..., 3:] > 0.0)
+    # a batch's loads (P, H) against one weather's terms (H,): written in place, the same numbers
+    loads = np.stack([load, load[::-1]])
+    np.testing.assert_array_equal(eir_power(loads, q_avail[0], eir[0], p, q_avail[0] * eir[0]),
+                                  _eir_power_before(loads, q_avail[0], eir[0], p))
 
 
 def test_cooler_fan_speed_with_its_terms_once_equals_its_former_form():
@@ -112,3 +116,62 @@ def test_stage_loss_in_place_equals_its_former_form(args):
     new, old = stage_loss.kernel(*args), _stage_loss_before(*args)
     assert np.shape(new) == np.shape(old)
     np.testing.assert_array_equal(new, old)
+
+
+def _cube_before(x, x_design, p_design):
+    x_design = np.asarray(x_design, dtype=float)
+    safe = np.where(x_design > 0, x_design, 1.0)
+    t = np.where(x_design > 0, np.asarray(x, dtype=float) / safe, 0.0)
+    return p_design * (t * t * t)
+
+
+@pytest.mark.parametrize("args", [
+    (RNG.uniform(0, 9e7, (2, 8760)), RNG.uniform(1e7, 9e7, (2, 1)), RNG.uniform(1e5, 1e6, (2, 1))),
+    (RNG.uniform(0, 9e7, (1, 100)), np.array([[0.0], [5e7]]), 2e5),  # nothing installed in one row: picked
+    (RNG.uniform(0, 9e7, 100), RNG.uniform(1e7, 9e7, (3, 1)), 1e5),  # the design broadcasts the load up
+    (4e7, 5e7, 1e5), (np.array([np.nan, 0.0, 1e6]), 1e6, 3.0)])
+def test_cube_in_place_equals_its_former_form(args):
+    new, old = cube(*args), _cube_before(*args)
+    assert np.shape(new) == np.shape(old)
+    np.testing.assert_array_equal(new, old)
+
+
+def _loop_before(spec, heat):
+    m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
+    v = m / spec.rho
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = v / spec.flow_design
+        dp = spec.dp_components * (x * x)
+        if spec.diameter is not None:
+            d = spec.diameter
+            velocity = v * (4.0 / (np.pi * d * d))
+            f = _friction_before(velocity * (spec.rho * d / spec.mu), 45e-6 / d)
+            dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+    dp = np.where(v > 0, dp, 0.0)
+    return m, v, dp, v * dp / spec.pump_efficiency
+
+
+@pytest.mark.parametrize("diameter", [None, 0.9, np.array([[0.6], [1.1]])])
+@pytest.mark.parametrize("heat", [RNG.uniform(1e6, 9e7, (2, 8760)), RNG.uniform(1e6, 9e7, 50),
+                                  np.array([[0.0, 5e7, np.nan]]), 3e7])
+def test_operate_loop_in_place_equals_its_former_form(diameter, heat):
+    spec = LoopSpec(rho=np.array([[997.0], [1030.0]]), cp=4180.0, mu=8.9e-4, delta_t=np.array([[6.0], [10.0]]),
+                    dp_components=2.5e5, flow_design=np.array([[3.5], [2.0]]), diameter=diameter, pipe_length=400.0,
+                    pump_efficiency=0.75)
+    state = operate_loop(spec, heat)
+    for new, old in zip((state.mass_flow, state.volume_flow, state.pressure_drop, state.pump_power),
+                        _loop_before(spec, heat), strict=True):
+        assert np.shape(new) == np.shape(old)
+        np.testing.assert_array_equal(new, old)
+
+
+@pytest.mark.parametrize("kind", ["chiller-air-cooled", "chiller-water-cooled"])
+def test_eir_power_of_a_batch_of_chiller_sizes_equals_its_former_form(kind):
+    # a sweep's chunk: the chiller's capacity a column (P, 1), loads (P, H), off, negative and NaN hours included
+    p = dict(CAT.si(kind))
+    p["capacity"] = np.array([[1.0e6], [2.0e6], [1.5e6]])
+    q_avail, eir = eir_terms(280.0, RNG.uniform(285.0, 315.0, (3, 500)), p)
+    load = RNG.uniform(-1e5, 2.5e6, (3, 500))
+    load[0, :2] = [np.nan, 0.0]
+    np.testing.assert_array_equal(eir_power(load, q_avail, eir, p, q_avail * eir),
+                                  _eir_power_before(load, q_avail, eir, p))
