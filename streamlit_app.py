@@ -1007,7 +1007,8 @@ def sweep_tab(data: dict) -> None:
         fig.update_layout(xaxis_title=axis[1], yaxis_title=axis[0], title=f"{SWEEP_KPIS[kpi][1]} [{unit}]")
     else:
         fig = go.Figure(go.Scatter(x=[str(v) for v in ds[swept[0]].values], y=ds[kpi].values, mode="lines+markers"))
-        fig.update_layout(xaxis_title=axis[0], yaxis_title=f"{SWEEP_KPIS[kpi][1]} [{unit}]", title=kpi)
+        label = f"{SWEEP_KPIS[kpi][1]} [{unit}]"
+        fig.update_layout(xaxis_title=axis[0], yaxis_title=label, title=label)
     st.plotly_chart(fig, width="stretch")
     table = ds.to_dataframe().reset_index()
     table.columns = [f"{c} [{ds[c].attrs['units']}]" if c in ds.data_vars and ds[c].attrs.get("units") else c
