@@ -37,7 +37,7 @@ from facility._memory import keep_freed_memory
 from facility.campus import design_campus
 from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
-from facility.inputs import compile_inputs
+from facility.inputs import COUNT_KEYS, compile_inputs
 from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
 from facility.plan import it_load
@@ -54,7 +54,6 @@ SWEEP_KPIS = _SWEEP_KPIS
 SWEEP_HOURLY = _SWEEP_HOURLY
 #: The hourly variables of ``hourly=True``.
 DEFAULT_HOURLY = ("facility_power", "it_power", "cooling_power", "pue", "water")
-_COUNTS = ("accelerators", "nodes", "racks", "pods", "compute_target")
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)((?:\[\d+\])*)")
 
 
@@ -84,13 +83,13 @@ def _set(data: dict, path: list[str | int], value: Any, key: str, known: Sequenc
                                 f"expected an existing key path", key=key) from None
     last = path[-1]
     if (isinstance(node, dict) and last not in node and last not in known
-            and not (last in _COUNTS and set(_COUNTS) & set(node))):
+            and not (last in COUNT_KEYS and set(COUNT_KEYS) & set(node))):
         raise ScenarioError(f"no key {key!r} in the scenario; {did_you_mean(last, list(node))}expected one of "
                             f"{', '.join(map(str, node))}", key=key)
     if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
         raise ScenarioError(f"no item {key!r} in the scenario", key=key)
-    if isinstance(node, dict) and last in _COUNTS:  # a deployment takes one count: the swept one replaces it
-        for k in _COUNTS:
+    if isinstance(node, dict) and last in COUNT_KEYS:  # a deployment takes one count: the swept one replaces it
+        for k in COUNT_KEYS:
             if k != last:
                 node.pop(k, None)
     node[last] = value

@@ -7,7 +7,7 @@ import pytest
 
 from facility import Q_, Scenario, load_scenario
 from facility.campus import design_campus
-from facility.inputs import DesignInputs, compile_inputs, deployment_counts
+from facility.inputs import COUNT_KEYS, DesignInputs, compile_inputs, deployment_counts
 from facility.plan import it_load
 from tests.conftest import REPO
 
@@ -26,7 +26,7 @@ def test_one_design_compiles_to_the_scenarios_values_in_si(default):
     assert inp.pipe_friction_rate == c.pipe_friction_rate.m_as("Pa/m")
     assert inp.pump_efficiency == c.pump_efficiency and inp.points is None
     d = default.compute.deployments[0]
-    key = next(k for k in ("accelerators", "nodes", "racks", "pods", "compute_target") if getattr(d, k) is not None)
+    key = next(k for k in COUNT_KEYS if getattr(d, k) is not None)
     assert inp.counts[0][0] == key and inp.counts == deployment_counts(default)
 
 
