@@ -37,7 +37,7 @@ from facility._memory import keep_freed_memory
 from facility.campus import design_campus
 from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
-from facility.inputs import COUNT_KEYS, compile_inputs
+from facility.inputs import COOLING_SI, COUNT_KEYS, compile_inputs
 from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
 from facility.plan import it_load
@@ -130,12 +130,13 @@ def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
     return np.asarray([str(v) for v in values], dtype=object), {}
 
 
-#: Key paths broadcast through the models as arrays (a chunk of points is one vectorised computation); every
-#: other key (site, architecture, plant, catalog entries, ...) is mapped: one group of points per value.
+#: Key paths broadcast through the models as arrays (a chunk of points is one vectorised computation): exactly
+#: the numbers :func:`facility.inputs.compile_inputs` compiles (``cooling.<key>`` of ``COOLING_SI``,
+#: ``compute.deployments[i].<count>`` of ``COUNT_KEYS``, ``load.level``), built from those tables so the two cannot
+#: drift. Every other key (site, architecture, plant, catalog entries, ...) is mapped: one group of points per value.
 ARRAY_KEYS = re.compile(
-    r"cooling\.(tcs_supply|tcs_delta_t|facility_delta_t|tcs_pressure_drop|facility_pressure_drop|pipe_length"
-    r"|pipe_velocity|pump_efficiency|air_supply|chw_delta_t|house_load_fraction)"
-    r"|compute\.deployments\[\d+\]\.(accelerators|nodes|racks|pods|compute_target)"
+    rf"cooling\.({'|'.join(map(re.escape, COOLING_SI))})"
+    rf"|compute\.deployments\[\d+\]\.({'|'.join(map(re.escape, COUNT_KEYS))})"
     r"|load\.level")
 
 
