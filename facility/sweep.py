@@ -237,6 +237,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     keys = list(variations)
     paths = {k: parse_key_path(k) for k in keys}
     known = {k: _fields(scenario, paths[k]) for k in keys}
+    _one_count_per_deployment(keys, paths)
     values: dict[str, list] = {}
     parsed: dict[str, list] = {}
     for k in keys:
@@ -307,6 +308,20 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     return xr.Dataset(data_vars, coords=coords,
                       attrs={"scenario": scenario.name, "points": total, "array_keys": ", ".join(array_keys),
                              "mapped_keys": ", ".join(mapped_keys)})
+
+
+def _one_count_per_deployment(keys: Sequence[str], paths: Mapping[str, list[str | int]]) -> None:
+    """Refuse two swept count keys of one deployment (e.g. its ``accelerators`` and its ``racks``): a deployment
+    takes exactly one count, and the second would replace the first, leaving its dimension constant."""
+    seen: dict[tuple, str] = {}
+    for k in keys:
+        p = paths[k]
+        if p[-1] in COUNT_KEYS and len(p) > 1:
+            first = seen.setdefault(tuple(p[:-1]), k)
+            if first != k:
+                raise ScenarioError(f"{first!r} and {k!r} both count {format_key_path(p[:-1])}; a deployment takes "
+                                    f"one count (one of {', '.join(COUNT_KEYS)}); expected one count key per "
+                                    "deployment in a sweep", key=k)
 
 
 def _fields(scenario: Scenario, path: list[str | int]) -> list[str]:

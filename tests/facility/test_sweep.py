@@ -84,6 +84,19 @@ def test_bad_sweeps_are_refused(base, variations, key, fragment):
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("variations", [
+    {"compute.deployments[0].accelerators": [100, 200], "compute.deployments[0].racks": [10, 20]},
+    {"compute.deployments[0].racks": [10], "cooling.tcs_supply": ["30 degC"], "compute.deployments[0].pods": [1]},
+])
+def test_two_counts_of_one_deployment_are_refused_naming_both_keys(base, variations):
+    """A deployment takes one count: sweeping two of its count keys used to keep only the last (the first
+    dimension came out constant); it is refused before anything runs."""
+    counts = [k for k in variations if k.startswith("compute.")]
+    with pytest.raises(ScenarioError, match="a deployment takes one count") as info:
+        sweep(base, variations)
+    assert all(repr(k) in str(info.value) for k in counts) and info.value.key == counts[1]
+
+
 def test_vary_syntax():
     assert parse_vary("cooling.tcs_supply=20..45:5 degC")[1] == [f"{t} degC" for t in range(20, 46, 5)]
     assert parse_vary("x=1,2.5,abc")[1] == [1, 2.5, "abc"]
