@@ -156,19 +156,21 @@ def _design_kpis(r) -> dict[str, Any]:
     }
 
 
-def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.ndarray, str | None]],
+def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[np.ndarray, str | None]],
               hourly: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """One task: points of one group that differ only in array keys, as one batch (design values of shape (P,)).
+
+    ``arrays``: array key -> (magnitudes (P,), their unit or None for plain numbers).
 
     With no array keys the task is one point, sized and run as a single scenario.
     """
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
     s = Scenario.from_dict(data, source=source, base=base)  # the structure; its numbers are one point's
-    n = len(next(iter(arrays.values()))[1]) if arrays else 1
+    n = len(next(iter(arrays.values()))[0]) if arrays else 1
     # the batch's numbers beside it, in SI (each value validated alone in sweep()): no array enters a pydantic model
     inputs = compile_inputs(s, {key: Q_(mags, unit) if unit is not None else mags
-                                for key, (_, mags, unit) in arrays.items()})
+                                for key, (mags, unit) in arrays.items()})
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         try:
             r = design_campus(s, it_load(s, inputs), inputs)
@@ -276,7 +278,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
             _set(d, paths[k], _plain(values[k][0]), k, known[k])
         for i in range(0, len(index), chunk_size):
             idx = index[i:i + chunk_size]
-            tasks.append((d, {k: (paths[k], columns[k][0][idx[:, j]], columns[k][1])
+            tasks.append((d, {k: (columns[k][0][idx[:, j]], columns[k][1])
                               for j, k in enumerate(array_keys)}, hourly))
     shape = tuple(len(values[k]) for k in mapped_keys + array_keys)
     total = int(np.prod(shape))
