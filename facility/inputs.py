@@ -77,12 +77,13 @@ class DesignInputs:
     level: Any
 
     @property
-    def points(self) -> int | None:
-        """P for a batch (some value is an array (P,)), None for one design."""
+    def points(self) -> int:
+        """P: the number of design points, the length of the arrays (P,) of a batch, 1 for one design (as
+        :attr:`facility.compiled.CompiledYear.points`)."""
         for v in (*self.__dict__.values(), *(c[1] for c in self.counts)):
             if isinstance(v, np.ndarray) and v.ndim:
                 return len(v)
-        return None
+        return 1
 
 
 def deployment_counts(scenario: Scenario) -> tuple[tuple[str, Any], ...]:

@@ -167,10 +167,10 @@ def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[np.ndarray,
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
     s = Scenario.from_dict(data, source=source, base=base)  # the structure; its numbers are one point's
-    n = len(next(iter(arrays.values()))[0]) if arrays else 1
     # the batch's numbers beside it, in SI (each value validated alone in sweep()): no array enters a pydantic model
     inputs = compile_inputs(s, {key: Q_(mags, unit) if unit is not None else mags
                                 for key, (mags, unit) in arrays.items()})
+    n = inputs.points  # P (1 with no array keys)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         try:
             r = design_campus(s, it_load(s, inputs), inputs)

@@ -24,7 +24,7 @@ def test_one_design_compiles_to_the_scenarios_values_in_si(default):
     assert inp.tcs_supply == pytest.approx(c.tcs_supply.m_as("degC") + 273.15, rel=1e-15)
     assert inp.pipe_length == c.pipe_length.m_as("m") and inp.pipe_velocity == c.pipe_velocity.m_as("m/s")
     assert inp.pipe_friction_rate == c.pipe_friction_rate.m_as("Pa/m")
-    assert inp.pump_efficiency == c.pump_efficiency and inp.points is None
+    assert inp.pump_efficiency == c.pump_efficiency and inp.points == 1
     d = default.compute.deployments[0]
     key = next(k for k in COUNT_KEYS if getattr(d, k) is not None)
     assert inp.counts[0][0] == key and inp.counts == deployment_counts(default)
