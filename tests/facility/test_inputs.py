@@ -58,3 +58,16 @@ def test_the_sizing_reads_the_inputs_not_the_scenario(default):
     assert via_inputs.facility_power.m_as("W") == direct.facility_power.m_as("W")
     assert via_inputs.cooling.tcs.supply.m_as("K") == pytest.approx(313.15, rel=1e-15)
     assert via_inputs.facility_power.m_as("W") != design_campus(default, it_load(default)).facility_power.m_as("W")
+
+
+@pytest.mark.parametrize("path", ["compute.deployments[1].racks", "compute.deployments[7].accelerators",
+                                  "compute.deployments[-1].racks", "compute.deployments[x].racks",
+                                  "compute.deployments[0].system", "cooling.tcs_coolant", "load.levels"])
+def test_an_override_of_no_input_is_a_key_error_naming_the_key_and_the_accepted_keys(default, path):
+    """Counts pair with deployments by index: an index out of range raised a bare IndexError (or silently
+    replaced the last deployment's count for -1); now a KeyError with the path and what is accepted."""
+    assert len(default.compute.deployments) == 1
+    with pytest.raises(KeyError) as info:
+        compile_inputs(default, {path: np.array([1.0, 2.0])})
+    text = str(info.value)
+    assert repr(path) in text and "0 <= i < 1" in text and "cooling.<tcs_supply|" in text and "load.level" in text
