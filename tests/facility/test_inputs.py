@@ -71,3 +71,29 @@ def test_an_override_of_no_input_is_a_key_error_naming_the_key_and_the_accepted_
         compile_inputs(default, {path: np.array([1.0, 2.0])})
     text = str(info.value)
     assert repr(path) in text and "0 <= i < 1" in text and "cooling.<tcs_supply|" in text and "load.level" in text
+
+
+@pytest.mark.parametrize("module, name", [
+    ("facility.cooling", "plate_flow"), ("facility.cooling", "design_liquid_side"), ("facility.cooling", "air_spec"),
+    ("facility.cooling", "coupling_cooling_power"), ("facility.house", "house_loads"),
+    ("facility.house", "house_load"), ("facility.loops", "loop_components"),
+])
+def test_internal_sizing_functions_require_the_inputs(module, name):
+    """An internal caller that forgets the inputs must fail, not silently size the first point of a batch (the
+    scenario holds one point's numbers): ``inputs`` has no default below the public entry points."""
+    import importlib
+    import inspect
+
+    param = inspect.signature(getattr(importlib.import_module(module), name)).parameters["inputs"]
+    assert param.default is inspect.Parameter.empty
+
+
+@pytest.mark.parametrize("module, name", [("facility.campus", "design_campus"), ("facility.plan", "it_load"),
+                                          ("facility.cooling", "design_cooling")])
+def test_public_entry_points_compile_the_inputs_of_one_scenario(default, module, name):
+    """The public entry points a library user calls with one scenario keep ``inputs=None`` (compiled there)."""
+    import importlib
+    import inspect
+
+    assert inspect.signature(getattr(importlib.import_module(module), name)).parameters["inputs"].default is None
+    assert design_campus(default, it_load(default)).inputs == compile_inputs(default)
