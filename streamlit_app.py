@@ -48,6 +48,7 @@ from facility.explore import (
     xlsx_bytes,
 )
 from facility.export import write_hourly
+from facility.inputs import COUNT_KEYS
 from facility.results import power_flows, to_json
 from facility.scenario import parse_scenario_text, scenario_to_dict
 from facility.sites import bundled_sites
@@ -344,7 +345,7 @@ def what_if(base: dict, values: dict) -> dict:
             dep["system"] = system
         if (n != values[key("accelerators", i)] or system != base["compute"]["deployments"][i]["system"]) \
                 and dep.get("accelerators") != n:
-            for k in ("accelerators", "nodes", "racks", "pods", "compute_target"):
+            for k in COUNT_KEYS:
                 dep.pop(k, None)
             dep["accelerators"] = n
         lf = float(ss[key("liquid", i)])
@@ -1105,7 +1106,7 @@ def main() -> None:
                                     key="Grid envelope [MW]")
             racks = fit_racks(json.dumps(data, sort_keys=True), envelope)
             dep = data["compute"]["deployments"][0]
-            for k in ("accelerators", "nodes", "racks", "pods", "compute_target"):
+            for k in COUNT_KEYS:
                 dep.pop(k, None)
             dep["racks"] = racks
         with st.spinner("Sizing the campus and running its year…"):

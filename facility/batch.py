@@ -63,5 +63,17 @@ def ratio_or(num, den, default: float):
 
 
 def whole(x):
-    """Whole units: the ceiling of one value (an int) or of every point of a batch (int64 arrays)."""
-    return squeeze(np.ceil(x).astype(np.int64))
+    """Whole units: the ceiling of one value (an int) or of every point of a batch (an int64 array).
+
+    A batch with an undefined point (NaN, e.g. the load of a sweep's infeasible point; or an infinite one) keeps
+    it: the ceilings come back as a float64 array with that point NaN (or inf), the sweep's mark of an
+    infeasible point, never cast to int64 (where NaN becomes -9223372036854775808, a count no output may show).
+    One design of an undefined quantity has no whole units: a ``ValueError`` (as ``math.ceil`` raises).
+    """
+    c = np.ceil(scalar(x))
+    finite = np.isfinite(c)
+    if finite.all():
+        return squeeze(c.astype(np.int64))
+    if c.ndim == 0:
+        raise ValueError(f"no whole number of units for {float(c)}; expected a finite quantity")
+    return c

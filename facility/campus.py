@@ -24,7 +24,7 @@ from facility.cooling import CoolingDesign, air_spec, coupling_cooling_power, de
 from facility.design_conditions import design_conditions
 from facility.errors import InfeasibleDesign, ScenarioError
 from facility.house import house_load, ups_recharge
-from facility.inputs import DesignInputs, compile_inputs
+from facility.inputs import COUNT_KEYS, DesignInputs, compile_inputs
 from facility.plan import ItLoad, it_load
 from facility.power import PowerDesign, power_design, size_it_side, size_power_chain
 from facility.scenario import Scenario
@@ -202,7 +202,7 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
     def campus(racks: int) -> CampusResult:
         if racks not in cache:
             d = dict(data["compute"]["deployments"][deployment])
-            for k in ("accelerators", "nodes", "racks", "pods", "compute_target"):
+            for k in COUNT_KEYS:
                 d[k] = None
             d["racks"] = racks
             deps = list(data["compute"]["deployments"])

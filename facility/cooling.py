@@ -395,11 +395,11 @@ def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: Design
                        Q_(as_float(op.water) / WATER_DENSITY, "m^3/s"), loop.key, spec), bad
 
 
-def plate_flow(s: Scenario, load: ItLoad, q_liq, inputs: DesignInputs | None = None) -> Any:
+def plate_flow(s: Scenario, load: ItLoad, q_liq, inputs: DesignInputs) -> Any:
     """Design flow through each cold plate [m³/s]: the technology loop's design flow (its heat at its rise, as
     :func:`_loop_sizing`) over the accelerators of the liquid-cooled deployments, one plate each. ``inputs``: the
-    scenario's design numbers (:func:`facility.inputs.compile_inputs`), compiled here when not given."""
-    c, inp = s.cooling, compile_inputs(s) if inputs is None else inputs
+    scenario's design numbers (:func:`facility.inputs.compile_inputs`; required: a batch's arrays)."""
+    c, inp = s.cooling, inputs
     sup, dt = inp.tcs_supply, inp.tcs_delta_t
     props = properties(c.tcs_coolant, sup + dt / 2.0)
     rho, cp = as_float(props["density"]), as_float(props["cp"])
@@ -460,10 +460,9 @@ class LiquidSide:
 
 
 def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignConditions,
-                       inputs: DesignInputs | None = None) -> LiquidSide:
+                       inputs: DesignInputs) -> LiquidSide:
     """Size the liquid side of the cooling chain at the design weather (see :class:`LiquidSide`). ``inputs``: the
-    scenario's design numbers in SI (:func:`facility.inputs.compile_inputs`; a batch's arrays), compiled here when
-    not given.
+    scenario's design numbers in SI (:func:`facility.inputs.compile_inputs`; required: a batch's arrays).
 
     Raises
     ------
@@ -471,15 +470,14 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         The facility-water loop's plant cannot reach its supply without a chiller, the facility water would
         return above the technology-loop return, or a chip case temperature is above the cold plate's limit.
     """
-    c, cat = scenario.cooling, scenario.hardware
-    inp = compile_inputs(scenario) if inputs is None else inputs
+    c, cat, inp = scenario.cooling, scenario.hardware, inputs
     eta = inp.pump_efficiency
     equipment: list[CoolingEquipment] = []
     q_liq = load.heat_to_liquid.m_as("W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
     v_plate = plate_flow(scenario, load, q_liq, inp)  # the flow through each cold plate
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, inp.tcs_supply, inp.tcs_delta_t,
-                _loops.loop_components(scenario, "tcs", v_plate, inp), 0.0, 1.0, eta, with_pipe=False)
+                _loops.loop_components(scenario, "tcs", v_plate, inputs=inp), 0.0, 1.0, eta, with_pipe=False)
     q_fw = q_liq + tcs.pump_power.m_as("W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
@@ -573,12 +571,10 @@ class AirSpec:
     conditions: DesignConditions
 
 
-def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions,
-             inputs: DesignInputs | None = None) -> AirSpec:
+def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions, inputs: DesignInputs) -> AirSpec:
     """Compile the air side's constants once (see :class:`AirSpec`; ``inputs``: the scenario's design numbers,
-    :func:`facility.inputs.compile_inputs`, compiled here when not given)."""
-    c, cat = scenario.cooling, scenario.hardware
-    inp = compile_inputs(scenario) if inputs is None else inputs
+    :func:`facility.inputs.compile_inputs`; required: a batch's arrays)."""
+    c, cat, inp = scenario.cooling, scenario.hardware, inputs
     crah = cat.si(c.crah)
     rho_air = as_float(air_density(conditions.pressure.m_as("Pa"), inp.air_supply))
     chw_supply = inp.air_supply - crah["coil_approach"]
@@ -623,11 +619,12 @@ def _air_side(a: AirSpec, power) -> AirSide:
 
 
 def coupling_cooling_power(scenario: Scenario, load: ItLoad, power, conditions: DesignConditions,
-                           liquid: LiquidSide, air: AirSpec | None = None, inputs: DesignInputs | None = None):
+                           liquid: LiquidSide, air: AirSpec | None, inputs: DesignInputs):
     """Cooling electric power [W] at design for the power chain ``power`` (a :class:`~facility.power.ChainSizing`
     inside the coupling), on SI numbers: the liquid side's (sized once) plus the air side's. Equal to
     ``design_cooling(...).cooling_power`` without building its Quantities. ``air``: the air side's constants
-    (:func:`air_spec`; the coupling compiles them once), else compiled here (from ``inputs``)."""
+    (:func:`air_spec`; the coupling compiles them once), or None to compile them here from ``inputs`` (the
+    design numbers, required: a batch's arrays)."""
     a = air_spec(scenario, load, conditions, inputs) if air is None else air
     return liquid.electric_power + _air_side(a, power).electric_power
 

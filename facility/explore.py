@@ -30,6 +30,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from facility.inputs import COUNT_KEYS
+
 __all__ = ["SCENARIO_DIR", "DELTA_QUANTITIES", "bundled_scenarios", "changed_keys", "delta_table", "constraints",
            "design_warnings", "equipment_list", "what_if_toml", "scenario_file_name", "hourly_csv", "public_doc",
            "rows_csv", "xlsx_bytes", "monthly", "load_duration", "example_supply"]
@@ -264,7 +266,8 @@ def _prune(value: Any) -> Any:
     return value
 
 
-_COUNT_KEYS = ("accelerators", "nodes", "racks", "pods", "count")
+#: Keys whose values are whole numbers (a deployment's counts other than compute_target [FLOPS], a hall count).
+_WHOLE_KEYS = (*(k for k, unit in COUNT_KEYS.items() if unit is None), "count")
 
 
 def _ints(value: Any, key: str = "") -> Any:
@@ -272,7 +275,7 @@ def _ints(value: Any, key: str = "") -> Any:
         return {k: _ints(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_ints(v, key) for v in value]
-    if key in _COUNT_KEYS and isinstance(value, float) and value.is_integer():
+    if key in _WHOLE_KEYS and isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 

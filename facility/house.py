@@ -23,9 +23,9 @@ import numpy as np
 
 from facility.batch import squeeze
 from facility.errors import ScenarioError
-from facility.inputs import DesignInputs, compile_inputs
 
 if TYPE_CHECKING:
+    from facility.inputs import DesignInputs
     from facility.plan import ItLoad
     from facility.scenario import Scenario
 
@@ -37,13 +37,11 @@ UPS_STAGE = "ups"
 UPS_RECHARGE = "ups-battery-recharge"
 
 
-def house_loads(scenario: Scenario, load: ItLoad,
-                inputs: DesignInputs | None = None) -> tuple[tuple[str, str, object], ...]:
+def house_loads(scenario: Scenario, load: ItLoad, inputs: DesignInputs) -> tuple[tuple[str, str, object], ...]:
     """The house-load items of a campus: ``((name, description, W), ...)``; W a float, or an array for a batch.
-    ``inputs``: the scenario's design numbers (:func:`facility.inputs.compile_inputs`; ``house_load_fraction``),
-    compiled here when not given."""
-    c, cat = scenario.cooling, scenario.hardware
-    inp = compile_inputs(scenario) if inputs is None else inputs
+    ``inputs``: the scenario's design numbers (:func:`facility.inputs.compile_inputs`; ``house_load_fraction``;
+    required: a batch's arrays)."""
+    c, cat, inp = scenario.cooling, scenario.hardware, inputs
     it = load.it_power.m_as("W")
     if inp.house_load_fraction is not None:
         return (("cooling.house_load_fraction", "house loads as one fraction of the design IT power",
@@ -71,8 +69,8 @@ def house_loads(scenario: Scenario, load: ItLoad,
     return tuple(out)
 
 
-def house_load(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None = None):
-    """The summed house load [W] (float, or an array for a batch)."""
+def house_load(scenario: Scenario, load: ItLoad, inputs: DesignInputs):
+    """The summed house load [W] (float, or an array for a batch) of :func:`house_loads`."""
     total = 0.0
     for _, _, w in house_loads(scenario, load, inputs):
         total = total + w

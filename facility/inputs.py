@@ -23,6 +23,7 @@ array([ 8., 10.])
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,7 @@ COOLING_SI: dict[str, str | None] = {
 #: The keys that count a deployment (exactly one is set), and their SI unit (``None``: a whole number).
 COUNT_KEYS: dict[str, str | None] = {"accelerators": None, "nodes": None, "racks": None, "pods": None,
                                      "compute_target": "FLOPS"}
+_DEPLOYMENT = re.compile(r"compute\.deployments\[(\d+)\]\.(\w+)")  # an override of a deployment's count
 
 
 @dataclass(frozen=True)
@@ -77,17 +79,19 @@ class DesignInputs:
     level: Any
 
     @property
-    def points(self) -> int | None:
-        """P for a batch (some value is an array (P,)), None for one design."""
+    def points(self) -> int:
+        """P: the number of design points, the length of the arrays (P,) of a batch, 1 for one design (as
+        :attr:`facility.compiled.CompiledYear.points`)."""
         for v in (*self.__dict__.values(), *(c[1] for c in self.counts)):
             if isinstance(v, np.ndarray) and v.ndim:
                 return len(v)
-        return None
+        return 1
 
 
 def deployment_counts(scenario: Scenario) -> tuple[tuple[str, Any], ...]:
     """The ``counts`` of :func:`compile_inputs` alone (what :func:`facility.plan.it_load` reads), without compiling
-    the cooling numbers."""
+    the cooling numbers: one ``(count key, value)`` per deployment, in order; a whole number [-] for
+    ``accelerators``, ``nodes``, ``racks`` and ``pods``, a float in [FLOPS] for ``compute_target``."""
     return tuple((k, _si(v, COUNT_KEYS[k])) for k, v in _counts(scenario))
 
 
@@ -118,7 +122,16 @@ def compile_inputs(scenario: Scenario, overrides: Mapping[str, Any] | None = Non
         Key path -> value replacing the scenario's (a sweep's batch: Quantities or numbers of shape (P,), every
         value validated alone first): ``cooling.<key>`` of :data:`COOLING_SI`,
         ``compute.deployments[i].<count>`` of :data:`COUNT_KEYS` (replacing that deployment's count), and
-        ``load.level``.
+        ``load.level``. Another key, or a deployment index out of the scenario's range, raises a ``KeyError``
+        naming the key and the keys accepted: only :func:`facility.sweep.sweep` passes overrides, after
+        validating every key path and value against the scenario (a user's bad key is a ``ScenarioError`` there),
+        so this is a caller's error, not a user's.
+
+    Returns
+    -------
+    DesignInputs
+        The design numbers in SI: floats (ints for whole counts) for one design; with array overrides, those
+        values as arrays (P,) and the others as the scenario's single values (they broadcast against them).
     """
     c = scenario.cooling
     cooling = {k: getattr(c, k) for k in COOLING_SI}
@@ -126,16 +139,16 @@ def compile_inputs(scenario: Scenario, overrides: Mapping[str, Any] | None = Non
     level = scenario.load.level
     for path, value in (overrides or {}).items():
         head, _, tail = path.partition(".")
+        deployment = _DEPLOYMENT.fullmatch(path)
         if head == "cooling" and tail in COOLING_SI:
             cooling[tail] = value
-        elif head == "load" and tail == "level":
+        elif path == "load.level":
             level = value
-        elif head == "compute" and tail.startswith("deployments["):
-            index, _, key = tail[len("deployments["):].partition("].")
-            if key not in COUNT_KEYS:
-                raise KeyError(path)
-            counts[int(index)] = [key, value]
-        else:
-            raise KeyError(path)  # (the sweep only overrides these keys: facility.sweep.ARRAY_KEYS)
+        elif deployment and deployment[2] in COUNT_KEYS and int(deployment[1]) < len(counts):
+            counts[int(deployment[1])] = [deployment[2], value]
+        else:  # (a caller's error: the sweep validates its keys first and overrides only facility.sweep.ARRAY_KEYS)
+            raise KeyError(f"cannot override {path!r}: expected cooling.<{'|'.join(COOLING_SI)}>, "
+                           f"compute.deployments[i].<{'|'.join(COUNT_KEYS)}> with 0 <= i < {len(counts)} (the "
+                           "scenario's deployments) or load.level")
     return DesignInputs(**{k: _si(v, COOLING_SI[k]) for k, v in cooling.items()},
                         counts=tuple((k, _si(v, COUNT_KEYS[k])) for k, v in counts), level=level)

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 from facility.batch import squeeze
 from facility.errors import ScenarioError
-from facility.inputs import DesignInputs, compile_inputs
 from models.thermal.cold_plate import cold_plate_pressure_drop
 from models.thermal.hydraulics import sum_pressure_drops
 
 if TYPE_CHECKING:
+    from facility.inputs import DesignInputs
     from facility.scenario import Scenario
 
 __all__ = ["loop_components", "total", "TCS_COMPONENTS", "FACILITY_COMPONENTS", "CHW_COMPONENTS", "PLANT_COMPONENTS",
@@ -49,17 +49,16 @@ PLANT_COMPONENTS = {"dry-cooler": "dry-cooler-coil", "adiabatic": "dry-cooler-co
                     "cooling-tower": "tower-economiser-hx", "chiller": "chiller-evaporator"}
 
 
-def loop_components(scenario: Scenario, key: str, plate_flow=None,
-                    inputs: DesignInputs | None = None) -> tuple[tuple[str, float], ...]:
+def loop_components(scenario: Scenario, key: str, plate_flow=None, *,
+                    inputs: DesignInputs) -> tuple[tuple[str, float], ...]:
     """The components of loop ``key`` (``tcs``, ``fw`` or ``chw``) with their pressure drop at design flow:
     ``((name, Pa), ...)``; their sum (:func:`models.thermal.hydraulics.sum_pressure_drops`) is the loop's
     component pressure drop at design (mains excluded). ``plate_flow`` [m³/s]: the design flow through each cold
     plate of the technology loop (float, or an array for a batch), for a component with ``cold_plates_in_series``;
     without it such a component counts its plates at their rated flow. ``inputs``: the scenario's design numbers
-    (:func:`facility.inputs.compile_inputs`: the summed pressure drops a scenario or a batch sets), compiled here
-    when not given."""
-    c, cat = scenario.cooling, scenario.hardware
-    inp = compile_inputs(scenario) if inputs is None else inputs
+    (:func:`facility.inputs.compile_inputs`: the summed pressure drops a scenario or a batch sets; required: a
+    batch's arrays)."""
+    c, cat, inp = scenario.cooling, scenario.hardware, inputs
     if key == "tcs":
         if inp.tcs_pressure_drop is not None:
             parts = [("cooling.tcs_pressure_drop", inp.tcs_pressure_drop)]

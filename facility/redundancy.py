@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facility.batch import scalar
+from facility.batch import scalar, squeeze, whole
 
 __all__ = ["RedundancyResult", "size_units", "parse_scheme", "SCHEME_HELP"]
 
@@ -42,19 +42,26 @@ _INF = np.float64(math.inf)  # (a numpy scalar: its power by a flag is ~0.1 us, 
 
 @dataclass(frozen=True)
 class RedundancyResult:
-    """Unit counts and loadings of one redundancy scheme at one load.
+    """Unit counts and loadings of one redundancy scheme at one load (or at each load of a batch).
 
-    ``loading_normal`` and ``loading_failed`` are per-unit loads [-] (1.0 = at rating); ``overload_on_failure``
-    says that the worst single failure loads the surviving units beyond their rating (or drops load).
+    For one design each field is a plain Python number; for a batch of P loads each is an array (P,): the counts
+    int64 (float64 with NaN at a point whose count is undefined, see :func:`facility.batch.whole`), the loadings
+    float64 and the flag bool.
+
+    ``units_required`` [-]: N = ceil(load / rating); ``units_installed`` [-] and ``units_in_service`` [-] per the
+    scheme (the module table); ``loading_normal`` and ``loading_failed`` [-]: the load on one unit as a fraction of
+    its rating (1.0 = at rating) in the normal state and after the worst single failure (inf: no unit left);
+    ``overload_on_failure``: the worst single failure loads the surviving units beyond their rating (or drops
+    load).
     """
 
     scheme: str
-    units_required: int
-    units_installed: int
-    units_in_service: int
-    loading_normal: float
-    loading_failed: float
-    overload_on_failure: bool
+    units_required: int | np.ndarray
+    units_installed: int | np.ndarray
+    units_in_service: int | np.ndarray
+    loading_normal: float | np.ndarray
+    loading_failed: float | np.ndarray
+    overload_on_failure: bool | np.ndarray
 
 
 def parse_scheme(scheme: str) -> tuple[str, int, int]:
@@ -114,18 +121,9 @@ def size_units(load, rating, scheme: str) -> RedundancyResult:
     alive, dead = surviving > 0, surviving <= 0
     failed = carried / ((surviving * alive + dead) * rating) * _INF ** (dead & some)  # (inf ** True, inf ** False = 1)
     overload = some & (failed > 1 + 1e-9)
-    return RedundancyResult(scheme, _whole(n), _whole(installed * some), _whole(in_service * some), _plain(normal),
-                            _plain(failed), _plain(overload))
-
-
-def _whole(x):
-    """Whole units at the result: an int for one design, int64 for a batch."""
-    return int(x) if x.ndim == 0 else x.astype(np.int64)
-
-
-def _plain(x):
-    """A loading or flag at the result: a Python float or bool for one design, the array for a batch."""
-    return x.item() if x.ndim == 0 else x
+    # (whole numbers already: whole() only casts them, an int for one design and int64 for a batch)
+    return RedundancyResult(scheme, whole(n), whole(installed * some), whole(in_service * some), squeeze(normal),
+                            squeeze(failed), squeeze(overload))
 
 
 @functools.lru_cache(maxsize=256)

@@ -37,6 +37,7 @@ from facility.architectures import architecture_stages, architectures
 from facility.bounds import Bound, check_number, check_quantity, is_number, scenario_bound
 from facility.catalog import Catalog, load_catalog
 from facility.errors import ScenarioError, did_you_mean, format_key_path, shorten
+from facility.inputs import COUNT_KEYS
 from facility.outputs import RESULT_KEYS
 from facility.plants import Plant, parse_plant, plant_kinds
 from facility.schema import StrictModel
@@ -213,8 +214,7 @@ class Deployment(_Strict):
 
     @model_validator(mode="after")
     def _one_count(self) -> Deployment:
-        counts = ("accelerators", "nodes", "racks", "pods", "compute_target")
-        given = [k for k in counts if getattr(self, k) is not None]
+        given = [k for k in COUNT_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of accelerators, nodes, racks, pods or compute_target; got "
                              + (", ".join(given) if given else "none"))

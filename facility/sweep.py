@@ -37,7 +37,7 @@ from facility._memory import keep_freed_memory
 from facility.campus import design_campus
 from facility.checks import scenario_arg, variations_arg
 from facility.errors import InfeasibleDesign, ScenarioError, did_you_mean, format_key_path
-from facility.inputs import compile_inputs
+from facility.inputs import COOLING_SI, COUNT_KEYS, compile_inputs
 from facility.outputs import SWEEP_HOURLY as _SWEEP_HOURLY
 from facility.outputs import SWEEP_KPIS as _SWEEP_KPIS
 from facility.plan import it_load
@@ -54,7 +54,6 @@ SWEEP_KPIS = _SWEEP_KPIS
 SWEEP_HOURLY = _SWEEP_HOURLY
 #: The hourly variables of ``hourly=True``.
 DEFAULT_HOURLY = ("facility_power", "it_power", "cooling_power", "pue", "water")
-_COUNTS = ("accelerators", "nodes", "racks", "pods", "compute_target")
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)((?:\[\d+\])*)")
 
 
@@ -84,13 +83,13 @@ def _set(data: dict, path: list[str | int], value: Any, key: str, known: Sequenc
                                 f"expected an existing key path", key=key) from None
     last = path[-1]
     if (isinstance(node, dict) and last not in node and last not in known
-            and not (last in _COUNTS and set(_COUNTS) & set(node))):
+            and not (last in COUNT_KEYS and set(COUNT_KEYS) & set(node))):
         raise ScenarioError(f"no key {key!r} in the scenario; {did_you_mean(last, list(node))}expected one of "
                             f"{', '.join(map(str, node))}", key=key)
     if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
         raise ScenarioError(f"no item {key!r} in the scenario", key=key)
-    if isinstance(node, dict) and last in _COUNTS:  # a deployment takes one count: the swept one replaces it
-        for k in _COUNTS:
+    if isinstance(node, dict) and last in COUNT_KEYS:  # a deployment takes one count: the swept one replaces it
+        for k in COUNT_KEYS:
             if k != last:
                 node.pop(k, None)
     node[last] = value
@@ -131,12 +130,13 @@ def _coordinate(key: str, values: Sequence[Any]) -> tuple[np.ndarray, dict]:
     return np.asarray([str(v) for v in values], dtype=object), {}
 
 
-#: Key paths broadcast through the models as arrays (a chunk of points is one vectorised computation); every
-#: other key (site, architecture, plant, catalog entries, ...) is mapped: one group of points per value.
+#: Key paths broadcast through the models as arrays (a chunk of points is one vectorised computation): exactly
+#: the numbers :func:`facility.inputs.compile_inputs` compiles (``cooling.<key>`` of ``COOLING_SI``,
+#: ``compute.deployments[i].<count>`` of ``COUNT_KEYS``, ``load.level``), built from those tables so the two cannot
+#: drift. Every other key (site, architecture, plant, catalog entries, ...) is mapped: one group of points per value.
 ARRAY_KEYS = re.compile(
-    r"cooling\.(tcs_supply|tcs_delta_t|facility_delta_t|tcs_pressure_drop|facility_pressure_drop|pipe_length"
-    r"|pipe_velocity|pump_efficiency|air_supply|chw_delta_t|house_load_fraction)"
-    r"|compute\.deployments\[\d+\]\.(accelerators|nodes|racks|pods|compute_target)"
+    rf"cooling\.({'|'.join(map(re.escape, COOLING_SI))})"
+    rf"|compute\.deployments\[\d+\]\.({'|'.join(map(re.escape, COUNT_KEYS))})"
     r"|load\.level")
 
 
@@ -156,19 +156,21 @@ def _design_kpis(r) -> dict[str, Any]:
     }
 
 
-def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[list, np.ndarray, str | None]],
+def _run_task(data: dict, source: str, base, arrays: dict[str, tuple[np.ndarray, str | None]],
               hourly: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """One task: points of one group that differ only in array keys, as one batch (design values of shape (P,)).
+
+    ``arrays``: array key -> (magnitudes (P,), their unit or None for plain numbers).
 
     With no array keys the task is one point, sized and run as a single scenario.
     """
 
     keep_freed_memory()  # a batch's arrays are reused instead of faulted in again (see facility._memory)
     s = Scenario.from_dict(data, source=source, base=base)  # the structure; its numbers are one point's
-    n = len(next(iter(arrays.values()))[1]) if arrays else 1
     # the batch's numbers beside it, in SI (each value validated alone in sweep()): no array enters a pydantic model
     inputs = compile_inputs(s, {key: Q_(mags, unit) if unit is not None else mags
-                                for key, (_, mags, unit) in arrays.items()})
+                                for key, (mags, unit) in arrays.items()})
+    n = inputs.points  # P (1 with no array keys)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         try:
             r = design_campus(s, it_load(s, inputs), inputs)
@@ -237,6 +239,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     keys = list(variations)
     paths = {k: parse_key_path(k) for k in keys}
     known = {k: _fields(scenario, paths[k]) for k in keys}
+    _one_count_per_deployment(keys, paths)
     values: dict[str, list] = {}
     parsed: dict[str, list] = {}
     for k in keys:
@@ -275,7 +278,7 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
             _set(d, paths[k], _plain(values[k][0]), k, known[k])
         for i in range(0, len(index), chunk_size):
             idx = index[i:i + chunk_size]
-            tasks.append((d, {k: (paths[k], columns[k][0][idx[:, j]], columns[k][1])
+            tasks.append((d, {k: (columns[k][0][idx[:, j]], columns[k][1])
                               for j, k in enumerate(array_keys)}, hourly))
     shape = tuple(len(values[k]) for k in mapped_keys + array_keys)
     total = int(np.prod(shape))
@@ -307,6 +310,20 @@ def sweep(scenario: Scenario, variations: Mapping[str, Sequence[Any]], *, schedu
     return xr.Dataset(data_vars, coords=coords,
                       attrs={"scenario": scenario.name, "points": total, "array_keys": ", ".join(array_keys),
                              "mapped_keys": ", ".join(mapped_keys)})
+
+
+def _one_count_per_deployment(keys: Sequence[str], paths: Mapping[str, list[str | int]]) -> None:
+    """Refuse two swept count keys of one deployment (e.g. its ``accelerators`` and its ``racks``): a deployment
+    takes exactly one count, and the second would replace the first, leaving its dimension constant."""
+    seen: dict[tuple, str] = {}
+    for k in keys:
+        p = paths[k]
+        if p[-1] in COUNT_KEYS and len(p) > 1:
+            first = seen.setdefault(tuple(p[:-1]), k)
+            if first != k:
+                raise ScenarioError(f"{first!r} and {k!r} both count {format_key_path(p[:-1])}; a deployment takes "
+                                    f"one count (one of {', '.join(COUNT_KEYS)}); expected one count key per "
+                                    "deployment in a sweep", key=k)
 
 
 def _fields(scenario: Scenario, path: list[str | int]) -> list[str]:

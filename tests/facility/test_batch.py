@@ -2,11 +2,17 @@
 the same values."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
+from facility import load_scenario
 from facility.batch import inverse_or_zero, ratio_or, scalar, squeeze, whole
+from facility.campus import design_campus
+from facility.inputs import compile_inputs
+from facility.plan import it_load
+from tests.conftest import REPO
 
 
 def test_one_design_gets_plain_python_numbers():
@@ -34,3 +40,28 @@ def test_a_batch_equals_its_points_one_by_one():
 @pytest.mark.parametrize("value", [np.array([1.0, 2.0]), [1.0, 2.0]])
 def test_arrays_stay_arrays(value):
     assert isinstance(scalar(value), np.ndarray) and isinstance(squeeze(np.asarray(value)), np.ndarray)
+
+
+def test_whole_units_of_an_undefined_point_stay_nan_never_a_huge_negative_count():
+    """A batch's NaN point (a sweep's infeasible point) has no whole units: it stays NaN (it used to become
+    int64's minimum, -9223372036854775808, with a RuntimeWarning); one design of NaN is an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "invalid value encountered in cast"
+        out = whole(np.array([2.5, math.nan, 7.0, math.inf]))
+    assert out.dtype == np.float64 and out[0] == 3 and np.isnan(out[1]) and out[2] == 7 and out[3] == math.inf
+    assert whole(np.array([2.5, 7.0])).dtype == np.int64  # all finite: whole numbers as int64
+    with pytest.raises(ValueError, match="no whole number of units for nan"):
+        whole(math.nan)
+
+
+def test_a_batch_point_of_undefined_count_stays_nan_through_the_campus():
+    s = load_scenario(REPO / "scenarios" / "default.toml")
+    inp = compile_inputs(s, {"compute.deployments[0].accelerators": np.array([s.compute.deployments[0].accelerators,
+                                                                              math.nan])})
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # as the sweep's task runs a batch
+        r = design_campus(s, it_load(s, inp), inp)
+    one = design_campus(s, it_load(s))
+    assert r.load.racks[0] == one.load.racks and np.isnan(r.load.racks[1])
+    assert r.load.accelerators[0] == one.load.accelerators and np.isnan(r.load.accelerators[1])
+    assert r.cooling.infeasible.tolist() == [False, True]
+    assert r.facility_power.m_as("W")[0] == pytest.approx(one.facility_power.m_as("W"), rel=1e-12)

@@ -84,6 +84,19 @@ def test_bad_sweeps_are_refused(base, variations, key, fragment):
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("variations", [
+    {"compute.deployments[0].accelerators": [100, 200], "compute.deployments[0].racks": [10, 20]},
+    {"compute.deployments[0].racks": [10], "cooling.tcs_supply": ["30 degC"], "compute.deployments[0].pods": [1]},
+])
+def test_two_counts_of_one_deployment_are_refused_naming_both_keys(base, variations):
+    """A deployment takes one count: sweeping two of its count keys used to keep only the last (the first
+    dimension came out constant); it is refused before anything runs."""
+    counts = [k for k in variations if k.startswith("compute.")]
+    with pytest.raises(ScenarioError, match="a deployment takes one count") as info:
+        sweep(base, variations)
+    assert all(repr(k) in str(info.value) for k in counts) and info.value.key == counts[1]
+
+
 def test_vary_syntax():
     assert parse_vary("cooling.tcs_supply=20..45:5 degC")[1] == [f"{t} degC" for t in range(20, 46, 5)]
     assert parse_vary("x=1,2.5,abc")[1] == [1, 2.5, "abc"]
@@ -134,6 +147,7 @@ def _single(base: Scenario, settings: dict) -> dict[str, float]:
     ("cooling.house_load_fraction", [0.0, 0.05]),
     ("cooling.pipe_length", ["100 m", "2 km"]),
     ("cooling.pipe_velocity", ["1 m/s", "3 m/s"]),
+    ("cooling.pipe_friction_rate", ["100 Pa/m", "400 Pa/m"]),  # (was mapped until ARRAY_KEYS read COOLING_SI)
     ("cooling.tcs_pressure_drop", ["50 kPa", "300 kPa"]),
     ("cooling.facility_pressure_drop", ["50 kPa", "300 kPa"]),
     ("compute.deployments[0].racks", [1, 17, 250]),
@@ -153,6 +167,19 @@ def test_array_keys_run_as_one_batch_and_equal_single_runs(base, key, values):
         assert ds.feasible.values[i]
         for name, value in want.items():
             assert float(ds[name].values[i]) == pytest.approx(value, rel=1e-12, abs=1e-9), (key, v, name)
+
+
+def test_every_compiled_input_is_an_array_key_and_nothing_else_is():
+    """ARRAY_KEYS are exactly the numbers compile_inputs takes as overrides (one table, no drift)."""
+    from facility.inputs import COOLING_SI, COUNT_KEYS
+    from facility.sweep import ARRAY_KEYS
+
+    compiled = [f"cooling.{k}" for k in COOLING_SI] + [f"compute.deployments[{i}].{k}" for i in (0, 12)
+                                                       for k in COUNT_KEYS] + ["load.level"]
+    assert all(ARRAY_KEYS.fullmatch(k) for k in compiled), [k for k in compiled if not ARRAY_KEYS.fullmatch(k)]
+    for other in ("cooling.tcs_coolant", "cooling.heat_rejection", "site.weather", "compute.deployments[0].system",
+                  "cooling.tcs_supplyx", "load.levels", "power.architecture"):
+        assert not ARRAY_KEYS.fullmatch(other), other
 
 
 @pytest.mark.parametrize("plant, architecture", [("cooling-tower+chiller", "ac-415v"), ("adiabatic+chiller", "dc-800v"),
