@@ -35,6 +35,19 @@ accelerators = 100000
 """
 
 
+def count_calls(monkeypatch, module, name: str) -> dict[str, int]:
+    """Replace ``module.name`` with a wrapper counting its calls for the test: ``calls["n"]``."""
+    calls = {"n": 0}
+    inner = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``network`` need the internet: skipped unless FACILITY_NETWORK_TESTS=1."""
     import os

@@ -7,7 +7,7 @@ import pytest
 import facility.simulate as simulate
 from facility import load_scenario, run
 from facility.simulate import _aitken, hourly_variables, year_arrays
-from tests.conftest import REPO
+from tests.conftest import REPO, count_calls
 
 
 def test_aitken_step_lands_on_the_fixed_point_of_a_linear_map():
@@ -49,14 +49,7 @@ def test_accelerated_coupling_is_closer_to_the_fixed_point_than_the_plain_passes
     assert 0.0 < worst(plain) < 1e-10
     assert worst(accelerated) < min(1e-12, worst(plain) / 10.0)
     # the accelerated path skipped a pass: the air side is evaluated fewer times than by the plain passes
-    calls = {"n": 0}
-    air = simulate._air_hour
-
-    def counted(*args, **kwargs):
-        calls["n"] += 1
-        return air(*args, **kwargs)
-
-    monkeypatch.setattr(simulate, "_air_hour", counted)
+    calls = count_calls(monkeypatch, simulate, "_air_hour")
     _year(result, monkeypatch)
     fast = calls["n"]
     calls["n"] = 0

@@ -8,7 +8,7 @@ from facility import load_scenario, run
 from facility.simulate import hourly_variables, year_arrays
 from facility.sites import bundled_sites
 from facility.weather import load_weather
-from tests.conftest import REPO
+from tests.conftest import REPO, count_calls
 
 
 def test_a_second_year_at_the_same_weather_reuses_the_plants_terms_and_equals_the_first(monkeypatch):
@@ -16,14 +16,7 @@ def test_a_second_year_at_the_same_weather_reuses_the_plants_terms_and_equals_th
     first = hourly_variables(year_arrays(result))
     held = dict(result.compiled().weather_terms)
     assert set(held) == {"fw", "chw"}
-    calls = {"n": 0}
-    inner = simulate.plant_weather
-
-    def counted(*args, **kwargs):
-        calls["n"] += 1
-        return inner(*args, **kwargs)
-
-    monkeypatch.setattr(simulate, "plant_weather", counted)
+    calls = count_calls(monkeypatch, simulate, "plant_weather")
     second = hourly_variables(year_arrays(result))
     assert calls["n"] == 0  # reused
     for k, v in first.items():
