@@ -523,9 +523,9 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
         if lean:
             plant = liquid["plant"]
             chiller_on = np.zeros(shape, dtype=bool) if plant is None else plant.chiller_on | np.zeros(shape, bool)
-            # the IT energy: each distinct load value times its hours (the hours' own sum without a profile of few)
-            counts = None if few is None else np.bincount(few[1], minlength=uk.shape[-1])
-            it_energy = it_k.sum(axis=-1) if counts is None else it_k @ counts.astype(float)
+            # the IT energy
+            # (summed over the hours as the whole year sums them: the same figure bit for bit, whatever the batch)
+            it_energy = (it_k if few is None else np.take(it_k, few[1], axis=-1)).sum(axis=-1)
             return {"grid": grid_import(chain, branch_input, mech), "water": cool["water"], "chiller_on": chiller_on,
                     "cooling_power": cool["cooling_power"], "it_energy": it_energy,
                     "it": (lambda: it_k) if few is None else (lambda: _take(it_k, few[1]))}

@@ -39,7 +39,12 @@ PVGIS = _PVGIS  # public name of the "pvgis:LAT,LON" weather-key pattern (facili
 
 @dataclass(frozen=True)
 class WeatherYear:
-    """One weather year on SI arrays of 8,760 hours: dry bulb [K], wet bulb [K], RH [-], pressure [Pa]."""
+    """One weather year on SI arrays of 8,760 hours: dry bulb [K], wet bulb [K], RH [-], pressure [Pa].
+
+    The arrays are read-only views (the caller's arrays stay writeable): a year is shared — cached by
+    :func:`load_weather`, and its weather-only terms held on a compiled design for the next year at it
+    (:func:`facility.simulate.year_arrays`) — so an edit in place would change every holder; make a new year
+    instead (``dataclasses.replace`` with new arrays)."""
 
     name: str
     time: np.ndarray  # datetime64[h], naive local standard time of the file
@@ -48,6 +53,12 @@ class WeatherYear:
     relative_humidity: np.ndarray
     pressure: np.ndarray
     source: str
+
+    def __post_init__(self) -> None:
+        for name in ("time", "dry_bulb", "wet_bulb", "relative_humidity", "pressure"):
+            view = np.asarray(getattr(self, name)).view()
+            view.flags.writeable = False
+            object.__setattr__(self, name, view)
 
 
 def _cache_dir() -> Path:

@@ -253,6 +253,8 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
     device_heat = q_econ + (q_ch + w if spec.water_cooled else 0.0)
     size = spec.device_size if spec.device_size is not None else q + (w if spec.water_cooled else 0.0)
     circ = p_cw = fans = water = speed = zero
+    if isinstance(zero, np.ndarray):
+        zero.flags.writeable = False  # (one array shared by several fields below: none may be edited in place)
     if dev is not None:
         if dev.condenser_water:
             circ, p_cw = condenser_water(device_heat, spec.pump_efficiency)

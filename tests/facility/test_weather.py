@@ -18,6 +18,7 @@ import facility.weather as weather
 from facility import ScenarioError, load_scenario, run
 from facility.sites import bundled_sites
 from facility.weather import WEATHER_LIMITS, load_weather, validate_weather, weather_cache_path
+from tests.conftest import REPO
 
 WEATHER = Path(__file__).resolve().parents[2] / "facility" / "data" / "weather"
 TAMPA_EPW = WEATHER / "USA_FL_Tampa.Intl.AP.722110_TMY3.epw"
@@ -260,3 +261,20 @@ def test_no_home_directory_means_no_disk_cache_not_an_error(epw, monkeypatch):
     monkeypatch.delenv("FACILITY_CACHE")
     monkeypatch.setattr(weather.Path, "home", staticmethod(no_home))
     assert len(load_weather(epw).wet_bulb) == 8760
+
+
+def test_a_weather_year_is_read_only_and_a_run_leaves_it_as_loaded():
+    """The year is shared (load_weather's cache; the weather-only plant terms kept on a compiled design are keyed
+    by it), so its arrays are read-only views, the caller's own arrays untouched; a run changes nothing in it."""
+    own = np.full(weather.HOURS, 290.0)
+    year = weather.WeatherYear("own", np.arange(weather.HOURS).astype("datetime64[h]"), own, own - 5.0,
+                               np.full(weather.HOURS, 0.5), np.full(weather.HOURS, 101325.0), "test")
+    assert own.flags.writeable and not year.dry_bulb.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        year.dry_bulb[0] = 0.0
+    s = load_scenario(REPO / "scenarios" / "gb200-ashburn-ac.toml")  # air-cooled chillers: t_cond is the dry bulb
+    loaded = weather.load_weather(s.weather_path)
+    before = {k: np.array(getattr(loaded, k)) for k in ("dry_bulb", "wet_bulb", "relative_humidity", "pressure")}
+    run(s)
+    for k, v in before.items():
+        np.testing.assert_array_equal(getattr(weather.load_weather(s.weather_path), k), v, err_msg=k)

@@ -161,3 +161,14 @@ def test_weather_terms_computed_once_and_electric_only_passes_give_the_same_powe
         np.testing.assert_array_equal(getattr(fast, name), getattr(full, name), err_msg=name)
     assert fast.water is None and fast.heat_rejected is None and fast.chiller_on is None
     assert np.any(full.compressor_power > 0) and np.any(full.economiser_share > 0)  # both parts of the plant run
+
+
+def test_the_zero_fields_a_plant_shares_cannot_be_edited_in_place():
+    # a dry cooler has no condenser water and uses no water: those fields are one shared array of zeros
+    # over the hours; an edit in place through one field would change the others, so the array is read-only
+    op = operate_plant(_plant("dry-cooler", DRY, size=3e6), np.array([290.0, 300.0]), np.array([285.0, 293.0]),
+                       300.0, 310.0, np.array([1e6, 2e6]))
+    assert op.condenser_flow is op.water and op.condenser_pump_power is op.water
+    np.testing.assert_array_equal(op.water, [0.0, 0.0])
+    with pytest.raises(ValueError, match="read-only"):
+        op.water += 1.0
