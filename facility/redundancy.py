@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facility.batch import scalar, squeeze, whole
+from facility.batch import any_point, scalar, squeeze, whole
 
 __all__ = ["RedundancyResult", "size_units", "parse_scheme", "SCHEME_HELP"]
 
@@ -109,8 +109,8 @@ def size_units(load, rating, scheme: str) -> RedundancyResult:
     array([0, 4, 5])
     """
     load, rating = scalar(load), scalar(rating)  # numpy scalars for one design (~0.1 us an operation)
-    if ((rating <= 0) | (load < 0)).any():
-        raise ValueError("unit rating must be positive" if (rating <= 0).any() else "load must not be negative")
+    if any_point((rating <= 0) | (load < 0)):
+        raise ValueError("unit rating must be positive" if any_point(rating <= 0) else "load must not be negative")
     kind, x, y = _scheme(scheme)
     carried = np.fmax(load, 0.0)  # a NaN load (an infeasible point of a sweep) carries nothing: no units
     n = -(-(carried / rating * (1 - 1e-12)) // 1)  # ceil, exactly, by operators (whole numbers as floats)
