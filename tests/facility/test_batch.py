@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from facility import load_scenario
-from facility.batch import inverse_or_zero, ratio_or, scalar, squeeze, whole
+from facility.batch import any_point, every_point, inverse_or_zero, ratio_or, scalar, squeeze, whole
 from facility.campus import design_campus
 from facility.inputs import compile_inputs
 from facility.plan import it_load
@@ -65,3 +65,10 @@ def test_a_batch_point_of_undefined_count_stays_nan_through_the_campus():
     assert r.load.accelerators[0] == one.load.accelerators and np.isnan(r.load.accelerators[1])
     assert r.cooling.infeasible.tolist() == [False, True]
     assert r.facility_power.m_as("W")[0] == pytest.approx(one.facility_power.m_as("W"), rel=1e-12)
+
+
+def test_any_and_every_point_read_one_design_and_a_batch_alike():
+    assert any_point(np.float64(2.0) > 1.0) is True and every_point(np.float64(0.5) > 1.0) is False
+    assert any_point(np.array([0.0, 2.0]) > 1.0) is True and every_point(np.array([0.0, 2.0]) > 1.0) is False
+    assert any_point(np.zeros(0) > 1.0) is False and every_point(np.zeros(0) > 1.0) is True  # (an empty batch)
+    assert any_point(False) is False and every_point(True) is True
