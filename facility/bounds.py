@@ -113,6 +113,10 @@ def is_number(value: Any) -> bool:
 
 _CEILING = f"the tool plans campuses of at most {MAX_ACCELERATORS:,} accelerators and {MAX_IT_POWER_W / 1e9:g} GW"
 _EFF = "an efficiency: 0 gives no flow and a division by zero, above 1 creates energy"
+_RISE = ("0 K needs an infinite flow, and below 1 K the flow is 5-15 times that of real loops (design rises of "
+         "5-15 K: ASHRAE TC 9.9 Liquid Cooling Guidelines; chilled water 5.6-8 K, ASHRAE Handbook HVAC Systems "
+         "2020 ch. 13), where the pipes, pumps and heat exchangers sized for it leave every catalog range; an "
+         "engineering floor")
 
 #: Scenario keys (``[]`` stands for any list index or table key) -> range.
 SCENARIO: dict[str, Bound] = {
@@ -133,11 +137,11 @@ SCENARIO: dict[str, Bound] = {
                                        "campus; " + _CEILING),
     "cooling.tcs_supply": Bound(-40, 70, "degC", "a liquid-cooling supply up to 70 degC (ASHRAE classes W17-W45, W+ "
                                 "above 45 degC), above the freezing and below the boiling point of the coolants"),
-    "cooling.tcs_delta_t": Bound(0, 40, "K", "a loop rise; 0 K needs an infinite flow, above 40 K leaves the "
-                                 "coolant's liquid range at the supply temperatures allowed", low_open=True),
-    "cooling.facility_delta_t": Bound(0, 40, "K", "a loop rise; 0 K needs an infinite flow, above 40 K leaves the "
-                                      "coolant's liquid range", low_open=True),
-    "cooling.chw_delta_t": Bound(0, 40, "K", "a loop rise; 0 K needs an infinite flow", low_open=True),
+    "cooling.tcs_delta_t": Bound(1, 40, "K", "a loop rise: " + _RISE + ", above 40 K leaves the coolant's liquid "
+                                 "range at the supply temperatures allowed"),
+    "cooling.facility_delta_t": Bound(1, 40, "K", "a loop rise: " + _RISE + ", above 40 K leaves the coolant's "
+                                      "liquid range"),
+    "cooling.chw_delta_t": Bound(1, 40, "K", "a loop rise: " + _RISE),
     "cooling.tcs_pressure_drop": Bound(0, 1000, "kPa", "above 1 MPa exceeds the PN10 rating of standard hydronic "
                                        "components; 0 is no flow path", low_open=True),
     "cooling.facility_pressure_drop": Bound(0, 1000, "kPa", "above 1 MPa exceeds the PN10 rating of standard "
@@ -153,8 +157,9 @@ SCENARIO: dict[str, Bound] = {
     "cooling.air_supply": Bound(15, 35, "degC", "ASHRAE TC 9.9 allowable supply air classes A1-A4 lie within 5-45 "
                                 "degC; CRAH supply in practice 15-35 degC"),
     "cooling.house_load_fraction": Bound(0, 0.2, "", "lighting, offices and controls are a few percent of IT"),
-    "load.level": Bound(0, 1, "", "a fraction of design IT power; at 0 the annual PUE and WUE are undefined (0/0)",
-                        low_open=True),
+    "load.level": Bound(0.01, 1, "", "a fraction of design IT power: at 0 the annual PUE and WUE are undefined "
+                        "(0/0), and below 1 % the campus idles rather than operates, its fixed loads (house, pumps and "
+                        "fans at their minimum) swamping the IT load; an engineering floor"),
     "load.checkpoint_interval": Bound(1, 8760, "h", "from every hour to once a year"),
     "load.checkpoint_depth": Bound(0, 1, "", "a fraction of the load"),
     "load.daily_amplitude": Bound(0, 1, "", "a fraction of the mean load; above 1 the load would go negative"),
@@ -216,7 +221,9 @@ CATALOG: dict[str, Bound] = {
     "condenser_min": Bound(-30, 60, "degC", "a chiller's lowest entering condenser temperature"),
     "condenser_max": Bound(0, 60, "degC", "a chiller's highest entering condenser temperature"),
     "condenser_limit": Bound(0, 60, "degC", "a chiller's lift limit (highest entering condenser temperature)"),
-    "air_delta_t": Bound(0, 40, "K", "an air rise; 0 K needs an infinite air flow", low_open=True),
+    "air_delta_t": Bound(1, 40, "K", "an air rise: 0 K needs an infinite air flow, and below 1 K the airflow is 10-20 "
+                         "times that of real fan walls and coolers (design rises of 10-20 K, ASHRAE Handbook HVAC "
+                         "Applications 2019 ch. 20); an engineering floor"),
     "fan_pressure": Bound(0, 5, "kPa", "total pressure of a fan wall with coil and filters (~0.2-1 kPa)",
                           low_open=True),
     "fan_efficiency": Bound(0, 1, "", _EFF, low_open=True),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from facility.batch import as_float, squeeze
+from facility.batch import any_point, as_float, squeeze
 from facility.bounds import MAX_IT_POWER_W
 from facility.checks import envelope_arg, scenario_arg
 from facility.compiled import CompiledYear, compile_year
@@ -146,6 +146,17 @@ def design_campus(scenario: Scenario, load: ItLoad, inputs: DesignInputs | None 
     cooling = design_cooling(scenario, load, power, conditions, liquid, air, inputs)
     if unsettled is not None:
         cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | unsettled)
+    # the last guard: a design whose power is not a finite number (inputs the checks above let through, at the edge
+    # of what the models carry) is infeasible, never a NaN in a result: one design says so, a batch marks the points
+    grid, cool = power.grid_import.magnitude, cooling.cooling_power.magnitude
+    broken = ~(np.isfinite(grid) & np.isfinite(cool)) & ~np.asarray(cooling.infeasible, dtype=bool)
+    if any_point(broken):
+        if np.ndim(broken) == 0:
+            raise InfeasibleDesign(
+                f"the design has no finite solution (facility power {float(grid):g} W, cooling power {float(cool):g} W)"
+                ": an input lies where the models' flows, pressures or efficiencies lose meaning; expected loop "
+                "rises, pressure drops and equipment ratings within their catalog ranges")
+        cooling = replace(cooling, infeasible=np.asarray(cooling.infeasible, dtype=bool) | broken)
     return CampusResult(scenario, load, power, cooling, Q_(house, "W"), i, inputs,
                         ups_recharge=Q_(ups_recharge(scenario, chain), "W"))
 

@@ -134,7 +134,7 @@ def _delta(key: str):
     bound = _bound(key)
 
     def check(value: Any) -> pint.Quantity:
-        return parse_delta_t(value, bound.low, bound.high)
+        return parse_delta_t(value, bound.low, bound.high, bound.low_open)
     return BeforeValidator(check)
 
 

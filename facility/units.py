@@ -204,9 +204,9 @@ def parse_temperature(value: Any) -> pint.Quantity:
     return q
 
 
-def parse_delta_t(value, low: float = 0.0, high: float = 60.0) -> pint.Quantity:
-    """Read a temperature *difference* (``"10 K"``, ``"10 delta_degC"``, ``"18 delta_degF"``) in (low, high] K;
-    returns K.
+def parse_delta_t(value, low: float = 0.0, high: float = 60.0, low_open: bool = True) -> pint.Quantity:
+    """Read a temperature *difference* (``"10 K"``, ``"10 delta_degC"``, ``"18 delta_degF"``) in (low, high] K
+    (``low_open=False``: [low, high] K); returns K.
 
     An absolute temperature such as ``"10 degC"`` is refused: a rise or an approach is written in K.
     """
@@ -215,9 +215,9 @@ def parse_delta_t(value, low: float = 0.0, high: float = 60.0) -> pint.Quantity:
         raise UnitParseError(f"got {shorten(value)}, an absolute temperature (a point on the {q.units:~C} scale); expected "
                              "a temperature difference in K or delta_degC, e.g. \"10 K\"")
     k = float(q.m_as("K"))
-    if not low < k <= high:
-        raise UnitParseError(f"got {shorten(value)} ({k:.4g} K); expected a temperature difference above {low:g} K and "
-                             f"at most {high:g} K")
+    if not (low < k if low_open else low <= k) or not k <= high:
+        raise UnitParseError(f"got {shorten(value)} ({k:.4g} K); expected a temperature difference "
+                             f"{'above' if low_open else 'at least'} {low:g} K and at most {high:g} K")
     return Q_(k, "K")
 
 

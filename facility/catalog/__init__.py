@@ -251,7 +251,8 @@ def _parse_value(fname: str, raw: Any, default_source: str | None, err) -> Value
         return Value(float(_within(value, bound, err, desc)), source)
     if dim == "delta_t":
         try:
-            q = parse_delta_t(value, bound.low if bound else 0.0, bound.high if bound else 60.0)
+            q = parse_delta_t(value, bound.low if bound else 0.0, bound.high if bound else 60.0,
+                              bound.low_open if bound else True)
         except UnitParseError as exc:
             raise err(f"{exc} ({desc}: {bound.reason if bound else ''})") from None
         return Value(q, source)

@@ -81,3 +81,21 @@ def test_scenario_bound_reads_list_indices_and_stage_names_generically():
     assert scenario_bound("no.such.key") is None
     assert is_number(np.float32(1.5)) and is_number(3) and not is_number(True) and not is_number("3")
     assert SCENARIO["compute.deployments[].accelerators"].high == MAX_ACCELERATORS
+
+
+@pytest.mark.parametrize(("key", "low", "high"), [
+    ("cooling.tcs_delta_t", "0.99 K", "1 K"), ("cooling.facility_delta_t", "0.5 K", "1 K"),
+    ("cooling.chw_delta_t", "1e-308 delta_degC", "1 delta_degC"), ("load.level", 0.009, 0.01),
+])
+def test_loop_rises_and_the_load_level_have_engineering_floors(key, low, high):
+    """Found by the sweep fuzz: a chilled-water rise of 1e-308 K sized a design whose power was NaN, and a load
+    level of 5e-324 gave an infinite annual PUE. The floors (1 K, 1 %) are in the scenario's bounds, with reasons."""
+    from facility import Scenario, ScenarioError
+
+    section, name = key.split(".")
+    base = {"name": "floors", "site": {"weather": "tampa-fl", "grid_voltage": "230 kV"},
+            "compute": {"deployments": [{"system": "gb200-nvl72", "racks": 4}]}}
+    with pytest.raises(ScenarioError, match=r"at least 1 K|from 0\.01 to 1"):
+        Scenario.from_dict(base | {section: {name: low}}, source="floors.toml")
+    assert Scenario.from_dict(base | {section: {name: high}}, source="floors.toml") is not None
+    assert "engineering floor" in SCENARIO[key].reason

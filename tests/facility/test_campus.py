@@ -86,3 +86,29 @@ def test_a_sweep_marks_a_point_without_a_fixed_point_infeasible_and_runs_the_oth
     ds = sweep(_campus(), {"cooling.tcs_supply": ["39.737 degC", "35 degC"]})
     assert ds.feasible.values.tolist() == [0.0, 1.0]
     assert np.isnan(ds.pue_annual.values[0]) and 1.0 < ds.pue_annual.values[1] < 1.5
+
+
+def test_a_design_whose_power_is_not_finite_is_infeasible_never_a_nan(monkeypatch):
+    """The last guard of the sizing: a NaN that the input checks let through ends as InfeasibleDesign for one
+    design, and as an infeasible point (NaN in a sweep) for a batch, never as a figure."""
+    from dataclasses import replace
+
+    import facility.campus as campus
+    from facility import InfeasibleDesign
+    from facility.inputs import compile_inputs
+    from facility.plan import it_load
+
+    real = campus.design_cooling
+
+    def broken(*args, **kwargs):
+        c = real(*args, **kwargs)
+        bad = np.where(np.arange(np.size(c.cooling_power.magnitude)) == 0, np.nan, 1.0)
+        return replace(c, cooling_power=c.cooling_power * np.reshape(bad, np.shape(c.cooling_power.magnitude)))
+
+    s = facility.load_scenario(REPO / "scenarios" / "dojo-exapod.toml")
+    monkeypatch.setattr(campus, "design_cooling", broken)
+    with pytest.raises(InfeasibleDesign, match="no finite solution"):
+        campus.design_campus(s, it_load(s))
+    inputs = compile_inputs(s, {"cooling.tcs_supply": facility.Q_(np.array([30.0, 35.0]), "degC")})
+    r = campus.design_campus(s, it_load(s, inputs), inputs)
+    np.testing.assert_array_equal(r.cooling.infeasible, [True, False])

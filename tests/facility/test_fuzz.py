@@ -20,8 +20,9 @@ import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from facility import InfeasibleDesign, Scenario, ScenarioError, run, to_json
@@ -250,3 +251,65 @@ def test_hostile_command_lines_exit_0_or_2_with_one_line(argv):
     assert code in (0, 2), (argv, err.getvalue())
     if code == 2:
         assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("facility:"), err.getvalue()
+
+
+#: Small bundled campuses for the sweep fuzz (a liquid-cooled pod, an air-cooled hall, the default campus).
+SWEEP_BASES = ["dojo-exapod.toml", "meta-24k-h100-air.toml", "default.toml"]
+#: The keys a sweep runs as one vectorised batch (facility.sweep.ARRAY_KEYS): a plausible range and its unit
+#: (the hostile values come on top, see SWEEP_VALUES).
+SWEEP_KEYS = {
+    "cooling.tcs_supply": (5, 70, "degC"), "cooling.tcs_delta_t": (2, 20, "delta_degC"),
+    "cooling.facility_delta_t": (2, 20, "delta_degC"), "cooling.tcs_pressure_drop": (10, 400, "kPa"),
+    "cooling.facility_pressure_drop": (10, 400, "kPa"), "cooling.pipe_length": (10, 5000, "m"),
+    "cooling.pipe_velocity": (0.5, 5, "m/s"), "cooling.pipe_friction_rate": (50, 2000, "Pa/m"),
+    "cooling.pump_efficiency": (0.3, 1.0, ""), "cooling.air_supply": (15, 35, "degC"),
+    "cooling.chw_delta_t": (3, 15, "delta_degC"), "cooling.house_load_fraction": (0, 0.1, ""),
+    "compute.deployments[0].racks": (1, 3000, "int"), "compute.deployments[0].accelerators": (1, 200_000, "int"),
+    "load.level": (0, 1, ""),
+}
+
+
+@st.composite
+def SWEEP_VALUES(draw, key: str):
+    """1-3 values of ``key``: mostly in its plausible range (the edges included), sometimes out of it or hostile."""
+    lo, hi, unit = SWEEP_KEYS[key]
+
+    def plausible():
+        if unit == "int":
+            return st.integers(int(lo), int(hi)) | st.sampled_from([int(lo), int(hi)])
+        number = st.floats(lo, hi) | st.sampled_from([lo, hi])
+        return number if unit == "" else st.builds(lambda x: f"{x} {unit}", number)
+
+    hostile = st.one_of(NUMBERS, st.sampled_from(HOSTILE[:30]),
+                        st.builds(lambda x: f"{x} {unit}".strip(), NUMBERS))
+    return draw(st.lists(st.one_of(plausible(), plausible(), plausible(), hostile), min_size=1, max_size=3))
+
+
+@settings(max_examples=max(60, settings.default.max_examples // 50), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@example("dojo-exapod.toml", ("cooling.chw_delta_t", ["1e-308 delta_degC"]))  # found: a NaN design, "feasible"
+@example("dojo-exapod.toml", ("load.level", [5e-324]))  # found: an infinite annual PUE
+@given(st.sampled_from(SWEEP_BASES), st.sampled_from(sorted(SWEEP_KEYS)).flatmap(
+    lambda k: st.tuples(st.just(k), SWEEP_VALUES(k))))
+def test_hostile_sweeps_over_the_batched_keys_give_finite_points_or_one_line_refusals(base, case):
+    """A sweep's batch (the compiled design inputs as arrays): every value validated alone (one ScenarioError naming
+    the key), and a result whose feasible points have finite figures and whose infeasible points are NaN."""
+    from facility.sweep import SWEEP_KPIS, sweep
+
+    key, values = case
+    data = copy.deepcopy(BASES[base])
+    data.pop("expect", None)
+    try:
+        with time_budget(CASE_BUDGET_S):
+            s = Scenario.from_dict(data, source=base)
+            ds = sweep(s, {key: values})
+    except (ScenarioError, InfeasibleDesign) as exc:
+        assert str(exc) and "\n" not in str(exc), str(exc)[:300]
+        event(type(exc).__name__)
+        return
+    feasible = ds["feasible"].values.astype(bool)
+    event(f"sweep of {feasible.size} points, {int(feasible.sum())} feasible")
+    for k in SWEEP_KPIS:
+        v = np.asarray(ds[k].values, dtype=float)
+        assert np.isfinite(v[feasible]).all(), (k, values)
+        assert np.isnan(v[~feasible]).all(), (k, values)

@@ -67,7 +67,7 @@ def test_bad_values_name_file_key_value_and_expectation(write_toml, old, new, ke
     ('[cooling]\ntcs_supply = "-30 degC"\n', "cooling.tcs_supply", "below the freezing point of pg25"),
     ('[cooling]\ntcs_supply = "1 degC"\ntcs_coolant = "water"\n', "cooling.tcs_supply", "freezing point of water"),
     ('[cooling]\ntcs_supply = "90 degC"\n', "cooling.tcs_supply", "up to 70 degC"),
-    ('[cooling]\ntcs_delta_t = "-5 K"\n', "cooling.tcs_delta_t", "above 0 K"),
+    ('[cooling]\ntcs_delta_t = "-5 K"\n', "cooling.tcs_delta_t", "at least 1 K"),
     ('[cooling]\ntcs_delta_t = "10 degC"\n', "cooling.tcs_delta_t", "absolute temperature"),
     ('[cooling]\ntcs_coolant = "brine"\n', "cooling.tcs_coolant", "unknown coolant"),
     ('[cooling]\nheat_rejection = "dry-cooler+cooling-tower"\n', "cooling.heat_rejection", "at most one"),
