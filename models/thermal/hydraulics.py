@@ -2,8 +2,9 @@ r"""Hydraulics: pipe friction (via ``fluids``), flow-squared scaling of componen
 
 * Darcy–Weisbach: :math:`\Delta p = f_D \frac{L}{D} \frac{\rho v^2}{2}`, with the Darcy friction factor of
   Swamee & Jain (1976), :math:`f_D = 0.25/[\log_{10}(\varepsilon/(3.7D) + 5.74/Re^{0.9})]^2` in turbulent flow
-  (:math:`5\times10^3 < Re < 10^8`, within 1.2 % of Colebrook for Re >= 1e4 and relative roughness <= 1e-3, the range of water mains,
-  and 2.8 % at worst (Re 5,000, relative roughness 0.01; tests/models/thermal/test_hydraulics.py)) and :math:`64/Re` in laminar flow, written as a numpy
+  (:math:`5\times10^3 < Re < 10^8`; within 1.2 % of Colebrook for Re >= 1e4 and relative roughness <= 1e-3,
+  the range of water mains, and 2.8 % at worst at Re 5,000 and relative roughness 0.01, as
+  ``tests/models/thermal/test_hydraulics.py`` measures) and :math:`64/Re` in laminar flow, written as a numpy
   kernel and tested against ``fluids.friction.friction_factor`` (Clamond's exact Colebrook solution) [1]_.
 * A component with a rated pressure drop at a rated flow follows :math:`\Delta p = \Delta p_r (\dot V/\dot V_r)^2`
   (fully turbulent, constant loss coefficient) [2]_.
