@@ -12,9 +12,6 @@ from facility import Scenario, ScenarioError, load_scenario, run
 from facility.cli import main
 from facility.export import write_hourly
 from facility.simulate import annual_kpis, load_profile, simulate_year
-from facility.sites import bundled_sites
-from facility.training import training_run_energy
-from facility.units import Q_
 from tests.conftest import MINIMAL, REPO
 
 
@@ -73,28 +70,6 @@ def test_towers_have_a_wue_and_dry_coolers_none():
     assert 0.3 < tower.annual["wue_l_per_kwh"] < 2.5  # tower-cooled data centres report ~0.5-2 L/kWh
 
 
-@pytest.mark.parametrize("name, chips, days, watts, pue, mwh", [
-    # Patterson et al. 2021, Table 4: processors, days, measured average W per processor, PUE, MWh
-    ("T5", 512, 20, 310, 1.12, 85.7),
-    ("Meena", 1024, 30, 289, 1.09, 232),
-    ("GShard-600B", 1024, 3.1, 288, 1.09, 24.1),
-    ("Switch Transformer", 1024, 27, 245, 1.10, 179),
-    ("GPT-3", 10_000, 14.8, 330, 1.10, 1287),
-])
-def test_patterson_table_4_is_reproduced_within_1_percent(name, chips, days, watts, pue, mwh):
-    run_ = training_run_energy(accelerators=chips, power_per_accelerator=Q_(watts, "W"), pue=pue,
-                               duration=Q_(days, "day"))
-    assert run_.facility_energy.m_as("MWh") == pytest.approx(mwh, rel=0.01), name
-
-
-def test_duration_from_compute_budget():
-    # 3.14e23 FLOP (GPT-3) on 1,024 H100 at 989.5 TFLOPS and MFU 0.4 -> 7.75e5 s = 8.97 days
-    r = training_run_energy(accelerators=1024, power_per_accelerator=Q_(1.3, "kW"), pue=1.2,
-                            total_flops=Q_(3.14e23, "flop"), peak_flops=Q_(989.5, "TFLOPS"), mfu=0.4)
-    assert r.duration.m_as("s") == pytest.approx(3.14e23 / (1024 * 989.5e12 * 0.4))
-    assert r.facility_energy.m_as("MWh") == pytest.approx(1024 * 1.3e-3 * r.duration.m_as("h") * 1.2)
-
-
 def test_training_and_inference_profiles(default):
     s = load_scenario(REPO / "scenarios" / "default.toml")
     tr = Scenario.from_dict({**s.model_dump(), "load": {"profile": "training", "level": 0.9,
@@ -123,41 +98,6 @@ def test_csv_load_profile_and_its_errors(tmp_path):
         run(s)
     with pytest.raises(ScenarioError, match="does not exist"):
         load_scenario(_write(tmp_path, MINIMAL + '[load]\nprofile = "csv"\nfile = "nope.csv"\n'))
-
-
-def test_weather_file_with_missing_hours_is_refused(tmp_path):
-    epw = bundled_sites()["chicago-il"].path.read_text(encoding="latin-1").splitlines()
-    (tmp_path / "short.epw").write_text("\n".join(epw[:8 + 5000]) + "\n", encoding="latin-1")
-    s = load_scenario(_write(tmp_path, MINIMAL.replace('"tampa-fl"', '"short.epw"') +
-                             '[cooling]\ndesign_basis = "weather-max"\n'))
-    with pytest.raises(ScenarioError, match="5000 hours; expected a whole year"):
-        run(s)
-
-
-def test_pvgis_year_is_read_from_the_cache_without_network(tmp_path, monkeypatch):
-    import pandas as pd
-    import pvlib
-
-    data = pvlib.iotools.read_epw(str(bundled_sites()["golden-co"].path))[0]
-    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path))
-    data[["temp_air", "relative_humidity", "atmospheric_pressure"]].to_csv(tmp_path / "pvgis_tmy_39.740_-105.180.csv")
-    s = load_scenario(_write(tmp_path, MINIMAL.replace('"tampa-fl"', '"pvgis:39.74,-105.18"') +
-                             '[cooling]\ndesign_basis = "weather-max"\n'))
-    r = run(s)
-    assert r.hourly.temp_air.max() == pytest.approx(data["temp_air"].max())
-    bad = pd.DataFrame({"temp_air": data["temp_air"]})
-    bad.to_csv(tmp_path / "pvgis_tmy_10.000_10.000.csv")
-    s = load_scenario(_write(tmp_path, MINIMAL.replace('"tampa-fl"', '"pvgis:10,10"') +
-                             '[cooling]\ndesign_basis = "weather-max"\n'))
-    with pytest.raises(ScenarioError, match="lacks the columns"):
-        run(s)
-
-
-@pytest.mark.network
-def test_pvgis_fetch_online(tmp_path, monkeypatch):  # pragma: no cover - needs the internet; not run in CI
-    from facility.weather import fetch_pvgis, load_weather
-    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path))
-    assert len(load_weather(fetch_pvgis(35.15, -90.05)).dry_bulb) == 8760
 
 
 def test_exports_round_trip_and_never_leave_half_files(default, tmp_path):

@@ -59,3 +59,25 @@ def test_a_run_on_a_campus_uses_its_mean_it_power_per_accelerator_and_its_annual
     assert on_campus == by_hand
     assert on_campus.duration.m_as("s") == pytest.approx(1e24 / (r.load.bf16_dense.m_as("FLOPS") * 0.4), rel=1e-12)
     assert 1.0 < on_campus.pue < 2.0
+
+
+@pytest.mark.parametrize("name, chips, days, watts, pue, mwh", [
+    # Patterson et al. 2021, Table 4: processors, days, measured average W per processor, PUE, MWh
+    ("T5", 512, 20, 310, 1.12, 85.7),
+    ("Meena", 1024, 30, 289, 1.09, 232),
+    ("GShard-600B", 1024, 3.1, 288, 1.09, 24.1),
+    ("Switch Transformer", 1024, 27, 245, 1.10, 179),
+    ("GPT-3", 10_000, 14.8, 330, 1.10, 1287),
+])
+def test_patterson_table_4_is_reproduced_within_1_percent(name, chips, days, watts, pue, mwh):
+    run_ = training_run_energy(accelerators=chips, power_per_accelerator=Q_(watts, "W"), pue=pue,
+                               duration=Q_(days, "day"))
+    assert run_.facility_energy.m_as("MWh") == pytest.approx(mwh, rel=0.01), name
+
+
+def test_duration_from_compute_budget():
+    # 3.14e23 FLOP (GPT-3) on 1,024 H100 at 989.5 TFLOPS and MFU 0.4 -> 7.75e5 s = 8.97 days
+    r = training_run_energy(accelerators=1024, power_per_accelerator=Q_(1.3, "kW"), pue=1.2,
+                            total_flops=Q_(3.14e23, "flop"), peak_flops=Q_(989.5, "TFLOPS"), mfu=0.4)
+    assert r.duration.m_as("s") == pytest.approx(3.14e23 / (1024 * 989.5e12 * 0.4))
+    assert r.facility_energy.m_as("MWh") == pytest.approx(1024 * 1.3e-3 * r.duration.m_as("h") * 1.2)

@@ -18,7 +18,7 @@ import facility.weather as weather
 from facility import ScenarioError, load_scenario, run
 from facility.sites import bundled_sites
 from facility.weather import WEATHER_LIMITS, load_weather, validate_weather, weather_cache_path
-from tests.conftest import REPO
+from tests.conftest import MINIMAL, REPO
 
 WEATHER = Path(__file__).resolve().parents[2] / "facility" / "data" / "weather"
 TAMPA_EPW = WEATHER / "USA_FL_Tampa.Intl.AP.722110_TMY3.epw"
@@ -278,3 +278,44 @@ def test_a_weather_year_is_read_only_and_a_run_leaves_it_as_loaded():
     run(s)
     for k, v in before.items():
         np.testing.assert_array_equal(getattr(weather.load_weather(s.weather_path), k), v, err_msg=k)
+
+
+def _scenario_file(tmp_path, text):
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    return p
+
+
+def test_weather_file_with_missing_hours_is_refused(tmp_path):
+    epw = bundled_sites()["chicago-il"].path.read_text(encoding="latin-1").splitlines()
+    (tmp_path / "short.epw").write_text("\n".join(epw[:8 + 5000]) + "\n", encoding="latin-1")
+    s = load_scenario(_scenario_file(tmp_path, MINIMAL.replace('"tampa-fl"', '"short.epw"') +
+                             '[cooling]\ndesign_basis = "weather-max"\n'))
+    with pytest.raises(ScenarioError, match="5000 hours; expected a whole year"):
+        run(s)
+
+
+def test_pvgis_year_is_read_from_the_cache_without_network(tmp_path, monkeypatch):
+    import pandas as pd
+    import pvlib
+
+    data = pvlib.iotools.read_epw(str(bundled_sites()["golden-co"].path))[0]
+    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path))
+    data[["temp_air", "relative_humidity", "atmospheric_pressure"]].to_csv(tmp_path / "pvgis_tmy_39.740_-105.180.csv")
+    s = load_scenario(_scenario_file(tmp_path, MINIMAL.replace('"tampa-fl"', '"pvgis:39.74,-105.18"') +
+                             '[cooling]\ndesign_basis = "weather-max"\n'))
+    r = run(s)
+    assert r.hourly.temp_air.max() == pytest.approx(data["temp_air"].max())
+    bad = pd.DataFrame({"temp_air": data["temp_air"]})
+    bad.to_csv(tmp_path / "pvgis_tmy_10.000_10.000.csv")
+    s = load_scenario(_scenario_file(tmp_path, MINIMAL.replace('"tampa-fl"', '"pvgis:10,10"') +
+                             '[cooling]\ndesign_basis = "weather-max"\n'))
+    with pytest.raises(ScenarioError, match="lacks the columns"):
+        run(s)
+
+
+@pytest.mark.network
+def test_pvgis_fetch_online(tmp_path, monkeypatch):  # pragma: no cover - needs the internet; not run in CI
+    from facility.weather import fetch_pvgis, load_weather
+    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path))
+    assert len(load_weather(fetch_pvgis(35.15, -90.05)).dry_bulb) == 8760
