@@ -313,3 +313,44 @@ def test_hostile_sweeps_over_the_batched_keys_give_finite_points_or_one_line_ref
         v = np.asarray(ds[k].values, dtype=float)
         assert np.isfinite(v[feasible]).all(), (k, values)
         assert np.isnan(v[~feasible]).all(), (k, values)
+
+
+@st.composite
+def mutated_supplies(draw):
+    """The [supply] section of colossus-supply.toml with 1 to 3 hostile mutations (the scenario around it kept)."""
+    data = copy.deepcopy(BASES["colossus-supply.toml"])
+    data.pop("expect", None)
+    for _ in range(draw(st.integers(1, 3))):
+        try:
+            _mutate(draw, data["supply"])
+        except (TypeError, AttributeError, KeyError, IndexError):
+            continue
+    return data
+
+
+#: Two days of a ~130 MW campus's facility power [W]: the dispatch (and sizing, where free) runs in ~50 ms.
+SUPPLY_LOAD_W = 130e6 + 15e6 * np.sin(np.arange(48) * 2 * np.pi / 24)
+
+
+@settings(max_examples=max(80, settings.default.max_examples // 50), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(mutated_supplies())
+def test_mutated_supply_sections_dispatch_or_are_refused_in_one_line(data):
+    """Where the power comes from (grid, turbines, battery, solar: the LP on HiGHS), with a hostile [supply]
+    section: a dispatch whose JSON is finite, or ScenarioError / InfeasibleDesign in one line; never another
+    exception or a hang."""
+    from facility.supply import solve
+
+    try:
+        with time_budget(CASE_BUDGET_S):
+            s = Scenario.from_dict(data, source="colossus-supply.toml")
+            if s.supply is None:
+                event("no supply")
+                return
+            doc = solve(s.supply, SUPPLY_LOAD_W, weather_path=s.weather_path, source=s.source).to_json()
+    except (ScenarioError, InfeasibleDesign) as exc:
+        assert str(exc) and "\n" not in str(exc), str(exc)[:300]
+        event(type(exc).__name__)
+        return
+    event("dispatch")
+    _assert_finite(doc)
