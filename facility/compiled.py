@@ -185,7 +185,8 @@ class CompiledYear:
     #: The plants' weather-only terms by loop key, for the weather year they were computed at (held with it:
     #: ``(weather, terms)``, one slot per loop key): a second year of the same design at the same weather year
     #: object (the full-load check after the year, a library caller's other load profile) reuses them
-    #: (:func:`facility.simulate.year_arrays`); the weather year's arrays are read-only, so the key cannot go stale.
+    #: (:func:`facility.simulate.year_arrays`); the weather year holds read-only copies of its arrays, so the key
+    #: cannot go stale.
     weather_terms: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 

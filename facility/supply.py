@@ -356,6 +356,12 @@ class Turbines(_Base):
         return self
 
 
+#: The longest battery the supply model takes, energy over power [h]: ten times the ~100 h of multi-day iron-air
+#: storage (Form Energy's announced product, 2023); an engineering ceiling that keeps the LP's numbers within the
+#: range HiGHS solves (a 6e15 MWh battery on a 48 h load left it at status "Unknown").
+MAX_BATTERY_HOURS = 1000.0
+
+
 class Battery(_Base):
     """A battery: power rating and energy (or the catalog duration)."""
 
@@ -378,6 +384,12 @@ class Battery(_Base):
                              "remove energy")
         if self.power != "free" and self.energy is not None and self.power.magnitude == 0 and self.energy.magnitude > 0:
             raise ValueError(f"@power@a battery of {self.energy:~P} needs a power rating above 0")
+        if self.power != "free" and self.energy is not None and self.power.magnitude > 0:
+            hours = float((self.energy / self.power).m_as("h"))
+            if hours > MAX_BATTERY_HOURS:
+                raise ValueError(f"@energy@a battery of {self.energy:~P} on {self.power:~P} stores {hours:.3g} h of its "
+                                 f"power; expected at most {MAX_BATTERY_HOURS:,.0f} h (multi-day iron-air storage is "
+                                 "~100 h; this ceiling is ten times that)")
         return self
 
 
@@ -1242,7 +1254,10 @@ def _highs_solve(pr: _Problem, weight: np.ndarray | None = None, period: int | N
     if status != "Optimal":
         if "nfeasible" in status:
             raise InfeasibleDesign(_ENERGY_SHORT.format(pr.source + ": " if pr.source else ""))
-        raise RuntimeError(f"the supply optimisation ended with {status}")  # pragma: no cover
+        raise ScenarioError(f"the supply optimisation ended with HiGHS status {status!r}, not an optimum: its "
+                            "capacities, prices or bounds span more orders of magnitude than the solver resolves; "
+                            "expected capacities, energies and prices within a few orders of the load's",
+                            source=pr.source, key="supply")
     zeros = np.zeros(T)
     fp, fon, fsu, fnom = [], [], [], []
     for f, (p, on, su, nom, k) in zip(pr.fleets, fleet_cols, strict=True):

@@ -41,10 +41,10 @@ PVGIS = _PVGIS  # public name of the "pvgis:LAT,LON" weather-key pattern (facili
 class WeatherYear:
     """One weather year on SI arrays of 8,760 hours: dry bulb [K], wet bulb [K], RH [-], pressure [Pa].
 
-    The arrays are read-only views (the caller's arrays stay writeable): a year is shared — cached by
-    :func:`load_weather`, and its weather-only terms held on a compiled design for the next year at it
-    (:func:`facility.simulate.year_arrays`) — so an edit in place would change every holder; make a new year
-    instead (``dataclasses.replace`` with new arrays)."""
+    The arrays are the year's own read-only copies (five arrays of 70 kB, once per year; the caller's arrays are
+    neither shared nor frozen): a year is shared — cached by :func:`load_weather`, and its weather-only terms held
+    on a compiled design for the next year at it (:func:`facility.simulate.year_arrays`) — so no edit may change
+    it; make a new year instead (``dataclasses.replace`` with new arrays)."""
 
     name: str
     time: np.ndarray  # datetime64[h], naive local standard time of the file
@@ -56,9 +56,11 @@ class WeatherYear:
 
     def __post_init__(self) -> None:
         for name in ("time", "dry_bulb", "wet_bulb", "relative_humidity", "pressure"):
-            view = np.asarray(getattr(self, name)).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+            value = getattr(self, name)
+            if not (isinstance(value, np.ndarray) and not value.flags.writeable and value.base is None):
+                value = np.array(value)  # (a copy; a year's own read-only array is kept as it is)
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
 
 
 def _cache_dir() -> Path:

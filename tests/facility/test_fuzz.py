@@ -189,6 +189,9 @@ def run_case(data) -> str:
     return "result"
 
 
+#: The nightly profile (thousands of examples): the newer fuzz tests draw new cases each run there, and the same
+#: cases in every CI run otherwise (derandomised: a CI run cannot fail on a case the previous one never drew).
+NIGHTLY = settings.default.max_examples >= 1000
 #: The default profile's examples are raised to a few hundred here; the nightly profile's 50,000 are kept.
 FUZZ = settings(max_examples=max(300, settings.default.max_examples), deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -265,7 +268,8 @@ SWEEP_KEYS = {
     "cooling.pump_efficiency": (0.3, 1.0, ""), "cooling.air_supply": (15, 35, "degC"),
     "cooling.chw_delta_t": (3, 15, "delta_degC"), "cooling.house_load_fraction": (0, 0.1, ""),
     "compute.deployments[0].racks": (1, 3000, "int"), "compute.deployments[0].accelerators": (1, 200_000, "int"),
-    "load.level": (0, 1, ""),
+    "compute.deployments[0].nodes": (1, 20_000, "int"), "compute.deployments[0].pods": (1, 50, "int"),
+    "compute.deployments[0].compute_target": (1e16, 1e20, "FLOPS"), "load.level": (0, 1, ""),
 }
 
 
@@ -286,7 +290,7 @@ def SWEEP_VALUES(draw, key: str):
 
 
 @settings(max_examples=max(60, settings.default.max_examples // 50), deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+          suppress_health_check=list(HealthCheck), derandomize=not NIGHTLY)
 @example("dojo-exapod.toml", ("cooling.chw_delta_t", ["1e-308 delta_degC"]))  # found: a NaN design, "feasible"
 @example("dojo-exapod.toml", ("load.level", [5e-324]))  # found: an infinite annual PUE
 @given(st.sampled_from(SWEEP_BASES), st.sampled_from(sorted(SWEEP_KEYS)).flatmap(
@@ -333,7 +337,9 @@ SUPPLY_LOAD_W = 130e6 + 15e6 * np.sin(np.arange(48) * 2 * np.pi / 24)
 
 
 @settings(max_examples=max(80, settings.default.max_examples // 50), deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+          suppress_health_check=list(HealthCheck), derandomize=not NIGHTLY)
+@example({**BASES["colossus-supply.toml"], "supply": {**BASES["colossus-supply.toml"]["supply"], "battery": {
+    **BASES["colossus-supply.toml"]["supply"]["battery"], "energy": "6e15 MWh"}}})  # found: HiGHS status "Unknown"
 @given(mutated_supplies())
 def test_mutated_supply_sections_dispatch_or_are_refused_in_one_line(data):
     """Where the power comes from (grid, turbines, battery, solar: the LP on HiGHS), with a hostile [supply]
@@ -354,3 +360,13 @@ def test_mutated_supply_sections_dispatch_or_are_refused_in_one_line(data):
         return
     event("dispatch")
     _assert_finite(doc)
+
+
+def test_the_sweep_fuzz_covers_every_batched_key():
+    from facility.sweep import ARRAY_KEYS
+
+    assert all(ARRAY_KEYS.fullmatch(k) for k in SWEEP_KEYS)
+    from facility.inputs import COOLING_SI, COUNT_KEYS
+
+    batched = {f"cooling.{k}" for k in COOLING_SI} | {f"compute.deployments[0].{k}" for k in COUNT_KEYS} | {"load.level"}
+    assert set(SWEEP_KEYS) == batched

@@ -265,13 +265,16 @@ def test_no_home_directory_means_no_disk_cache_not_an_error(epw, monkeypatch):
 
 def test_a_weather_year_is_read_only_and_a_run_leaves_it_as_loaded():
     """The year is shared (load_weather's cache; the weather-only plant terms kept on a compiled design are keyed
-    by it), so its arrays are read-only views, the caller's own arrays untouched; a run changes nothing in it."""
+    by it), so its arrays are its own read-only copies, the caller's arrays untouched; a run changes nothing in
+    it."""
     own = np.full(weather.HOURS, 290.0)
     year = weather.WeatherYear("own", np.arange(weather.HOURS).astype("datetime64[h]"), own, own - 5.0,
                                np.full(weather.HOURS, 0.5), np.full(weather.HOURS, 101325.0), "test")
     assert own.flags.writeable and not year.dry_bulb.flags.writeable
     with pytest.raises(ValueError, match="read-only"):
         year.dry_bulb[0] = 0.0
+    own -= 15.0  # the caller's array is not the year's: the year (and what is held for it) does not change
+    assert year.dry_bulb[0] == 290.0 and year.wet_bulb[0] == 285.0
     s = load_scenario(REPO / "scenarios" / "gb200-ashburn-ac.toml")  # air-cooled chillers: t_cond is the dry bulb
     loaded = weather.load_weather(s.weather_path)
     before = {k: np.array(getattr(loaded, k)) for k in ("dry_bulb", "wet_bulb", "relative_humidity", "pressure")}
