@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-__all__ = ["any_point", "every_point", "as_float", "column", "inverse_or_zero", "ratio_or", "scalar", "squeeze", "whole"]
+__all__ = ["any_point", "as_float", "column", "every_point", "inverse_or_zero", "ratio_or", "scalar", "squeeze", "whole"]
 
 _TINY = np.finfo(float).tiny  # the smallest normal float: 1 / _TINY is finite
 

@@ -81,7 +81,8 @@ class DesignInputs:
     @property
     def points(self) -> int:
         """P: the number of design points, the length of the arrays (P,) of a batch, 1 for one design (as
-        :attr:`facility.compiled.CompiledYear.points`)."""
+        :attr:`facility.compiled.CompiledYear.points`; a batch of one point is also 1: tell them apart by whether a
+        value is an array)."""
         for v in (*self.__dict__.values(), *(c[1] for c in self.counts)):
             if isinstance(v, np.ndarray) and v.ndim:
                 return len(v)
