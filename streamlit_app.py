@@ -649,13 +649,21 @@ def swings(data_json: str) -> dict:
     return with_time_limit(TIME_LIMIT, _swings, data_json)
 
 
+def _computed(label: str, spinner: str, compute, data_json: str):
+    """``compute(data_json)`` under a spinner; a refusal, an infeasible design or the time limit shown as one error
+    line headed ``label`` (None returned)."""
+    try:
+        with st.spinner(spinner):
+            return compute(data_json)
+    except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
+        st.error(f"{label}: {exc}")
+        return None
+
+
 def swings_tab(data_json: str) -> None:
     st.caption(SWINGS_HELP)
-    try:
-        with st.spinner("Synthesising the training load and sizing the mitigation…"):
-            sw = swings(data_json)
-    except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
-        st.error(f"Swings: {exc}")
+    sw = _computed("Swings", "Synthesising the training load and sizing the mitigation…", swings, data_json)
+    if sw is None:
         return
     doc, lim = sw["doc"], sw["doc"]["limits"]
     c = st.columns(5)
@@ -765,11 +773,8 @@ def dispatch_figure(t, s: dict, title: str, height: int = 360) -> go.Figure:
 
 def supply_tab(data_json: str) -> None:
     st.caption(SUPPLY_HELP)
-    try:
-        with st.spinner("Dispatching the supply over the year…"):
-            sp = supply(data_json)
-    except (ScenarioError, InfeasibleDesign, TimeLimitReached) as exc:
-        st.error(f"Supply: {exc}")
+    sp = _computed("Supply", "Dispatching the supply over the year…", supply, data_json)
+    if sp is None:
         return
     doc, cost = sp["doc"], sp["cost"]
     if sp["example"]:
