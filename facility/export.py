@@ -7,7 +7,10 @@ run never leaves a half-written output file.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,22 @@ if TYPE_CHECKING:  # a Dataset comes in; xarray itself is not needed to write it
     import xarray as xr
 
 __all__ = ["check_output_path", "write_hourly"]
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold SIGINT (Ctrl-C) back while a temporary file is made and its name kept, so an interrupt cannot fall
+    between the file's creation and the code that removes it: a pending Ctrl-C is delivered when the block ends
+    (POSIX ``pthread_sigmask``; elsewhere a no-op)."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
 
 
 def check_output_path(path: Path | str, key: str = "--hourly") -> Path:
@@ -40,12 +59,13 @@ def check_output_path(path: Path | str, key: str = "--hourly") -> Path:
         folder = path.resolve().parent
         if not folder.is_dir():
             raise ScenarioError(f"folder {folder} does not exist; expected an existing folder for {path.name}", key=key)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        with _ctrl_c_deferred():  # made and removed before a Ctrl-C can land between the two
+            fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
     except OSError as exc:
         raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc}); expected a writable folder",
                             key=key) from None
-    os.close(fd)
-    os.unlink(probe)
     return path
 
 
@@ -66,12 +86,11 @@ def write_hourly(ds: xr.Dataset, path: Path, key: str = "--hourly") -> Path:
     for name, c in out.coords.items():  # nor object strings: fixed-width text
         if c.dtype == object:
             out[name] = c.astype(str)
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc})", key=key) from None
-    os.close(fd)
-    try:
+        with _ctrl_c_deferred():  # a Ctrl-C from here on lands inside this try, with the name kept: removed below
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            os.close(fd)
         if path.suffix.lower() == ".nc":
             out.to_netcdf(tmp, engine="scipy")
         else:
@@ -83,10 +102,12 @@ def write_hourly(ds: xr.Dataset, path: Path, key: str = "--hourly") -> Path:
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise ScenarioError(f"cannot write {str(path)!r} ({exc.strerror or exc})", key=key) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
     return path
 

@@ -184,6 +184,9 @@ def _write_cache(file: Path, year: WeatherYear) -> None:
     except OSError:
         Path(tmp).unlink(missing_ok=True)
         return
+    except BaseException:  # Ctrl-C while writing: no temporary file left in the cache
+        Path(tmp).unlink(missing_ok=True)
+        raise
     try:
         years = sorted(file.parent.glob("*.npz"), key=lambda f: f.stat().st_mtime)
         for old in years[:-CACHE_KEEP]:

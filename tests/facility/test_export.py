@@ -56,3 +56,22 @@ def test_output_paths_are_checked_before_computing_and_named_by_their_option(tmp
             check_output_path(bad, key="--out")
         assert e.value.key == "--out"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.nc"]  # the probe file was removed
+
+
+def test_a_ctrl_c_right_after_the_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
+    """The interrupt lands between the temporary file's creation and the write (found as a rare CI failure of the
+    CLI's interrupted-export test): the file is removed all the same."""
+    import facility.export as export
+
+    real_close, calls = export.os.close, {"n": 0}
+
+    def close_then_interrupt(fd):
+        real_close(fd)
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first close is the folder probe's, the second the export's temporary file
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(export.os, "close", close_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_hourly(_hourly(), tmp_path / "year.csv")
+    assert calls["n"] == 2 and list(tmp_path.iterdir()) == []
