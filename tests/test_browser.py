@@ -134,6 +134,19 @@ def _apply(page) -> None:
     _ready(page)
 
 
+def _settled(page, quiet_s: float = 1.0) -> None:
+    """Wait until the app has been idle (no run, no spinner) for ``quiet_s`` in a row: a tab's heavy content (the
+    swings trace, the supply dispatch) may start a run after the first idle moment, and its screenshot would show
+    the spinner."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        _ready(page)
+        time.sleep(quiet_s)
+        if page.evaluate("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                         " && !document.querySelector('[data-testid=\"stSpinner\"]')"):
+            return
+
+
 def _open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
     time.sleep(0.5)
@@ -232,6 +245,7 @@ def test_screenshots_of_every_tab(server, browser):
     for name in TABS:
         _open_tab(page, name)
         page.locator('[data-testid="stTabs"]').first.scroll_into_view_if_needed()
+        _settled(page)
         page.screenshot(path=str(ARTIFACTS / f"app-{name.lower()}.png"))
         height = page.evaluate(f"() => {scroller}.scrollHeight")
         for k, y in enumerate(range(0, height, 900)):  # the whole tab, a screen at a time
