@@ -1575,6 +1575,14 @@ SWEEP_KPIS: dict[str, tuple[str, str]] = {
 }
 
 
+def _plain_message(msg: str) -> str:
+    """A validator's message for a person: without pydantic's "Value error, " and the "@key@" locator that the
+    scenario's error reporting reads."""
+    import re
+
+    return re.sub(r"^@[^@]*@", "", str(msg).removeprefix("Value error, "))
+
+
 def _set_path(data: dict[str, Any], key: str, value: Any) -> None:
     import re
 
@@ -1589,6 +1597,10 @@ def _set_path(data: dict[str, Any], key: str, value: Any) -> None:
         nxt = node.get(part) if isinstance(node, dict) else (node[part] if isinstance(part, int) and
                                                              part < len(node) else None)
         if nxt is None:
+            if isinstance(node, list):  # an index past the list's end
+                raise ScenarioError(f"{key!r}: the scenario's supply has {len(node)} item(s) in "
+                                    f"{'.'.join(map(str, parts[:i]))}; expected an index from 0 to {len(node) - 1}",
+                                    key=f"supply.{key}")
             if isinstance(parts[i + 1], int):
                 raise ScenarioError(f"{key!r}: the scenario's supply has no {'.'.join(map(str, parts[:i + 2]))}",
                                     key=f"supply.{key}")
@@ -1628,9 +1640,11 @@ def sweep_supply(result: Any, variations: Mapping[str, list[Any]]) -> Any:
             _set_path(data, key, vals[i])
         try:
             cfg = Supply(**data)
-        except Exception as exc:  # pydantic's ValidationError: name the key and the value
-            raise ScenarioError(f"{', '.join(f'{k}={vals[i]!r}' for k, vals, i in zip(keys, values, idx, strict=True))}"
-                                f": {exc}".splitlines()[0], source=scenario.source, key="--vary") from None
+        except Exception as exc:  # pydantic's ValidationError: name the key, the value and what is wrong
+            what = "; ".join(f"{'.'.join(map(str, e['loc']))}: {_plain_message(e['msg'])}" for e in exc.errors()) \
+                if hasattr(exc, "errors") else str(exc)
+            point = ", ".join(f"{k}={vals[i]!r}" for k, vals, i in zip(keys, values, idx, strict=True))
+            raise ScenarioError(" ".join(f"{point}: {what}".split()), source=scenario.source, key="--vary") from None
         try:
             s = supply_for(result, cfg).summary
         except InfeasibleDesign:

@@ -236,6 +236,20 @@ def test_supply_command_with_vary_prints_one_row_per_point(write_toml, capsys):
     assert [r["battery_power_mw"] for r in rows] == [0.5, 1.0] and all(r["feasible"] for r in rows)
 
 
+@pytest.mark.parametrize(("vary", "says"), [
+    ("turbines[9].count=4", "has 1 item(s) in turbines; expected an index from 0 to 0"),  # was an IndexError
+    ("battery.reserve=2", "battery.reserve: got 2; expected a number from 0 to 1"),  # was "1 validation error"
+    ("battery.energy=6e15 MWh", "expected at most 1,000 h"),
+])
+def test_a_bad_supply_vary_is_one_line_that_says_what_is_wrong(write_toml, capsys, vary, says):
+    text = MINIMAL.replace("accelerators = 100000", "accelerators = 640") + (
+        '[supply.grid]\nimport_limit = "2 MW"\nprice = "90 USD/MWh"\n[supply.battery]\npower = "1 MW"\n'
+        '[[supply.turbines]]\nmodel = "recip-engine-18mw"\ncount = 1\ncommitment = "none"\n')
+    assert main(["supply", str(write_toml(text)), "--vary", vary]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err and "validation error" not in err, err
+
+
 # ---------------------------------------------------------------------------------------------- backends, sizing
 def test_direct_highs_lp_equals_the_pypsa_reference_on_the_hand_day_and_a_free_capacity_case(tmp_path):
     # the LP built on sparse arrays (default) and the same model through PyPSA/linopy: same optimum, same dispatch

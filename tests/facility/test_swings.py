@@ -253,3 +253,14 @@ def test_band_rms_of_a_sine_is_its_amplitude_over_root_two_and_ramps_are_its_slo
     assert m["dominant"] == pytest.approx(0.5, abs=0.01)
     slope = 10e6 * 2 * np.pi * 0.5 + 4e6 * 2 * np.pi * 0.02
     assert m["max_ramp"] == pytest.approx(slope, rel=0.01) and not m["ok"]
+
+
+def test_a_trace_longer_than_the_sample_limit_is_refused_before_anything_is_allocated(capsys):
+    """`--seconds 1e9` (a typo for 1e3) asked for 1e11 samples and ended in a MemoryError reported as an internal
+    error; it is a one-line refusal naming the limit and the two ways under it."""
+    from facility.swings import MAX_SAMPLES
+
+    assert main(["swings", str(REPO / "scenarios" / "dojo-exapod.toml"), "--seconds", "1e9"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "100,000,000,000 samples" in err and f"at most {MAX_SAMPLES:,}" in err
+    assert "8.33 h at this resolution" in err  # 3 million samples at the default 10 ms
