@@ -229,7 +229,7 @@ def fit_to_grid(scenario: Scenario, envelope: pint.Quantity, deployment: int = 0
     one = excess(1)
     if one > 0:
         raise InfeasibleDesign(f"one rack already needs {campus(1).facility_power.to('MW'):.3f~P} at design, above the "
-                               f"{envelope.to('MW'):.3f~P} envelope")
+                               f"{envelope.to_compact():.4g~P} envelope")  # (0.001 W reads as such, not 0.000 MW)
     per_rack = (campus(2).facility_power - campus(1).facility_power).m_as("W")
     hi = max(2.0, 2.0 * limit / max(per_rack, 1.0))
     while excess(hi) <= 0:
