@@ -169,7 +169,7 @@ def test_fit_to_grid_finds_the_largest_deployment():
 
 
 def test_fit_to_grid_refuses_an_envelope_below_one_rack():
-    with pytest.raises(InfeasibleDesign, match="one rack .* above the 50 kW envelope"):
+    with pytest.raises(InfeasibleDesign, match=r"one rack .* above the 50 kW envelope"):
         fit_to_grid(_scenario(), Q_(50, "kW"))
     with pytest.raises(InfeasibleDesign, match="above the 1 mW envelope"):  # (was "0.000 MW")
         fit_to_grid(_scenario(), Q_(0.001, "W"))
