@@ -1,0 +1,155 @@
+"""The year on its distinct conditions (facility.simulate._conditions): hours with the same outdoor conditions (those
+the plants read) and the same load value are computed once and taken to the hours. Every figure equals the year
+computed hour by hour, bit for bit, for every registered heat-rejection device, one design and a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+
+import numpy as np
+import pytest
+
+import facility.simulate as simulate
+from facility import Scenario, run
+from facility.campus import design_campus
+from facility.inputs import compile_inputs
+from facility.plan import it_load
+from facility.simulate import hourly_variables, load_profile, year_arrays, year_kpis
+from facility.sites import bundled_sites
+from facility.units import Q_
+from facility.weather import HOURS, load_weather
+from models.registry import HEAT_REJECTION
+from tests.models.test_registry import seawater  # noqa: F401  (the fixture: a kind defined in a test)
+
+
+def _flat(x, name=""):
+    """Every array of a year's result by its path (mappings, tuples and dataclasses walked)."""
+    if isinstance(x, np.ndarray) or np.isscalar(x):
+        yield name, np.asarray(x)
+    elif isinstance(x, Mapping):
+        for k, v in x.items():
+            yield from _flat(v, f"{name}.{k}")
+    elif isinstance(x, tuple):
+        for i, v in enumerate(x):
+            yield from _flat(v, f"{name}[{i}]")
+    elif is_dataclass(x) and not isinstance(x, type):
+        for f in fields(x):
+            if f.name != "weather":
+                yield from _flat(getattr(x, f.name), f"{name}.{f.name}")
+
+
+def _hour_by_hour(monkeypatch, result, fn):
+    """``fn(result)`` with the year computed on every hour (no conditions) and its held terms cleared."""
+    with monkeypatch.context() as m:
+        m.setattr(simulate, "_COLUMNS_MAX_SHARE", 0.0)
+        result.compiled().weather_terms.clear()
+        out = fn(result)
+    result.compiled().weather_terms.clear()
+    return out
+
+
+def _assert_equal(a, b, batch=False):
+    """Every array equal, bit for bit, and of the same shape (a batch: a weather-only term, the same in every
+    point, is a row (1, H) on the conditions and (H,) hour by hour)."""
+    left, right = dict(_flat(a)), dict(_flat(b))
+    assert left.keys() == right.keys()
+    for k, v in left.items():
+        if batch and v.shape == (1, HOURS) and right[k].shape == (HOURS,):
+            v = v[0]
+        assert v.shape == right[k].shape, k
+        np.testing.assert_array_equal(v, right[k], err_msg=k)
+    return len(left)
+
+
+def _scenario(site="sterling-va", profile="training", catalog=None, **cooling):
+    return Scenario(name="conditions", site={"weather": site, "grid_voltage": "230 kV"}, load={"profile": profile},
+                    compute={"deployments": [{"system": "gb200-nvl72", "racks": 60}], "overheads": ["network"]},
+                    cooling=cooling, catalog=catalog or {})
+
+
+def test_the_distinct_conditions_of_a_weather_year():
+    w = load_weather(bundled_sites()["sterling-va"].path)
+    index, count = w.conditions()
+    # an independent count: Python's set of the hours' values
+    assert count == len(set(w.dry_bulb.tolist())) == 159
+    assert index.shape == (HOURS,) and index.min() == 0 and index.max() == count - 1
+    values = np.empty(count)
+    values[index] = w.dry_bulb
+    np.testing.assert_array_equal(values[index], w.dry_bulb)  # one value per condition
+    index2, count2 = w.conditions(wet_bulb=True)
+    assert count2 == len(set(zip(w.dry_bulb.tolist(), w.wet_bulb.tolist(), strict=True))) == 7045
+    assert w.conditions(wet_bulb=True)[0] is index2  # computed once per year
+    assert not index2.flags.writeable
+
+
+def _kinds():
+    cases = [("heat_rejection", "chiller")]
+    for kind, model in HEAT_REJECTION.items():
+        cases.append(("air_heat_rejection" if model.medium == "air" else "heat_rejection", f"{kind}+chiller"))
+    return cases
+
+
+@pytest.mark.parametrize(("key", "plant"), _kinds())
+def test_the_year_on_its_conditions_equals_the_year_hour_by_hour_for_every_device(monkeypatch, key, plant):
+    result = run(_scenario(**{key: plant}), year=False)
+    c = result.compiled()
+    few = simulate._distinct(load_profile(result))
+    cols = simulate._conditions(c, load_weather(result.scenario.weather_path), few)
+    wet = any(lp.plant is not None and lp.plant.device is not None and lp.plant.device.uses_wet_bulb
+              for lp in c.loops.values())
+    # a device reading the wet bulb: 7,045 conditions of 8,760 hours at Sterling, more than half, so hour by hour;
+    # the dry bulb alone: 159 dry bulbs x 2 load values (training: checkpoint dips), 267 of them in the year
+    assert (cols is None) == wet
+    if not wet:
+        assert len(cols[0]) == 267
+    fast = year_arrays(result)
+    slow = _hour_by_hour(monkeypatch, result, year_arrays)
+    assert _assert_equal(fast, slow) > 60  # every stage loss, loop, plant field and total
+    for k, v in hourly_variables(fast).items():
+        np.testing.assert_array_equal(v, hourly_variables(slow)[k], err_msg=k)
+    lean = year_kpis(result, ("facility_power", "water", "chiller_on"))
+    _assert_equal(lean, _hour_by_hour(monkeypatch, result, lambda r: year_kpis(r, ("facility_power", "water",
+                                                                                       "chiller_on"))))
+
+
+@pytest.mark.parametrize("profile", ["constant", "inference"])
+def test_other_load_profiles_and_a_full_load_year(monkeypatch, profile):
+    result = run(_scenario(site="golden-co", profile=profile), year=False)
+    _assert_equal(year_arrays(result), _hour_by_hour(monkeypatch, result, year_arrays))
+    full = np.ones(HOURS)  # the design check's year: one load value, every distinct dry bulb (287 at Golden)
+    _assert_equal(year_arrays(result, full), _hour_by_hour(monkeypatch, result, lambda r: year_arrays(r, full)))
+
+
+def test_a_batch_on_its_conditions_equals_the_batch_hour_by_hour(monkeypatch):
+    s = _scenario(site="tampa-fl")
+    inputs = compile_inputs(s, {"cooling.tcs_supply": Q_(np.array([25.0, 35.0, 45.0]), "degC")})
+    r = design_campus(s, it_load(s, inputs), inputs)
+    fast = year_arrays(r)
+    assert fast.chain.grid_import.shape == (3, HOURS) and fast.loops["chw"].pump_power.shape == (3, HOURS)
+    _assert_equal(fast, _hour_by_hour(monkeypatch, r, year_arrays), batch=True)
+    _assert_equal(year_kpis(r, ("facility_power",)),
+                  _hour_by_hour(monkeypatch, r, lambda r: year_kpis(r, ("facility_power",))), batch=True)
+
+
+def test_a_device_defined_in_a_test_runs_on_the_conditions_it_declares(monkeypatch, seawater):  # noqa: F811
+    """The registry's data decides the conditions: a device that reads neither bulb (the sea-water exchanger)
+    still runs on the dry bulb's conditions (the chillers' condensers read it) and equals the year hour by hour."""
+    s = _scenario(site="tampa-fl", heat_rejection={"economiser": "seawater", "trim": "chiller"},
+                  catalog={"seawater-hx": {"kind": "seawater", "capacity": "2 MW", "approach": "3 K",
+                                           "fan_power_ratio": 0.005}})
+    result = run(s, year=False)
+    assert simulate._conditions(result.compiled(), load_weather(s.weather_path),
+                                simulate._distinct(load_profile(result))) is not None
+    _assert_equal(year_arrays(result), _hour_by_hour(monkeypatch, result, year_arrays))
+
+
+def test_the_states_are_taken_to_the_hours_when_first_read():
+    result = run(_scenario(), year=False)
+    y = year_arrays(result)
+    assert isinstance(y.loops, simulate._Hours) and set(y.loops) == {"tcs", "fw", "chw"}
+    chw = y.loops["chw"]
+    assert chw is y.loops["chw"]  # taken once, then kept
+    assert chw.pump_power.shape == (HOURS,)  # one design: squeezed to the hours
+    assert y.plants["chw"].compressor_power.shape == (HOURS,)
+    assert all(np.shape(v) == (HOURS,) for v in y.chain.stage_loss.values())
