@@ -527,7 +527,7 @@ def evaluate_it_side(chain: CompiledChain, p_it: np.ndarray) -> ItSide:
             p = p_out
         chips = chips + p * groups
     it_in, electrical = _up(chain.it, p_it, out)
-    zeros = np.zeros(np.broadcast_shapes(np.shape(p_it), chain.it_power.shape))
+    zeros = np.zeros(np.broadcast(p_it, chain.it_power).shape)
     return ItSide(out, chips + zeros, u * chain.overhead_it, in_rack + zeros, it_in, electrical + zeros)
 
 

@@ -17,17 +17,17 @@ Energy closes hour by hour (grid import = chips + overhead IT + losses + cooling
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from facility.batch import as_float, column
-from facility.compiled import CompiledLoop, CompiledYear
+from facility.compiled import CompiledLoop, CompiledYear, si
 from facility.errors import ScenarioError
 from facility.outputs import HOURLY
-from facility.power import ChainState, evaluate_it_side, evaluate_whole_chain, grid_import, mechanical_losses
+from facility.power import ChainState, ItSide, evaluate_it_side, evaluate_whole_chain, grid_import, mechanical_losses
 from facility.weather import HOURS, WeatherYear, load_weather
 from models.thermal.plant import (
     WATER_DENSITY,
@@ -80,15 +80,16 @@ def load_profile(result: CampusResult) -> np.ndarray:
     cfg = s.load
     given = result.inputs.level  # (the level the campus was sized with: a batch's levels are arrays)
     level = column(given) if given is not None else column(as_float(
-        (result.load.it_power_typical / result.load.it_power).m_as("")))
-    h = np.arange(HOURS, dtype=float)
+        si(result.load.it_power_typical, "W") / si(result.load.it_power, "W")))
     if cfg.profile == "constant":
         return level * np.ones(HOURS)
     if cfg.profile == "training":
-        every = max(1, round(cfg.checkpoint_interval.m_as("h")))
-        dips = (np.arange(HOURS) % every) == every - 1
+        every = max(1, round(si(cfg.checkpoint_interval, "h")))
+        dips = np.zeros(HOURS, dtype=bool)
+        dips[every - 1::every] = True  # (the hours h with h % every == every - 1)
         return np.where(dips, level * (1.0 - cfg.checkpoint_depth), level)
     if cfg.profile == "inference":
+        h = np.arange(HOURS, dtype=float)
         return np.clip(level * (1.0 + cfg.daily_amplitude * np.cos(2 * np.pi * (h % 24 - cfg.peak_hour) / 24.0)),
                        0.0, 1.0)
     return _csv_profile(s.load_file, column(result.load.it_power.m_as("W")), s.source)
@@ -146,7 +147,8 @@ def _plant_weather(loop: CompiledLoop | None, w: WeatherYear, c: CompiledYear | 
     """The weather-only terms of the plant serving ``loop`` (:func:`models.thermal.plant.plant_weather`): the same
     in every coupling pass, computed once; with ``c`` and the loop's ``key``, kept on the compiled design for the
     next year at the same weather (read-only arrays: the year's results share them). ``first`` and ``columns``:
-    the year runs on its distinct conditions (:func:`_conditions`), one hour of each (``first``) at ``columns``."""
+    the year runs on its distinct conditions (:func:`_conditions`), at the weather of the hours ``first``
+    (``columns``)."""
     if loop is None or loop.plant is None:
         return None
     held = c.weather_terms.get(key) if c is not None else None
@@ -171,15 +173,6 @@ def _liquid_loops(c: CompiledYear, q_liq: np.ndarray) -> tuple[LoopState, LoopSt
     q_fw = q_liq + tcs.pump_power
     fw = operate_loop(c.loops["fw"].spec, q_fw)
     return tcs, fw, q_fw + fw.pump_power
-
-
-def _liquid_hour(c: CompiledYear, w: WeatherYear | _Columns, loops: tuple[LoopState, LoopState, np.ndarray],
-                 wx: PlantWeather | None) -> dict[str, Any]:
-    """Technology loop, facility water (:func:`_liquid_loops`) and its plant (``wx`` its weather-only terms): flow
-    follows the liquid heat (independent of the electrical rooms, so the hourly coupling computes it once)."""
-    tcs, fw, q_plant = loops
-    return {"tcs": tcs, "fw": fw, "p_tcs": tcs.pump_power, "p_fw": fw.pump_power,
-            "plant": _plant_hour(c.loops["fw"], w, q_plant, wx)}
 
 
 def _distinct(u: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -214,9 +207,10 @@ _COLUMNS_MAX_SHARE = 0.5
 
 
 def _conditions(c: CompiledYear, w: WeatherYear, few: tuple[np.ndarray, np.ndarray] | None
-                ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The year's distinct conditions: ``(first, index)`` with ``first`` one hour of each and ``index`` (H,) the
-    condition of every hour, or None (the year then runs on every hour).
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The year's distinct conditions: ``(hours, values, index)`` with ``hours`` an hour of each condition's
+    weather, ``values`` its load value (an index into ``few[0]``) and ``index`` (H,) the condition of every hour,
+    or None (the year then runs on every hour).
 
     An hour of the coupled year is a function of three inputs only: the IT load's value (``few``, the profile's
     distinct values, :func:`_distinct`) and the outdoor conditions the plants read — the dry bulb, and the wet bulb
@@ -230,19 +224,16 @@ def _conditions(c: CompiledYear, w: WeatherYear, few: tuple[np.ndarray, np.ndarr
         return None
     wet = any(lp.plant is not None and lp.plant.device is not None and lp.plant.device.uses_wet_bulb
               for lp in c.loops.values())
-    weather_index, n_weather = w.conditions(wet)
+    weather_index, weather_hours = w.conditions(wet)
     k = few[0].shape[-1]
-    key = weather_index * k + few[1]
-    seen = np.zeros(n_weather * k, dtype=np.intp)
+    key = weather_index * k + few[1]  # (the pair numbered, weather first)
+    seen = np.zeros(len(weather_hours) * k, dtype=np.intp)
     seen[key] = 1
     number = np.cumsum(seen) - 1
-    index = number[key]
-    count = int(number[-1]) + 1
-    if not _COLUMNS_MIN <= count <= _COLUMNS_MAX_SHARE * len(key):
+    present = np.flatnonzero(seen)
+    if not _COLUMNS_MIN <= len(present) <= _COLUMNS_MAX_SHARE * len(key):
         return None
-    first = np.empty(count, dtype=np.intp)
-    first[index] = np.arange(len(key))
-    return first, index
+    return weather_hours[present // k], present % k, number.take(key)
 
 
 def _hours(x: Any, index: np.ndarray, count: int) -> Any:
@@ -260,41 +251,43 @@ def _hours(x: Any, index: np.ndarray, count: int) -> Any:
 
 
 class _Hours(Mapping):
-    """A year's results on its distinct conditions, by key, each taken to the hours (:func:`_hours`; squeezed to
-    (H,) for one design) when first read and kept: the loops', the plants' and the stages' hourly states, which the
-    hourly variables and the annual figures do not read (~60 arrays of 8,760 hours: ~0.8 ms to take them all)."""
+    """A year's results by key, each taken to the hours when first read and kept (squeezed to (H,) for one design):
+    the stages' losses, the loops' and the plants' states, which the hourly variables and the annual figures do not
+    read (~60 arrays of 8,760 hours: ~0.8 ms to take them all). ``groups``: ``(values by key, how to take a value
+    to the hours)``, in the order of the keys."""
 
-    __slots__ = ("_columns", "_count", "_index", "_read", "_squeeze")
+    __slots__ = ("_read", "_source", "_squeeze")
 
-    def __init__(self, columns: dict[str, Any], index: np.ndarray, count: int, squeeze: bool) -> None:
-        self._columns, self._index, self._count, self._squeeze = columns, index, count, squeeze
+    def __init__(self, squeeze: bool, *groups: tuple[dict[str, Any], Callable[[Any], Any]]) -> None:
+        self._squeeze = squeeze
+        self._source = {k: (v, take) for values, take in groups for k, v in values.items()}
         self._read: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         read = self._read
         if key not in read:
-            value = _hours(self._columns[key], self._index, self._count)
+            value, take = self._source[key]
+            value = take(value)
             read[key] = _squeeze(value) if self._squeeze else value
         return read[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._columns)
+        return iter(self._source)
 
     def __len__(self) -> int:
-        return len(self._columns)
+        return len(self._source)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({list(self._columns)})"
+        return f"{type(self).__name__}({list(self._source)})"
 
 
 def _two(index: np.ndarray) -> tuple[int, int, np.ndarray]:
     """For a profile of two values (``index`` 0 or 1 by hour): ``(the value of most hours, the other, the other's
     hours)``, so that :func:`_take` fills the hours with the first and writes the second where it is (a training
     profile's checkpoint dips: a few hundred hours)."""
-    second = np.flatnonzero(index)
-    if 2 * len(second) > len(index):
+    if 2 * np.count_nonzero(index) > len(index):
         return 1, 0, np.flatnonzero(index == 0)
-    return 0, 1, second
+    return 0, 1, np.flatnonzero(index)
 
 
 def _take(x: Any, index: np.ndarray, two: tuple[int, int, np.ndarray] | None = None) -> Any:
@@ -367,8 +360,9 @@ def _side_power(side: dict[str, Any], *pumps_and_fans: str) -> np.ndarray:
 
 def _cooling_totals(liq: dict[str, Any], air: dict[str, Any], q_liq: np.ndarray,
                     liquid_power: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """The cooling totals of every hour from its liquid side (:func:`_liquid_hour`) and air side
-    (:func:`_air_hour`); ``liquid_power`` the liquid side's :func:`_side_power` when already computed."""
+    """The cooling totals of every hour from its liquid side (loop pumps ``p_tcs``, ``p_fw`` and its ``plant``)
+    and air side (:func:`_air_hour`); ``liquid_power`` the liquid side's :func:`_side_power` when already
+    computed."""
     zeros = np.zeros(np.shape(q_liq))
     plants = [part for part in (liq["plant"], air["plant"]) if part is not None]
 
@@ -519,9 +513,9 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
     at: WeatherYear | _Columns = w
     first = None
     if cols is not None:
-        first = cols[0]
+        first, values, _ = cols
         at = _Columns(w.dry_bulb[None, first], w.wet_bulb[None, first])  # (1, n): every result is (P, n)
-        u, few = u[..., first], (few[0], few[1][first])
+        u, few = np.take(few[0], values, axis=-1), (few[0], values)
     shape = np.broadcast_shapes((c.points, u.shape[-1]), np.shape(u))
     # what depends on the IT load alone: the IT power, heat to liquid and air, the IT side of the chain and the
     # liquid loops (on the distinct load values when the profile has few, then taken to the hours)
@@ -533,32 +527,30 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
     rooms_it = chain.indoor_keys("it")
     rooms_mech = chain.indoor_keys("mechanical")
     it_k = it
-    if lean:
-        # only what the coupling and the grid import need goes to the hours: the air side's IT heat, the rooms'
-        # fixed losses (summed on the values: the same adds), the liquid loops' pump powers and plant heat, the IT
-        # branch's input
-        rooms_k = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros((shape[0], uk.shape[-1])))
-        tcs, fw, q_plant = loops
-        parts = (q_air_it, rooms_k, tcs.pump_power, fw.pump_power, q_plant, it_part.branch_input)
-    else:
-        parts = (it, q_liq, q_air_it, it_part, loops)
+    # only what the coupling, the grid import and the totals need goes to the columns (the conditions, or the
+    # hours): the air side's IT heat, the rooms' fixed losses (summed on the values: the same adds), the liquid
+    # loops' pump powers and plant heat, the IT branch's input (and for the whole year the liquid heat and the IT
+    # side's totals); the IT side's stage losses and loop states go to the hours directly, when first read
+    rooms_k = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros((shape[0], uk.shape[-1])))
+    tcs, fw, q_plant = loops
+    parts = (q_air_it, rooms_k, tcs.pump_power, fw.pump_power, q_plant, it_part.branch_input)
+    if not lean:
+        parts += (q_liq, it_part.delivered_to_chips, it_part.delivered_to_overhead_it, it_part.in_rack_loss,
+                  it_part.branch_loss)
     if few is not None:
         parts = _take(parts, few[1], _two(few[1]) if few[0].shape[-1] == 2 else None)
-    if lean:
-        q_air_it, rooms_fixed, p_tcs, p_fw, q_plant, branch_input = parts
-        fw_loop = c.loops["fw"]
-        liquid = {"p_tcs": p_tcs, "p_fw": p_fw,
-                  "plant": _plant_hour(fw_loop, at, q_plant, _plant_weather(fw_loop, w, c, "fw", first, at))}
-    else:
-        it, q_liq, q_air_it, it_part, loops = parts
+    q_air_it, rooms_fixed, p_tcs, p_fw, q_plant, branch_input, *it_totals = parts
+    if not lean:
+        q_liq, chips, overhead_it, in_rack, branch_loss = it_totals
+    fw_loop = c.loops["fw"]
+    liquid = {"p_tcs": p_tcs, "p_fw": p_fw,
+              "plant": _plant_hour(fw_loop, at, q_plant, _plant_weather(fw_loop, w, c, "fw", first, at))}
     house = c.house_load * np.ones(shape)
     active = np.ones(shape[0], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once; so do
-        # the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller COP)
-        if not lean:
-            liquid = _liquid_hour(c, at, loops, _plant_weather(c.loops["fw"], w, c, "fw", first, at))
-            rooms_fixed = sum((it_part.stage_loss[sid] for sid in rooms_it), np.zeros(shape))
+        # the IT side of the chain and the liquid side of the cooling do not depend on the coupling: once (above);
+        # so do the weather-only terms of the air side's plant (economiser leaving temperature and share, chiller
+        # COP)
         chw_weather = _plant_weather(c.loops.get("chw"), w, c, "chw", first, at)
         liquid_power = _side_power(liquid, "p_tcs", "p_fw")
         # first guess: the liquid side's own hourly power (exact, computed above) and the air side's design power
@@ -637,26 +629,45 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
             out = {"grid": grid_import(chain, branch_input, mech), "water": cool["water"], "chiller_on": chiller_on,
                    "cooling_power": cool["cooling_power"]}
             if cols is not None:
-                out = _hours(out, cols[1], len(first))
+                out = _hours(out, cols[2], len(first))
             return out | {"it_energy": it_energy,
                           "it": (lambda: it_k) if few is None else (lambda: _take(it_k, few[1]))}
-        state = evaluate_whole_chain(chain, it_part, mech)
-    loops = {"tcs": liquid["tcs"], "fw": liquid["fw"]} | ({"chw": air["chw"]} if air["chw"] is not None else {})
-    plants = {k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None}
-    if cols is not None:
-        # taken to the hours: what the hourly variables read now, each stage's loss, loop and plant when first read
-        index, count = cols[1], len(first)
-        it, cool = _hours((it, cool), index, count)
-        state = replace(_hours(replace(state, stage_loss={}), index, count),
-                        stage_loss=_Hours(state.stage_loss, index, count, not batch))
-        loops, plants = _Hours(loops, index, count, not batch), _Hours(plants, index, count, not batch)
-        shape = (shape[0], HOURS)
-        house = c.house_load * np.ones(shape)
+        state = evaluate_whole_chain(chain, ItSide({}, chips, overhead_it, in_rack, branch_input, branch_loss), mech)
+    # to the hours: what the hourly variables read now; each stage's loss, loop and plant when first read (the IT
+    # side's from the load values, the others from the columns)
+    squeeze = not batch
+    few = few_hours
+    if few is None:
+        values_to_hours = columns_to_hours = _same
+    else:
+        two = _two(few[1]) if few[0].shape[-1] == 2 else None
+
+        def values_to_hours(x: Any) -> Any:
+            return _take(x, few[1], two)
+
+        columns_to_hours = _same if cols is None else (lambda x: _hours(x, cols[2], len(first)))
+    it = values_to_hours(it_k)
+    cool = columns_to_hours(cool)
+    state = ChainState(
+        _Hours(squeeze, (it_part.stage_loss, values_to_hours), (state.stage_loss, columns_to_hours)),
+        *(values_to_hours(getattr(it_part, k)) for k in ("delivered_to_chips", "delivered_to_overhead_it",
+                                                         "in_rack_loss")),
+        *(columns_to_hours(getattr(state, k)) for k in ("electrical_loss", "grid_import", "grid_import_it",
+                                                        "mechanical")))
+    loops = _Hours(squeeze, ({"tcs": tcs, "fw": fw}, values_to_hours),
+                   ({"chw": air["chw"]} if air["chw"] is not None else {}, columns_to_hours))
+    plants = _Hours(squeeze, ({k: v for k, v in (("fw", liquid["plant"]), ("chw", air["plant"])) if v is not None},
+                              columns_to_hours))
+    house = c.house_load * np.ones((shape[0], HOURS))
     y = YearArrays(u_hours, it, w, state, cool, house, loops, plants)
     if batch:
         return y
-    return replace(y, it_power=it[0], chain=_squeeze(state), cooling=_squeeze(cool), house_load=house[0],
-                   loops=_squeeze(loops), plants=_squeeze(plants))
+    return replace(y, it_power=it[0], chain=_squeeze(state), cooling=_squeeze(cool), house_load=house[0])
+
+
+def _same(x: Any) -> Any:
+    """Results already on the hours."""
+    return x
 
 
 def hourly_variables(y: YearArrays) -> dict[str, np.ndarray]:

@@ -55,21 +55,20 @@ class WeatherYear:
     source: str
     _conditions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def conditions(self, wet_bulb: bool = False) -> tuple[np.ndarray, int]:
-        """The year's distinct outdoor conditions: ``(index, count)``, the condition of each hour (``index`` (H,),
-        numbered 0 to ``count - 1``) — the dry bulb alone, or with ``wet_bulb`` the pair of dry and wet bulb.
+    def conditions(self, wet_bulb: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The year's distinct outdoor conditions: ``(index, first)``, the condition of each hour (``index`` (H,),
+        numbered 0 to ``len(first) - 1``) and the first hour of each (``first``) — the dry bulb alone, or with
+        ``wet_bulb`` the pair of dry and wet bulb.
         Two hours share a number only when their values are equal (``numpy.unique``; a TMY3 file repeats its
         values: 110-287 dry bulbs in the five bundled years, 4,900-7,000 pairs with the wet bulb). Computed once
         per year (its arrays are read-only, so the numbers cannot go stale)."""
         held = self._conditions.get(wet_bulb)
         if held is None:
-            if wet_bulb:
-                _, index = np.unique(np.stack([self.dry_bulb, self.wet_bulb], axis=1), axis=0, return_inverse=True)
-            else:
-                _, index = np.unique(self.dry_bulb, return_inverse=True)
-            index = np.asarray(index, dtype=np.intp).reshape(-1)
-            index.flags.writeable = False
-            held = self._conditions[wet_bulb] = (index, int(index.max()) + 1 if index.size else 0)
+            values = np.stack([self.dry_bulb, self.wet_bulb], axis=1) if wet_bulb else self.dry_bulb
+            _, first, index = np.unique(values, axis=0, return_index=True, return_inverse=True)
+            index, first = (np.asarray(a, dtype=np.intp).reshape(-1) for a in (index, first))
+            index.flags.writeable = first.flags.writeable = False
+            held = self._conditions[wet_bulb] = (index, first)
         return held
 
     def __post_init__(self) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.arrays import holds
 from models.units import quantity_io
 
 __all__ = ["stage_loss", "stage_input", "stage_output", "fit_loss_coefficients", "converter_coefficients", "nnls3"]
@@ -52,7 +53,7 @@ def stage_loss(p_out, a, b, c):
     """
     p = np.asarray(p_out, dtype=float)
     loss = b * p
-    if not (isinstance(loss, np.ndarray) and loss.shape == np.broadcast_shapes(loss.shape, np.shape(a), np.shape(c))):
+    if not (isinstance(loss, np.ndarray) and holds(loss.shape, a, c)):
         return a + loss + c * p * p
     # in place on two temporaries: the same operations in the same order as a + b P + (c P) P
     np.add(a, loss, out=loss)

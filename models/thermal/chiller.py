@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.arrays import holds
+
 __all__ = ["biquadratic", "quadratic", "capacity", "eir_chiller", "eir_terms", "eir_power", "envelope",
            "condenser_limit", "ChillerEnvelopeError"]
 
@@ -112,12 +114,15 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
     ``q_eir``: the product ``q_avail * eir`` [W] when already computed (a year's coupling passes)."""
     q = np.asarray(load, dtype=float)
     plr = q / q_avail
-    plr = np.clip(plr, 0.0, 1.0, out=plr) if isinstance(plr, np.ndarray) else np.clip(plr, 0.0, 1.0)
+    if isinstance(plr, np.ndarray):  # (np.clip's own steps, in place: its Python wrapper costs ~5 us a call)
+        np.minimum(np.maximum(plr, 0.0, out=plr), 1.0, out=plr)
+    else:
+        plr = np.clip(plr, 0.0, 1.0)
     on = q > 0
     q_eir = q_avail * eir if q_eir is None else q_eir
     x = np.maximum(plr, p["min_part_load"])
     c = p["eirfplr"]
-    if isinstance(x, np.ndarray) and all(_fits(getattr(v, "shape", ()), x.shape) for v in (q_eir, *c)):
+    if isinstance(x, np.ndarray) and holds(x.shape, q_eir, *c):
         # in place on three temporaries: the same operations in the same order as q_eir * quadratic(c, x)
         comp = np.multiply(c[1], x)
         np.add(c[0], comp, out=comp)
@@ -128,9 +133,9 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
     else:
         comp = q_eir * quadratic(c, x)
     ratio = p.get("condenser_fan_power_ratio", 0.0)
-    if np.any(ratio != 0.0):  # (0 for water-cooled: no condenser fans, nothing to add)
+    if (ratio != 0.0 if isinstance(ratio, float) else np.any(ratio != 0.0)):  # (0 for water-cooled: no fans to add)
         if isinstance(plr, np.ndarray) and isinstance(comp, np.ndarray) and plr.shape == comp.shape \
-                and all(_fits(np.shape(v), plr.shape) for v in (ratio, p["capacity"], p["min_part_load"])):
+                and holds(plr.shape, ratio, p["capacity"], p["min_part_load"]):
             # in place on plr (not read again): the same operations in the same order
             np.divide(plr, p["min_part_load"], out=plr)
             np.minimum(plr, 1.0, out=plr)
@@ -143,11 +148,6 @@ def eir_power(load, q_avail, eir, p, q_eir=None):
             np.copyto(comp, 0.0, where=np.logical_not(on, out=on))
         return comp
     return np.where(on, comp, 0.0)
-
-
-def _fits(shape: tuple[int, ...], into: tuple[int, ...]) -> bool:
-    """Whether an array of ``shape`` broadcasts into ``into`` without growing it (a result can be written in place)."""
-    return len(shape) <= len(into) and all(a in (1, b) for a, b in zip(shape[::-1], into[::-1], strict=False))
 
 
 def envelope(t_leaving, t_condenser, p) -> str | None:

@@ -35,7 +35,7 @@ def friction_factor_swamee_jain(re, relative_roughness):
     safe = np.maximum(re, 1e-12)
     # in place on one temporary (the same operations in the same order as 0.25 / log10(e / 3.7 + 5.74 / Re^0.9)^2)
     rough = np.asarray(relative_roughness) / 3.7
-    t = np.empty(np.broadcast_shapes(safe.shape, rough.shape))
+    t = np.empty(np.broadcast(safe, rough).shape)
     np.power(safe, 0.9, out=t)
     np.divide(5.74, t, out=t)
     np.add(rough, t, out=t)

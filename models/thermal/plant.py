@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from models.arrays import holds
 from models.registry import HeatRejectionModel
 from models.thermal.chiller import eir_power, eir_terms
 from models.thermal.heat_rejection import CP_AIR, cooler_fan_speed, cooler_fan_terms, economiser_share
@@ -64,26 +65,12 @@ WATER_DENSITY = 997.0
 PIPE_ROUGHNESS = 45e-6
 
 
-def _holds(shape: tuple[int, ...], *values) -> bool:
-    """Whether an array of ``shape`` holds its broadcast with every one of ``values`` (arrays, numbers or None):
-    then an operation can write its result in place (a quick test, ~0.2 us a value: the year calls it per pass)."""
-    n = len(shape)
-    for v in values:
-        s = getattr(v, "shape", ())
-        if len(s) > n:
-            return False
-        for a, b in zip(s[::-1], shape[::-1], strict=False):
-            if a != 1 and a != b:
-                return False
-    return True
-
-
 def cube(x, x_design, p_design):
     """Affinity law ``p_design (x / x_design)^3`` [W], 0 where ``x_design`` is 0 (nothing installed)."""
     x_design = np.asarray(x_design, dtype=float)
-    if np.all(x_design > 0):  # (everything installed: no pick; in place, the same operations in the same order)
+    if (x_design > 0).all():  # (everything installed: no pick; in place, the same operations in the same order)
         t = np.asarray(x, dtype=float) / x_design
-        if not (isinstance(t, np.ndarray) and _holds(t.shape, p_design)):
+        if not (isinstance(t, np.ndarray) and holds(t.shape, p_design)):
             return p_design * (t * t * t)
         cubed = np.multiply(t, t)
         np.multiply(cubed, t, out=cubed)
@@ -245,7 +232,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             n_run = np.ceil(n_run - 1e-12)
         each = np.divide(q_ch, n_run, out=np.zeros(np.broadcast(q_ch, n_run).shape), where=n_run > 0)
         w = eir_power(each, cap, wx.eir, cp, wx.full_power)
-        w = np.multiply(n_run, w, out=w) if isinstance(w, np.ndarray) and _holds(w.shape, n_run) else n_run * w
+        w = np.multiply(n_run, w, out=w) if isinstance(w, np.ndarray) and holds(w.shape, n_run) else n_run * w
         if not electric_only:
             cop = np.divide(q_ch, w, out=np.zeros(np.broadcast(q_ch, w).shape), where=w > 0)
     floor = np.maximum(q, 1.0)
@@ -270,7 +257,7 @@ def operate_plant(spec: PlantSpec, t_db, t_wb, t_supply, t_return, heat,
             if isinstance(cubed, np.ndarray):  # (in place: the same operations in the same order)
                 np.multiply(cubed, speed, out=cubed)
                 ratio_size = p["fan_power_ratio"] * size
-                fans = (np.multiply(ratio_size, cubed, out=cubed) if _holds(cubed.shape, ratio_size)
+                fans = (np.multiply(ratio_size, cubed, out=cubed) if holds(cubed.shape, ratio_size)
                         else ratio_size * cubed)
             else:
                 fans = p["fan_power_ratio"] * size * (cubed * speed)
@@ -334,7 +321,7 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
     m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
     v = m / spec.rho
     # in place where the hours' arrays hold every broadcast shape (the same operations in the same order)
-    hours = isinstance(v, np.ndarray) and _holds(v.shape, spec.rho, spec.mu, spec.dp_components, spec.flow_design,
+    hours = isinstance(v, np.ndarray) and holds(v.shape, spec.rho, spec.mu, spec.dp_components, spec.flow_design,
                                                   spec.diameter, spec.pipe_length, spec.pump_efficiency)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
@@ -355,7 +342,7 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
             else:
                 dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
     flowing = v > 0
-    if not np.all(flowing):  # (every hour of a year's loop carries heat: nothing to zero)
+    if not flowing.all():  # (every hour of a year's loop carries heat: nothing to zero)
         dp = np.where(flowing, dp, 0.0)
     if hours:
         power = np.multiply(v, dp)

@@ -70,17 +70,19 @@ def _scenario(site="sterling-va", profile="training", catalog=None, **cooling):
 
 def test_the_distinct_conditions_of_a_weather_year():
     w = load_weather(bundled_sites()["sterling-va"].path)
-    index, count = w.conditions()
+    index, first = w.conditions()
+    count = len(first)
     # an independent count: Python's set of the hours' values
     assert count == len(set(w.dry_bulb.tolist())) == 159
     assert index.shape == (HOURS,) and index.min() == 0 and index.max() == count - 1
-    values = np.empty(count)
-    values[index] = w.dry_bulb
-    np.testing.assert_array_equal(values[index], w.dry_bulb)  # one value per condition
-    index2, count2 = w.conditions(wet_bulb=True)
-    assert count2 == len(set(zip(w.dry_bulb.tolist(), w.wet_bulb.tolist(), strict=True))) == 7045
+    np.testing.assert_array_equal(w.dry_bulb[first][index], w.dry_bulb)  # one value per condition
+    assert (first[index] <= np.arange(HOURS)).all()  # the first hour of each
+    index2, first2 = w.conditions(wet_bulb=True)
+    assert len(first2) == len(set(zip(w.dry_bulb.tolist(), w.wet_bulb.tolist(), strict=True))) == 7045
+    np.testing.assert_array_equal(w.wet_bulb[first2][index2], w.wet_bulb)
+    np.testing.assert_array_equal(w.dry_bulb[first2][index2], w.dry_bulb)
     assert w.conditions(wet_bulb=True)[0] is index2  # computed once per year
-    assert not index2.flags.writeable
+    assert not index2.flags.writeable and not first2.flags.writeable
 
 
 def _kinds():
