@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.arrays import holds
 from models.thermal.psychrometrics import (
     STANDARD_PRESSURE,
     enthalpy_kernel,
@@ -166,8 +167,15 @@ def cooler_fan_speed(heat, t_air_in, t_return, size, air_delta_t, full, terms=No
         np.minimum(np.maximum(need, FAN_MIN_SPEED, out=need), 1.0, out=need)
     else:
         need = np.clip(need, FAN_MIN_SPEED, 1.0)
-    x = np.where(up, need, 1.0)
-    return np.where(np.asarray(heat) > 0, np.where(full, 1.0, x), 0.0)
+    # (the picks below skipped where they change nothing, and made in place on our own array: the same numbers)
+    ours = isinstance(need, np.ndarray) and holds(need.shape, up, full)
+    x = need if ours and np.all(up) else np.where(up, need, 1.0)
+    if ours:
+        np.copyto(x, 1.0, where=full)
+    else:
+        x = np.where(full, 1.0, x)
+    on = np.asarray(heat) > 0
+    return x if ours and on.shape == x.shape and on.all() else np.where(on, x, 0.0)
 
 
 # ------------------------------------------------------------------------------------------------ devices

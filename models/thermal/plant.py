@@ -35,6 +35,7 @@ At the design weather and heat, the operation *is* the design point (the sizing 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -305,6 +306,32 @@ class LoopSpec:
         """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
         return _columns(self)
 
+    @functools.cached_property
+    def terms(self) -> LoopTerms:
+        """The constant terms of :func:`operate_loop`, computed once per spec (a year operates the chilled-water
+        loop in every coupling pass): each the same expression, so the same numbers."""
+        d = self.diameter
+        shape = np.broadcast(*(np.asarray(0.0 if x is None else x) for x in (
+            self.rho, self.mu, self.dp_components, self.flow_design, d, self.pipe_length, self.pump_efficiency))).shape
+        pipe = (None, None, None, None) if d is None else (
+            4.0 / (math.pi * d * d), self.rho * d / self.mu, PIPE_ROUGHNESS / d, self.pipe_length / d * self.rho / 2.0)
+        return LoopTerms(self.cp * self.delta_t, np.broadcast_to(np.float64(0.0), shape), *pipe)
+
+
+@dataclass(frozen=True)
+class LoopTerms:
+    """:attr:`LoopSpec.terms`: ``heat_per_flow`` = c_p dT [J/kg]; ``shape`` an array of the spec's broadcast shape
+    (zero strides: a shape to test against, :func:`models.arrays.holds`); with a main pipe, the factors of its
+    velocity (4 / (pi d^2)) [1/m2], Reynolds number (rho d / mu) [s/m2], relative roughness (e / d) [-] and
+    Darcy-Weisbach drop (L / d rho / 2) [kg/m4]."""
+
+    heat_per_flow: Any
+    shape: np.ndarray
+    velocity: Any
+    reynolds: Any
+    roughness: Any
+    darcy: Any
+
 
 @dataclass(frozen=True)
 class LoopState:
@@ -318,11 +345,11 @@ class LoopState:
 
 def operate_loop(spec: LoopSpec, heat) -> LoopState:
     """The loop carrying ``heat`` [W] at its design temperature rise (see the module docstring)."""
-    m = np.asarray(heat, dtype=float) / (spec.cp * spec.delta_t)
+    terms = spec.terms  # (the constant factors below, once per spec)
+    m = np.asarray(heat, dtype=float) / terms.heat_per_flow
     v = m / spec.rho
     # in place where the hours' arrays hold every broadcast shape (the same operations in the same order)
-    hours = isinstance(v, np.ndarray) and holds(v.shape, spec.rho, spec.mu, spec.dp_components, spec.flow_design,
-                                                  spec.diameter, spec.pipe_length, spec.pump_efficiency)
+    hours = isinstance(v, np.ndarray) and holds(v.shape, terms.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = v / spec.flow_design  # (a loop with no design flow carries nothing: masked below)
         if hours:
@@ -331,16 +358,16 @@ def operate_loop(spec: LoopSpec, heat) -> LoopState:
         else:
             dp = spec.dp_components * (x * x)
         if spec.diameter is not None:
-            d = spec.diameter
-            velocity = v * (4.0 / (math.pi * d * d))
-            f = friction_factor_swamee_jain(velocity * (spec.rho * d / spec.mu), PIPE_ROUGHNESS / d)
+            # v 4 / (pi d^2); Re = velocity rho d / mu; Darcy-Weisbach f L / d rho / 2 velocity^2
+            velocity = v * terms.velocity
+            f = friction_factor_swamee_jain(velocity * terms.reynolds, terms.roughness)
             if hours and f.shape == v.shape:
-                np.multiply(f, spec.pipe_length / d * spec.rho / 2.0, out=f)
+                np.multiply(f, terms.darcy, out=f)
                 np.multiply(velocity, velocity, out=velocity)
                 np.multiply(f, velocity, out=f)
                 dp = np.add(dp, f, out=dp)
             else:
-                dp = dp + f * (spec.pipe_length / d * spec.rho / 2.0) * (velocity * velocity)
+                dp = dp + f * terms.darcy * (velocity * velocity)
     flowing = v > 0
     if not flowing.all():  # (every hour of a year's loop carries heat: nothing to zero)
         dp = np.where(flowing, dp, 0.0)

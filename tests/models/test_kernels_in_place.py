@@ -79,6 +79,18 @@ def test_cooler_fan_speed_with_its_terms_once_equals_its_former_form():
     assert {0.0, 1.0, FAN_MIN_SPEED} <= set(old[np.isfinite(old)].tolist())
 
 
+def test_cooler_fan_speed_where_every_hour_cools_and_carries_heat_equals_its_former_form():
+    # the picks skipped (every coil can cool, every hour carries heat), one design and a batch (P, H) on one weather
+    heat = RNG.uniform(1e4, 2e6, 600)
+    t_air = RNG.uniform(260.0, 300.0, 600)
+    full = RNG.uniform(size=600) < 0.3
+    terms = cooler_fan_terms(t_air, 308.0, 1.5e6)
+    assert terms[1].all()
+    for h, f in ((heat, full), (np.stack([heat, heat[::-1]]), np.stack([full, ~full]))):
+        np.testing.assert_array_equal(cooler_fan_speed(h, None, None, 1.5e6, 12.0, f, terms=terms),
+                                      _fan_speed_before(h, t_air, 308.0, 1.5e6, 12.0, f))
+
+
 @pytest.mark.parametrize("kind", ["dry-cooler", "adiabatic", "cooling-tower"])
 def test_a_plant_pass_with_its_weather_terms_once_gives_the_powers_of_its_full_operation(kind):
     params = {"dry-cooler": {"capacity": 1.5e6, "approach": 6.0, "fan_power_ratio": 0.02, "air_delta_t": 12.0},
