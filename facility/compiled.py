@@ -126,7 +126,7 @@ class CompiledChain:
 
 def compile_chain(design: PowerDesign) -> CompiledChain:
     """The :class:`CompiledChain` of a sized chain (read once from its Quantities)."""
-    it_w = col(design.it_power.m_as("W"))
+    it_w = col(si(design.it_power, "W"))
     inv = np.divide(1.0, it_w, out=np.zeros_like(it_w), where=it_w > 0)
     by_zone: dict[str, list] = {"trunk": [], "it": [], "rack": [], "mechanical": []}
     for s in design.stages:
@@ -141,11 +141,11 @@ def compile_chain(design: PowerDesign) -> CompiledChain:
     compiled = []
     for dep, stages in deps.items():
         groups = col(stages[0].groups)
-        per_rack = col(stages[0].power_in.m_as("W")) * np.divide(1.0, groups, out=np.zeros_like(groups),
+        per_rack = col(si(stages[0].power_in, "W")) * np.divide(1.0, groups, out=np.zeros_like(groups),
                                                                   where=groups > 0)
         compiled.append(CompiledDeployment(groups, per_rack,
                                            tuple(stage(s, s.id + (f":{dep}" if dep else "")) for s in stages)))
-    return CompiledChain(it_w, inv, col(design.delivered_to_overhead_it.m_as("W")), tuple(compiled),
+    return CompiledChain(it_w, inv, col(si(design.delivered_to_overhead_it, "W")), tuple(compiled),
                          *(tuple(stage(s, s.id) for s in by_zone[z]) for z in ("it", "mechanical", "trunk")))
 
 
@@ -193,12 +193,12 @@ class CompiledYear:
 def compile_year(result: CampusResult) -> CompiledYear:
     """Compile a sized campus (one design or a sweep's batch) for its year: see :class:`CompiledYear`."""
     cool, load = result.cooling, result.load
-    cooling_power = cool.cooling_power.m_as("W")
-    it_w = result.power.it_power.m_as("W")
+    cooling_power = si(cool.cooling_power, "W")
+    it_w = si(result.power.it_power, "W")
     loops = {}
     for lp in cool.loops:
         plant = cool.plant(lp.key)
-        loops[lp.key] = CompiledLoop(_columns(lp.spec), col(lp.supply.m_as("K")), col(lp.return_.m_as("K")),
+        loops[lp.key] = CompiledLoop(_columns(lp.spec), col(si(lp.supply, "K")), col(si(lp.return_, "K")),
                                      _columns(plant.spec) if plant is not None else None)
     chain = compile_chain(result.power)
     fw_plant = cool.plant("fw")
@@ -212,8 +212,8 @@ def compile_year(result: CampusResult) -> CompiledYear:
     points = max(chain.points, int(np.size(cooling_power)), *sizes)
     return CompiledYear(
         batch=points > 1 or np.ndim(cooling_power) > 0, points=points, it_power=chain.it_power,
-        house_load=col(result.house_load.m_as("W")) * np.ones((points, 1)), cooling_power=col(cooling_power),
+        house_load=col(si(result.house_load, "W")) * np.ones((points, 1)), cooling_power=col(cooling_power),
         liquid_power=col(liquid_power),
-        liquid_fraction=col(load.heat_to_liquid.m_as("W") / it_w),
-        air_design=col(cool.heat_to_air.m_as("W") + cool.heat_electrical_rooms.m_as("W")),
-        crah_fan_power=col(cool.crah_fan_power.m_as("W")), chain=chain, loops=loops)
+        liquid_fraction=col(si(load.heat_to_liquid, "W") / it_w),
+        air_design=col(si(cool.heat_to_air, "W") + si(cool.heat_electrical_rooms, "W")),
+        crah_fan_power=col(si(cool.crah_fan_power, "W")), chain=chain, loops=loops)
