@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -642,10 +643,9 @@ def _year(result: CampusResult, fraction: np.ndarray | None, weather: WeatherYea
     else:
         two = _two(few[1]) if few[0].shape[-1] == 2 else None
 
-        def values_to_hours(x: Any) -> Any:
-            return _take(x, few[1], two)
-
-        columns_to_hours = _same if cols is None else (lambda x: _hours(x, cols[2], len(first)))
+        # (partials of module functions, not closures: a year's results pickle, e.g. to another process)
+        values_to_hours = partial(_take, index=few[1], two=two)
+        columns_to_hours = _same if cols is None else partial(_hours, index=cols[2], count=len(first))
     it = values_to_hours(it_k)
     cool = columns_to_hours(cool)
     state = ChainState(

@@ -155,3 +155,18 @@ def test_the_states_are_taken_to_the_hours_when_first_read():
     assert chw.pump_power.shape == (HOURS,)  # one design: squeezed to the hours
     assert y.plants["chw"].compressor_power.shape == (HOURS,)
     assert all(np.shape(v) == (HOURS,) for v in y.chain.stage_loss.values())
+
+
+def test_a_year_with_states_not_yet_read_pickles_and_copies():
+    """The lazily taken states hold no closure: a run's result goes to another process (pickle) or is copied."""
+    import copy
+    import pickle
+
+    result = run(_scenario())
+    y = result.year
+    back = pickle.loads(pickle.dumps(result)).year
+    assert isinstance(back.plants, simulate._Hours)
+    np.testing.assert_array_equal(back.plants["chw"].compressor_power, y.plants["chw"].compressor_power)
+    np.testing.assert_array_equal(back.loops["tcs"].pump_power, y.loops["tcs"].pump_power)
+    for k, v in y.chain.stage_loss.items():
+        np.testing.assert_array_equal(copy.deepcopy(y).chain.stage_loss[k], v, err_msg=k)
