@@ -7,6 +7,12 @@ fans by the affinity laws (variable flow at constant temperature rise: flow ∝ 
 the cooling load fed back to the mechanical branch (the coupling solved on whole arrays: three passes and an Aitken
 step per hour, checked by the final evaluation).
 
+An hour is a function of three inputs: its IT load and the outdoor dry and wet bulb. Hours that share them share
+their results, so the year is computed once per distinct condition (:func:`_conditions`: the load value and the
+weather the plants read — the dry bulb, and the wet bulb where a device of the registry reads it) and taken to the
+hours: the same operations on the same numbers, every figure equal bit for bit, ~30x fewer of them for a dry cooler
+at a TMY3 site (whose files repeat their dry bulbs: 110-290 values in the bundled years).
+
 Results are an ``xarray.Dataset`` with ``time`` as its dimension and a ``units`` attribute on every variable;
 :func:`annual_kpis` sums it into annual energy, PUE, WUE, peak demand, chiller and free-cooling hours.
 

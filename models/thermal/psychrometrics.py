@@ -19,6 +19,8 @@ Results agree with CoolProp's ``HAPropsSI`` (which uses the Hyland-Wexler real-g
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from models.units import quantity_io
@@ -36,9 +38,12 @@ _D = (-5.8002206e3, 1.3914993, -4.8640239e-2, 4.1764768e-5, -1.4452093e-8, 6.545
 
 def _psat(t_k: np.ndarray) -> np.ndarray:
     t = np.asarray(t_k, dtype=float)
+    below = t < 273.15
+    if not below.any():  # (all above freezing: the ice branch is not needed; the same numbers)
+        return np.exp(_D[0] / t + _D[1] + _D[2] * t + _D[3] * t**2 + _D[4] * t**3 + _D[5] * np.log(t))
     ice = _C[0] / t + _C[1] + _C[2] * t + _C[3] * t**2 + _C[4] * t**3 + _C[5] * t**4 + _C[6] * np.log(t)
     liq = _D[0] / t + _D[1] + _D[2] * t + _D[3] * t**2 + _D[4] * t**3 + _D[5] * np.log(t)
-    return np.exp(np.where(t < 273.15, ice, liq))
+    return np.exp(np.where(below, ice, liq))
 
 
 def _w(pw: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -159,15 +164,72 @@ def enthalpy_kernel(t_k, w):
     return 1e3 * (1.006 * t + np.asarray(w, dtype=float) * (2501.0 + 1.86 * t))
 
 
+#: Range of :func:`saturation_temperature_from_enthalpy` [K]: -40 to 80 degC (an enthalpy outside is held at the
+#: bound), inside the range of ASHRAE's saturation-pressure fits (-100 to 200 degC).
+SATURATION_RANGE = (233.15, 353.15)
+
+
+def _saturated_enthalpy(t_k, p):
+    """Enthalpy [J/kg dry air] of saturated air at ``t_k`` [K] and ``p`` [Pa] (ASHRAE eqs. 5-6, 23, 32) and its
+    derivative in temperature [J/(kg K)]: ``dh/dT = 1006 + 1860 W_s + (2.501e6 + 1860 t) dW_s/dT`` with
+    ``dW_s/dT = 0.621945 p p_s' / (p - p_s)^2`` and ``p_s' = p_s d(ln p_s)/dT`` from the same fits."""
+    t = np.asarray(t_k, dtype=float)
+    ps = _psat(t)
+    c, d = _C, _D
+    dln_ice = -c[0] / t**2 + c[2] + 2 * c[3] * t + 3 * c[4] * t**2 + 4 * c[5] * t**3 + c[6] / t
+    dln_liq = -d[0] / t**2 + d[2] + 2 * d[3] * t + 3 * d[4] * t**2 + d[5] / t
+    dps = ps * np.where(t < 273.15, dln_ice, dln_liq)
+    w = _w(ps, p)
+    dw = 0.621945 * p * dps / (p - ps) ** 2
+    tc = t - 273.15
+    return enthalpy_kernel(t, w), 1e3 * (1.006 + 1.86 * w + (2501.0 + 1.86 * tc) * dw)
+
+
+@functools.lru_cache(maxsize=16)
+def _saturation_table(p: float) -> tuple[np.ndarray, np.ndarray]:
+    """Saturated air's enthalpy [J/kg] on a 0.1 K grid of :data:`SATURATION_RANGE` at ``p`` [Pa]: ``(T, h)``, the
+    first guess of :func:`saturation_temperature_from_enthalpy` (read-only; once per pressure)."""
+    t = np.linspace(*SATURATION_RANGE, 1201)
+    h, _ = _saturated_enthalpy(t, p)
+    t.flags.writeable = h.flags.writeable = False
+    return t, h
+
+
 def saturation_temperature_from_enthalpy(h, p=STANDARD_PRESSURE):
-    """Temperature [K] of saturated air whose enthalpy is ``h`` [J/kg dry air] at ``p`` [Pa]: bisection between
-    -40 and 80 degC (40 halvings), on whole arrays."""
+    """Temperature [K] of saturated air whose enthalpy is ``h`` [J/kg dry air] at ``p`` [Pa], on whole arrays:
+    the root of :math:`h_s(T) = h` (ASHRAE Fundamentals 2017 Ch. 1 eqs. 5-6, 23, 32) within
+    :data:`SATURATION_RANGE` (an enthalpy outside gives the bound; NaN gives NaN).
+
+    First guess: linear interpolation in a 0.1 K table of :math:`h_s` (within ~1e-3 K: :math:`h_s` is smooth and
+    convex); then Newton's method with the analytic derivative, kept inside a bracket (a step leaving it halves the
+    bracket instead, as bisection would), until no hour moves by more than 1e-10 K: 2-3 steps (quadratic
+    convergence from 1e-3 K). The bisection it replaces (40 halvings to 1e-10 K) took ~20 ms over a year's 8,760
+    hours and was most of a tower plant's year."""
     h = np.asarray(h, dtype=float)
-    lo = np.full(np.broadcast(h, p).shape, 233.15)
-    hi = np.full(lo.shape, 353.15)
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        high = enthalpy_kernel(mid, saturation_humidity_ratio(mid, p)) > h
-        hi = np.where(high, mid, hi)
-        lo = np.where(high, lo, mid)
-    return 0.5 * (lo + hi)
+    p = np.asarray(p, dtype=float)
+    table_t, table_h = _saturation_table(float(p) if p.ndim == 0 else STANDARD_PRESSURE)
+    if p.ndim == 0:
+        h_lo, h_hi = table_h[0], table_h[-1]
+    else:  # (another pressure per element: the bounds at each; the table's guess is then rougher)
+        h_lo, _ = _saturated_enthalpy(np.full(p.shape, SATURATION_RANGE[0]), p)
+        h_hi, _ = _saturated_enthalpy(np.full(p.shape, SATURATION_RANGE[1]), p)
+    t = np.interp(h, table_h, table_t) + np.zeros(np.broadcast(h, p).shape)
+    lo = np.full(t.shape, SATURATION_RANGE[0])
+    hi = np.full(t.shape, SATURATION_RANGE[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(80):  # (a bound: 2-3 steps in practice; a bracket halved each step otherwise)
+            f, df = _saturated_enthalpy(t, p)
+            f -= h
+            above = f > 0
+            hi = np.where(above, t, hi)
+            lo = np.where(above, lo, t)
+            new = t - f / df
+            outside = (new < lo) | (new > hi)  # (NaN compares False: it stays NaN)
+            if outside.any():
+                new = np.where(outside, 0.5 * (lo + hi), new)
+            moved = np.abs(new - t) > 1e-10
+            t = new
+            if not moved.any():
+                break
+        t = np.where(h <= h_lo, SATURATION_RANGE[0], np.where(h >= h_hi, SATURATION_RANGE[1], t))
+    return t

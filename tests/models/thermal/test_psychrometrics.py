@@ -76,3 +76,43 @@ def test_relative_humidity_inverts_humidity_ratio():
     t, p = Q_(np.array([280.0, 300.0, 315.0]), "K"), Q_(90000.0, "Pa")
     rh = np.array([0.1, 0.5, 0.95])
     np.testing.assert_allclose(relative_humidity(t, humidity_ratio(t, rh, p), p), rh, rtol=1e-12)
+
+
+def _bisection(h, p):
+    """The former solver, 40 halvings of -40..80 degC: the reference the Newton solver must meet to 1e-10 K."""
+    from models.thermal.psychrometrics import enthalpy_kernel, saturation_humidity_ratio
+
+    lo = np.full(np.broadcast(h, p).shape, 233.15)
+    hi = np.full(lo.shape, 353.15)
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        high = enthalpy_kernel(mid, saturation_humidity_ratio(mid, p)) > h
+        hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
+    return 0.5 * (lo + hi)
+
+
+@pytest.mark.parametrize("p", [101325.0, 83000.0, np.array([[101325.0], [70000.0]])])
+def test_saturation_temperature_from_enthalpy_solves_its_equation_and_meets_the_bisection(p):
+    """Newton from a tabulated first guess: the root of h_s(T) = h to round-off, equal to 40 halvings to 2e-10 K
+    (over -40..80 degC, across the ice/water switch at 0 degC), the range's bounds outside it, NaN for NaN."""
+    from models.thermal.psychrometrics import (
+        SATURATION_RANGE,
+        _saturated_enthalpy,
+        enthalpy_kernel,
+        saturation_humidity_ratio,
+        saturation_temperature_from_enthalpy,
+    )
+
+    t = np.linspace(233.3, 353.0, 4001)
+    h = enthalpy_kernel(t, saturation_humidity_ratio(t, p))
+    got = saturation_temperature_from_enthalpy(h, p)
+    np.testing.assert_allclose(got, np.broadcast_to(t, got.shape), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got, _bisection(h, p), rtol=0, atol=2e-10)
+    # the analytic derivative against a central difference
+    _, df = _saturated_enthalpy(t, p)
+    fd = (_saturated_enthalpy(t + 1e-4, p)[0] - _saturated_enthalpy(t - 1e-4, p)[0]) / 2e-4
+    away = np.abs(t - 273.15) > 1e-3  # (not across the ice/water switch)
+    np.testing.assert_allclose(np.broadcast_to(df, fd.shape)[np.broadcast_to(away, fd.shape)],
+                               fd[np.broadcast_to(away, fd.shape)], rtol=1e-6)
+    edge = saturation_temperature_from_enthalpy(np.array([-1e6, 1e8, np.nan]), 101325.0)
+    assert edge[0] == SATURATION_RANGE[0] and edge[1] == SATURATION_RANGE[1] and np.isnan(edge[2])
