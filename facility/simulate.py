@@ -424,7 +424,10 @@ class YearArrays:
     year used; ``chain`` the power chain (:class:`facility.power.ChainState`); ``cooling`` the cooling totals by
     name (pump, fan, compressor, cooling power [W], water [m3/s], heat in and rejected [W], chiller flags,
     economiser share); ``loops`` each loop's :class:`~models.thermal.plant.LoopState` by key (``tcs``, ``fw``,
-    ``chw``) and ``plants`` each plant's :class:`~models.thermal.plant.PlantState` by the key of its loop.
+    ``chw``) and ``plants`` each plant's :class:`~models.thermal.plant.PlantState` by the key of its loop
+    (``chain.stage_loss``, ``loops`` and ``plants`` are mappings that take each entry to the hours when first
+    read). In a batch, a term that depends on the weather alone (a plant's economiser leaving temperature and
+    share) may be a row (1, H), the same for every point, where the year ran on its distinct conditions.
     """
 
     fraction: np.ndarray

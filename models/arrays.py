@@ -8,6 +8,8 @@ the same numbers. :func:`holds` is that test, written for the year's hot loop (~
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__ = ["holds"]
 
 
@@ -17,7 +19,9 @@ def holds(shape: tuple[int, ...], *values) -> bool:
     ``shape``: then an operation can write its result in place."""
     n = len(shape)
     for v in values:
-        s = getattr(v, "shape", ())
+        s = getattr(v, "shape", None)
+        if s is None:  # (a number, None, or a list or tuple of numbers: numpy's own shape of it)
+            s = np.shape(v) if isinstance(v, list | tuple) else ()
         if not s or s == shape:  # (a number, or the same shape: no loop)
             continue
         if len(s) > n:

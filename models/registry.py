@@ -48,6 +48,12 @@ class HeatRejectionModel:
     ``medium``: ``"water"`` for devices that cool a water loop, ``"air"`` for air-side devices that cool a hall's
     air between its supply and return (their ``leaving`` takes ``t_return`` too; a chiller trims through the
     chilled-water coil; they serve ``cooling.air_heat_rejection`` only).
+    ``uses_wet_bulb``: whether any of its kernels reads the wet bulb. This is a correctness contract, not a hint:
+    the year computes the hours that share their dry bulb (and load) once when no device of the campus reads the
+    wet bulb (:func:`facility.simulate._conditions`), so a device declaring ``False`` must give the same results
+    at any wet bulb. The default is ``True`` (every hour computed: a device that forgets to say costs time, never
+    a wrong figure); the built-in dry devices declare ``False``, and a test holds the year on the conditions equal
+    to the year hour by hour for every registered kind (``tests/facility/test_year_conditions.py``).
     """
 
     kind: str
@@ -58,7 +64,7 @@ class HeatRejectionModel:
     design_wet_bulb: str = "coincident"
     condenser_water: bool = False
     outdoors: bool = True
-    uses_wet_bulb: bool = False
+    uses_wet_bulb: bool = True
     uses_water: bool = False
     description: str = ""
     air_inlet: Callable | None = None
@@ -88,7 +94,7 @@ def heat_rejection_model(kind: str) -> HeatRejectionModel:
 register_heat_rejection(HeatRejectionModel(
     "dry-cooler", hr.dry_cooler_leaving, None, "dry-cooler-1500kw",
     ("capacity", "approach", "fan_power_ratio", "air_delta_t"), air_inlet=hr.dry_cooler_air_inlet,
-    description="sensible dry cooler: leaving = dry bulb + approach"))
+    uses_wet_bulb=False, description="sensible dry cooler: leaving = dry bulb + approach"))
 register_heat_rejection(HeatRejectionModel(
     "adiabatic", hr.adiabatic_leaving, hr.adiabatic_device_water, "adiabatic-cooler-1500kw",
     ("capacity", "approach", "fan_power_ratio", "pad_effectiveness", "air_delta_t"), uses_wet_bulb=True,
@@ -103,7 +109,8 @@ register_heat_rejection(HeatRejectionModel(
 
 register_heat_rejection(HeatRejectionModel(
     "air-economiser", hr.air_economiser_leaving, None, "air-economiser-500kw", ("capacity", "fan_power_ratio"),
-    medium="air", description="air-side economiser: outdoor air supplied to the hall when cool enough"))
+    medium="air", uses_wet_bulb=False,
+    description="air-side economiser: outdoor air supplied to the hall when cool enough"))
 register_heat_rejection(HeatRejectionModel(
     "direct-evaporative", hr.direct_evaporative_leaving, hr.direct_evaporative_water, "direct-evaporative-500kw",
     ("capacity", "fan_power_ratio", "pad_effectiveness"), medium="air", uses_wet_bulb=True, uses_water=True,

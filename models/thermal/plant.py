@@ -302,6 +302,17 @@ class LoopSpec:
     pipe_length: Any
     pump_efficiency: Any
 
+    def __post_init__(self) -> None:
+        # the spec's arrays are its own read-only copies (a caller's array is neither shared nor frozen; one already
+        # read-only, e.g. a column view of another spec's, is kept): its constant terms are computed once
+        # (:attr:`terms`), so no edit in place may change the spec after
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray) and v.flags.writeable:
+                v = v.copy()
+                v.flags.writeable = False
+                object.__setattr__(self, f.name, v)
+
     def columns(self) -> LoopSpec:
         """The spec of a batch (arrays (P,)) as columns (P, 1) against hours (P, H)."""
         return _columns(self)

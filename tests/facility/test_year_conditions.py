@@ -5,7 +5,7 @@ computed hour by hour, bit for bit, for every registered heat-rejection device, 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 
 import numpy as np
 import pytest
@@ -19,7 +19,7 @@ from facility.simulate import hourly_variables, load_profile, year_arrays, year_
 from facility.sites import bundled_sites
 from facility.units import Q_
 from facility.weather import HOURS, load_weather
-from models.registry import HEAT_REJECTION
+from models.registry import HEAT_REJECTION, HeatRejectionModel, register_heat_rejection
 from tests.models.test_registry import seawater  # noqa: F401  (the fixture: a kind defined in a test)
 
 
@@ -62,8 +62,9 @@ def _assert_equal(a, b, batch=False):
     return len(left)
 
 
-def _scenario(site="sterling-va", profile="training", catalog=None, **cooling):
-    return Scenario(name="conditions", site={"weather": site, "grid_voltage": "230 kV"}, load={"profile": profile},
+def _scenario(site="sterling-va", profile="training", catalog=None, load=None, **cooling):
+    return Scenario(name="conditions", site={"weather": site, "grid_voltage": "230 kV"},
+                    load={"profile": profile} | (load or {}),
                     compute={"deployments": [{"system": "gb200-nvl72", "racks": 60}], "overheads": ["network"]},
                     cooling=cooling, catalog=catalog or {})
 
@@ -135,15 +136,83 @@ def test_a_batch_on_its_conditions_equals_the_batch_hour_by_hour(monkeypatch):
 
 
 def test_a_device_defined_in_a_test_runs_on_the_conditions_it_declares(monkeypatch, seawater):  # noqa: F811
-    """The registry's data decides the conditions: a device that reads neither bulb (the sea-water exchanger)
-    still runs on the dry bulb's conditions (the chillers' condensers read it) and equals the year hour by hour."""
+    """The registry's data decides the conditions. A device that does not say whether it reads the wet bulb is
+    taken to read it (every hour: a forgotten flag costs time, never a figure); declared dry, the sea-water
+    exchanger (which reads neither bulb) runs on the dry bulb's conditions (the chillers' condensers read it).
+    Either way the year equals the year hour by hour."""
     s = _scenario(site="tampa-fl", heat_rejection={"economiser": "seawater", "trim": "chiller"},
                   catalog={"seawater-hx": {"kind": "seawater", "capacity": "2 MW", "approach": "3 K",
                                            "fan_power_ratio": 0.005}})
+    w = load_weather(s.weather_path)
+    assert seawater.uses_wet_bulb  # (the default)
     result = run(s, year=False)
-    assert simulate._conditions(result.compiled(), load_weather(s.weather_path),
-                                simulate._distinct(load_profile(result))) is not None
+    assert simulate._conditions(result.compiled(), w, simulate._distinct(load_profile(result))) is None
+    register_heat_rejection(replace(seawater, uses_wet_bulb=False))
+    result = run(s, year=False)
+    assert simulate._conditions(result.compiled(), w, simulate._distinct(load_profile(result))) is not None
     _assert_equal(year_arrays(result), _hour_by_hour(monkeypatch, result, year_arrays))
+
+
+def test_a_device_that_reads_the_wet_bulb_and_forgets_to_say_so_is_still_right(monkeypatch):
+    """The review's case: a tower's kernels under a new kind with no flag: run hour by hour, the tower's numbers."""
+    tower = HEAT_REJECTION["cooling-tower"]
+    model = HeatRejectionModel("wetish", tower.leaving, tower.water, "wetish-tower", tower.fields,
+                               condenser_water=True)
+    register_heat_rejection(model)
+    try:
+        entry = {"kind": "wetish", "capacity": "5 MW", "approach": "4 K", "fan_power_ratio": 0.01, "cycles": 4.0,
+                 "drift_fraction": 1e-5, "liquid_gas_ratio": 1.2}
+        r = run(_scenario(heat_rejection={"economiser": "wetish", "trim": "chiller"},
+                          catalog={"wetish-tower": entry}), year=False)
+        _assert_equal(year_arrays(r), _hour_by_hour(monkeypatch, r, year_arrays))
+    finally:
+        HEAT_REJECTION.pop("wetish")
+
+
+def _few_conditions(w):
+    """A synthetic year of 8 dry bulbs and 3 wet-bulb depressions (24 conditions): the wet bulb's grouping runs."""
+    db = np.tile(273.15 + np.array([-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0]), HOURS // 8)
+    wb = db - np.tile(np.array([1.0, 3.0, 6.0]), HOURS // 3)
+    return replace(w, dry_bulb=db, wet_bulb=wb)
+
+
+@pytest.mark.parametrize(("key", "plant"), [("heat_rejection", "cooling-tower+chiller"),
+                                            ("heat_rejection", "adiabatic+chiller"),
+                                            ("air_heat_rejection", "direct-evaporative+chiller"),
+                                            ("air_heat_rejection", "indirect-evaporative+chiller"),
+                                            ("heat_rejection", "dry-cooler+chiller")])
+def test_on_a_year_of_few_conditions_the_wet_bulb_is_grouped_too(monkeypatch, key, plant):
+    result = run(_scenario(**{key: plant}), year=False)
+    w = _few_conditions(load_weather(result.scenario.weather_path))
+    u = load_profile(result)
+    cols = simulate._conditions(result.compiled(), w, simulate._distinct(u))
+    wet = plant.split("+")[0] != "dry-cooler"
+    keys = zip(w.dry_bulb.tolist(), (w.wet_bulb if wet else 0.0 * w.wet_bulb).tolist(), u.tolist(), strict=True)
+    assert len(cols[0]) == len(set(keys))  # an independent count of the conditions
+    _assert_equal(year_arrays(result, weather=w), _hour_by_hour(monkeypatch, result, lambda r: year_arrays(
+        r, weather=w)))
+
+
+def test_a_csv_profile_a_load_level_batch_and_a_callers_fractions(monkeypatch, tmp_path):
+    # a CSV profile of three load values: its distinct values, with the dry bulbs
+    csv = tmp_path / "load.csv"
+    values = np.tile(np.array([0.4, 0.6, 0.8, 0.6]), HOURS // 4)
+    csv.write_text("it_fraction\n" + "\n".join(f"{v:.17g}" for v in values) + "\n")
+    r = run(_scenario(profile="csv", load={"file": str(csv)}), year=False)
+    _assert_equal(year_arrays(r), _hour_by_hour(monkeypatch, r, year_arrays))
+    # a batch over the load level alone (fractions (P, H))
+    s = _scenario()
+    inputs = compile_inputs(s, {"load.level": np.array([0.2, 0.5, 0.9, 1.0])})
+    rb = design_campus(s, it_load(s, inputs), inputs)
+    _assert_equal(year_arrays(rb), _hour_by_hour(monkeypatch, rb, year_arrays), batch=True)
+    _assert_equal(year_kpis(rb, ("facility_power",)),
+                  _hour_by_hour(monkeypatch, rb, lambda r: year_kpis(r, ("facility_power",))), batch=True)
+    # a caller's fractions (P, H), as many rows as conditions (8 dry bulbs, a constant load each)
+    r1 = run(_scenario(profile="constant"), year=False)
+    w = _few_conditions(load_weather(r1.scenario.weather_path))
+    rows = np.stack([np.full(HOURS, x) for x in np.linspace(0.3, 1.0, 8)])
+    _assert_equal(year_arrays(r1, rows, weather=w),
+                  _hour_by_hour(monkeypatch, r1, lambda r: year_arrays(r, rows, weather=w)), batch=True)
 
 
 def test_the_states_are_taken_to_the_hours_when_first_read():

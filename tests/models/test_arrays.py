@@ -30,3 +30,12 @@ def test_numbers_and_none_always_fit_and_every_value_must():
     assert holds((), 1.0) and not holds((), np.zeros(1))
     for a, b in itertools.product(SHAPES, SHAPES):
         assert holds((2, 2, 3), np.zeros(a), np.zeros(b)) == _numpy((2, 2, 3), a, b)
+
+
+def test_lists_and_tuples_count_by_numpys_shape_and_a_kernel_takes_them():
+    """A list of numbers is an array to numpy: a kernel's in-place test must see its shape (the review's case)."""
+    from models.electrical.converter import stage_loss
+
+    assert holds((2,), [1.0, 2.0]) and not holds((1,), [1.0, 2.0]) and not holds((3,), (1.0, 2.0))
+    got = stage_loss.kernel(np.array([1e5]), [1.0, 2.0], 0.01, 0.0)
+    np.testing.assert_array_equal(got, np.array([1.0, 2.0]) + 0.01 * 1e5 + 0.0)

@@ -172,3 +172,26 @@ def test_the_zero_fields_a_plant_shares_cannot_be_edited_in_place():
     np.testing.assert_array_equal(op.water, [0.0, 0.0])
     with pytest.raises(ValueError, match="read-only"):
         op.water += 1.0
+
+
+def test_a_loop_spec_holds_read_only_copies_and_its_terms_are_its_expressions():
+    """LoopSpec.terms is computed once: the spec's arrays are its own read-only copies (an edit in place of the
+    caller's array cannot leave the terms stale), and each term is the expression operate_loop used to write."""
+    from models.thermal.plant import PIPE_ROUGHNESS, LoopSpec
+
+    d = np.array([0.6, 1.1])
+    spec = LoopSpec(rho=997.0, cp=4180.0, mu=8.9e-4, delta_t=6.0, dp_components=2.5e5, flow_design=np.array([3.5, 2.0]),
+                    diameter=d, pipe_length=400.0, pump_efficiency=0.75)
+    assert d.flags.writeable and spec.diameter is not d and not spec.diameter.flags.writeable
+    with pytest.raises(ValueError):
+        spec.diameter[0] = 0.25
+    d[0] = 0.25  # the caller's own array: its edit does not reach the spec
+    t = spec.terms
+    assert spec.terms is t  # once
+    np.testing.assert_array_equal(t.velocity, 4.0 / (math.pi * spec.diameter * spec.diameter))
+    np.testing.assert_array_equal(t.reynolds, 997.0 * spec.diameter / 8.9e-4)
+    np.testing.assert_array_equal(t.roughness, PIPE_ROUGHNESS / spec.diameter)
+    np.testing.assert_array_equal(t.darcy, 400.0 / spec.diameter * 997.0 / 2.0)
+    assert t.heat_per_flow == 4180.0 * 6.0 and t.shape.shape == (2,)
+    columns = spec.columns()  # (P, 1) views of the read-only arrays: no copy, still read-only
+    assert not columns.diameter.flags.writeable and columns.terms.shape.shape == (2, 1)
