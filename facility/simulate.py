@@ -243,18 +243,24 @@ def _conditions(c: CompiledYear, w: WeatherYear, few: tuple[np.ndarray, np.ndarr
     return weather_hours[present // k], present % k, number.take(key)
 
 
-def _hours(x: Any, index: np.ndarray, count: int) -> Any:
-    """Results on the year's distinct conditions (.., count) taken to the hours by ``index`` (:func:`_conditions`);
-    dataclasses, tuples and dicts field by field, anything else (design constants (P, 1), numbers) as it is."""
+def _each_array(x: Any, leaf: Callable[[np.ndarray], Any]) -> Any:
+    """``x`` with ``leaf`` applied to each of its arrays: dicts, tuples and dataclasses field by field, anything
+    else (numbers, None) as it is."""
     if isinstance(x, np.ndarray):
-        return np.take(x, index, axis=-1) if x.ndim == 2 and x.shape[-1] == count else x
+        return leaf(x)
     if isinstance(x, dict):
-        return {k: _hours(v, index, count) for k, v in x.items()}
+        return {k: _each_array(v, leaf) for k, v in x.items()}
     if isinstance(x, tuple):
-        return tuple(_hours(v, index, count) for v in x)
+        return tuple(_each_array(v, leaf) for v in x)
     if is_dataclass(x) and not isinstance(x, type):
-        return replace(x, **{f.name: _hours(getattr(x, f.name), index, count) for f in fields(x)})
+        return replace(x, **{f.name: _each_array(getattr(x, f.name), leaf) for f in fields(x)})
     return x
+
+
+def _hours(x: Any, index: np.ndarray, count: int) -> Any:
+    """Results on the year's distinct conditions (.., count) taken to the hours by ``index`` (:func:`_conditions`),
+    field by field (:func:`_each_array`); design constants (P, 1) as they are."""
+    return _each_array(x, lambda a: np.take(a, index, axis=-1) if a.ndim == 2 and a.shape[-1] == count else a)
 
 
 class _Hours(Mapping):
@@ -299,26 +305,24 @@ def _two(index: np.ndarray) -> tuple[int, int, np.ndarray]:
 
 def _take(x: Any, index: np.ndarray, two: tuple[int, int, np.ndarray] | None = None) -> Any:
     """Arrays on the distinct load values (.., k) taken to the hours (.., H) (``two``: :func:`_two` of a profile
-    of two values); dataclasses, tuples and dicts field by field."""
-    if isinstance(x, np.ndarray) and x.ndim:
-        if x.shape[-1] == 1:  # one value: a fill, no gather
-            out = np.empty((*x.shape[:-1], index.shape[-1]))
-            out[...] = x
+    of two values), field by field (:func:`_each_array`)."""
+
+    def leaf(a: np.ndarray) -> np.ndarray:
+        if not a.ndim:
+            return a
+        if a.shape[-1] == 1:  # one value: a fill, no gather
+            out = np.empty((*a.shape[:-1], index.shape[-1]))
+            out[...] = a
             return out
-        if x.shape[-1] == 2 and two is not None:  # a fill and the other value's few hours (copies: the same numbers)
+        if a.shape[-1] == 2 and two is not None:  # a fill and the other value's few hours (copies: the same numbers)
             most, other, hours = two
-            out = np.empty((*x.shape[:-1], index.shape[-1]), dtype=x.dtype)
-            out[...] = x[..., most:most + 1]
-            out[..., hours] = x[..., other:other + 1]
+            out = np.empty((*a.shape[:-1], index.shape[-1]), dtype=a.dtype)
+            out[...] = a[..., most:most + 1]
+            out[..., hours] = a[..., other:other + 1]
             return out
-        return np.take(x, index, axis=-1)
-    if isinstance(x, dict):
-        return {k: _take(v, index, two) for k, v in x.items()}
-    if isinstance(x, tuple):
-        return tuple(_take(v, index, two) for v in x)
-    if is_dataclass(x) and not isinstance(x, type):
-        return replace(x, **{f.name: _take(getattr(x, f.name), index, two) for f in fields(x)})
-    return x
+        return np.take(a, index, axis=-1)
+
+    return _each_array(x, leaf)
 
 
 def _aitken(m0: np.ndarray, m1: np.ndarray, m2: np.ndarray) -> np.ndarray:
