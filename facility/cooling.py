@@ -350,12 +350,12 @@ def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: Design
     equipment (appended to ``equipment``) and the mask of infeasible points."""
     c = s.cooling
     econ, has_chiller = plant.economiser, plant.trim == "chiller"
-    q = loop.heat.m_as("W") + loop.pump_power.m_as("W")  # pump work ends in the water
-    sup = loop.supply.m_as("K")
+    q = si(loop.heat, "W") + si(loop.pump_power, "W")  # pump work ends in the water
+    sup = si(loop.supply, "K")
     if sized is None:
         spec, e_name, ch_name = _plant_spec(s, inp, plant, loop.coolant,
-                                            (loop.supply.m_as("K") + loop.return_.m_as("K")) / 2.0)
-        op = _plant_at_design(spec, cond, sup, loop.return_.m_as("K"), q)
+                                            (si(loop.supply, "K") + si(loop.return_, "K")) / 2.0)
+        op = _plant_at_design(spec, cond, sup, si(loop.return_, "K"), q)
     else:
         spec, e_name, ch_name, op = sized
     dev = spec.device
@@ -363,7 +363,7 @@ def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: Design
     q_ch = as_float(op.chiller_heat)
     bad = False
     if not has_chiller:
-        db, wb = cond.dry_bulb.m_as("K"), cond.wet_bulb.m_as("K")
+        db, wb = si(cond.dry_bulb, "K"), si(cond.wet_bulb, "K")
         what = f"{econ} reaches {{:.1f}} degC" if econ else "nothing"
         bad = _infeasible(q_ch > 1e-9 * np.maximum(q, 1.0), lambda: (
             f"{loop.name}: supply {sup - 273.15:.1f} degC needed, but at the design weather ({cond.source}: dry bulb "
@@ -374,7 +374,7 @@ def _plant(s: Scenario, inp: DesignInputs, loop: LoopResult, plant, cond: Design
     runs = q_ch > 0
     if has_chiller and np.any(runs):
         cp = spec.chiller_params
-        t_cond = op.leaving if spec.water_cooled else cond.dry_bulb.m_as("K")
+        t_cond = op.leaving if spec.water_cooled else si(cond.dry_bulb, "K")
         out = runs & ((sup < cp["leaving_min"] - 1e-9) | (np.asarray(t_cond) > chiller_condenser_limit(cp) + 1e-9))
         bad = bad | _infeasible(out, lambda: (
             f"{loop.name}: the chiller {ch_name!r} cannot run at the design weather ({cond.source}): "
@@ -473,15 +473,15 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
     c, cat, inp = scenario.cooling, scenario.hardware, inputs
     eta = inp.pump_efficiency
     equipment: list[CoolingEquipment] = []
-    q_liq = load.heat_to_liquid.m_as("W")
+    q_liq = si(load.heat_to_liquid, "W")
     cdu, cdu_si = cat[c.cdu], cat.si(c.cdu)
     v_plate = plate_flow(scenario, load, q_liq, inp)  # the flow through each cold plate
     tcs = _loop("tcs", "technology loop (TCS)", c.tcs_coolant, q_liq, inp.tcs_supply, inp.tcs_delta_t,
                 _loops.loop_components(scenario, "tcs", v_plate, inputs=inp), 0.0, 1.0, eta, with_pipe=False)
-    q_fw = q_liq + tcs.pump_power.m_as("W")
+    q_fw = q_liq + si(tcs.pump_power, "W")
     if cdu.placement == "in-rack":
         cap = cdu_si["capacity"]
-        per_rack = [(d.racks, math.ceil(d.rack_power_max.m_as("W") * d.liquid_fraction / cap))
+        per_rack = [(d.racks, math.ceil(si(d.rack_power_max, "W") * d.liquid_fraction / cap))
                     for d in load.deployments if d.liquid_fraction > 0]
         n = sum(r * k for r, k in per_rack)
         loading = ratio_or(q_fw, n * cap, 0.0)
@@ -491,7 +491,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         equipment.append(_equip("cdu", c.cdu, "technology loop (TCS)", q_fw, cdu_si["capacity"],
                                 c.cdu_redundancy, halls=hall_split(load)))
     fw_supply = inp.tcs_supply - cdu_si["approach"]
-    fw_too_warm = (q_liq > 0) & (fw_supply + inp.facility_delta_t > tcs.return_.m_as("K") - 1e-9)
+    fw_too_warm = (q_liq > 0) & (fw_supply + inp.facility_delta_t > si(tcs.return_, "K") - 1e-9)
     bad = _infeasible(fw_too_warm, lambda: (
         f"facility water would return at {fw_supply + inp.facility_delta_t - 273.15:.1f} degC, above the "
         f"technology loop return {tcs.return_.m_as('degC'):.1f} degC it is heated by; expected facility_delta_t "
@@ -504,7 +504,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
         c_tcs = q_fw / inp.tcs_delta_t  # rate
         c_fw = q_fw / inp.facility_delta_t
         c_min, c_max = np.minimum(c_tcs, c_fw), np.maximum(c_tcs, c_fw)
-        eps = as_float(q_fw / (c_min * (tcs.return_.m_as("K") - fw_supply)))
+        eps = as_float(q_fw / (c_min * (si(tcs.return_, "K") - fw_supply)))
         ntu = as_float(ntu_counterflow(np.where(fw_too_warm, 0.5, eps), c_min / c_max))  # infeasible points: any eps
     case, case_max = _case_temperature(scenario, inp, load, v_plate) if np.any(q_liq > 0) else (None, None)
     if case is not None:
@@ -515,7 +515,7 @@ def design_liquid_side(scenario: Scenario, load: ItLoad, conditions: DesignCondi
             "cold plate"))
     plant_equipment: list[CoolingEquipment] = []
     plant = None
-    if np.any(fw.heat.m_as("W") > 0):
+    if np.any(si(fw.heat, "W") > 0):
         plant, mask = _plant(scenario, inp, fw, c.heat_rejection, conditions, plant_equipment, halls=hall_split(load))
         bad = bad | mask
     return LiquidSide(tcs, fw, plant, tuple(equipment), tuple(plant_equipment), q_liq, eps, ntu, case, case_max, bad)
@@ -589,7 +589,7 @@ def air_spec(scenario: Scenario, load: ItLoad, conditions: DesignConditions, inp
         props: dict | None = properties("water", chw_supply + dt / 2.0)
     except ValueError:  # (outside the tables: raised where the chilled-water loop is sized, as before)
         props = None
-    return AirSpec(load.heat_to_air.m_as("W"), crah, rho_air, chw_supply, dt,
+    return AirSpec(si(load.heat_to_air, "W"), crah, rho_air, chw_supply, dt,
                    _loops.total(_loops.loop_components(scenario, "chw", inputs=inp)), inp.pipe_length,
                    inp.pipe_velocity, inp.pipe_friction_rate, inp.pump_efficiency, props, plant,
                    conditions)
@@ -684,9 +684,9 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         plants.append(plant)
         bad = bad | mask
     plants = tuple(plants)
-    pumps = sum(lp.pump_power.m_as("W") for lp in loops) + sum(p.condenser_pump_power.m_as("W") for p in plants)
-    fans = sum(p.fan_power.m_as("W") for p in plants)
-    comp = sum(p.compressor_power.m_as("W") for p in plants)
+    pumps = sum(si(lp.pump_power, "W") for lp in loops) + sum(si(p.condenser_pump_power, "W") for p in plants)
+    fans = sum(si(p.fan_power, "W") for p in plants)
+    comp = sum(si(p.compressor_power, "W") for p in plants)
     case, case_max = liq.case_temperature, liq.case_temperature_max
     return CoolingDesign(
         conditions=conditions, loops=tuple(loops), plants=plants,
@@ -695,8 +695,8 @@ def design_cooling(scenario: Scenario, load: ItLoad, power: PowerDesign, conditi
         heat_electrical_rooms=Q_(rooms, "W"),
         pump_power=Q_(pumps, "W"), crah_fan_power=Q_(crah_fans, "W"), heat_rejection_fan_power=Q_(fans, "W"),
         compressor_power=Q_(comp, "W"), cooling_power=Q_(pumps + crah_fans + fans + comp, "W"),
-        heat_rejected=Q_(sum(p.heat_rejected.m_as("W") for p in plants), "W"),
-        water=Q_(sum(p.water.m_as("m^3/s") for p in plants), "m^3/s"),
+        heat_rejected=Q_(sum(si(p.heat_rejected, "W") for p in plants), "W"),
+        water=Q_(sum(si(p.water, "m^3/s") for p in plants), "m^3/s"),
         case_temperature=Q_(case, "K") if case is not None else None,
         case_temperature_max=Q_(case_max, "K") if case_max is not None else None, airflow=Q_(v_air, "m^3/s"),
         cdu_effectiveness=liq.cdu_effectiveness, cdu_ntu=liq.cdu_ntu, infeasible=bad,

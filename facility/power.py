@@ -189,7 +189,7 @@ class PowerDesign:
     def electrical_room_loss(self) -> Any:
         """Losses [W] of the indoor stages outside the racks (IT and mechanical branches): the heat of the
         electrical rooms the air side cools (transformers stand outdoors)."""
-        return sum(st.loss.m_as("W") for st in self.stages if st.zone in ("it", "mechanical") and st.indoors)
+        return sum(si(st.loss, "W") for st in self.stages if st.zone in ("it", "mechanical") and st.indoors)
 
     def indoor_stage_keys(self, *zones: str) -> list[str]:
         """Keys of the stages of ``zones`` whose losses heat an electrical room (their kind's registry attribute

@@ -18,6 +18,7 @@ from typing import Any
 
 from facility.architectures import StageSpec, architecture_stages
 from facility.catalog import Catalog
+from facility.compiled import si
 from facility.redundancy import RedundancyResult, size_units
 from facility.units import Q_
 from models.compute.rack import DIRECT, REGULATED, regulator_output, regulator_with_bypass
@@ -89,12 +90,12 @@ def rack_loads(cat: Catalog, system: str) -> RackLoads:
     per_unit = 1  # how many units of the current level one unit of ``system`` holds
     for e in chain:
         if e.kind == "accelerator":
-            by["accelerators"] = per_unit * e.get("power_max").m_as("W")
+            by["accelerators"] = per_unit * si(e.get("power_max"), "W")
             break
         for k in REGULATED + DIRECT:
             v = e.get(k)
             if v is not None:
-                by[k] += per_unit * v.m_as("W")
+                by[k] += per_unit * si(v, "W")
                 itemised = True
         per_unit *= e.get("count")
     if any(e.nameplate for e in chain):
