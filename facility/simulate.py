@@ -222,11 +222,11 @@ def _conditions(c: CompiledYear, w: WeatherYear, few: tuple[np.ndarray, np.ndarr
     An hour of the coupled year is a function of three inputs only: the IT load's value (``few``, the profile's
     distinct values, :func:`_distinct`) and the outdoor conditions the plants read — the dry bulb, and the wet bulb
     where a plant's device reads it (:attr:`models.registry.HeatRejectionModel.uses_wet_bulb`). Hours with equal
-    inputs have equal results, so the year computes each condition once, on ``first``, and takes the results to the
-    hours by ``index``: the same operations on the same numbers (every figure equal; a test holds it for every
-    registered device), ~30x fewer of them with a dry cooler at a TMY3 site (267 conditions of 8,760 hours for a
-    training profile at Sterling). The coupling's stopping test (the largest move over the hours of a point) sees
-    the same values, so it stops at the same pass."""
+    inputs have equal results, so the year computes each condition once, at the weather of ``hours`` and the load
+    value of ``values``, and takes the results to the hours by ``index``: the same operations on the same numbers
+    (every figure equal; a test holds it for every registered device), ~30x fewer of them with a dry cooler at a
+    TMY3 site (267 conditions of 8,760 hours for a training profile at Sterling). The coupling's stopping test
+    (the largest move over the hours of a point) sees the same values, so it stops at the same pass."""
     if few is None:
         return None
     wet = any(lp.plant is not None and lp.plant.device is not None and lp.plant.device.uses_wet_bulb
