@@ -334,7 +334,7 @@ class LoopTerms:
     """:attr:`LoopSpec.terms`: ``heat_per_flow`` = c_p dT [J/kg]; ``shape`` an array of the spec's broadcast shape
     (zero strides: a shape to test against, :func:`models.arrays.holds`); with a main pipe, the factors of its
     velocity (4 / (pi d^2)) [1/m2], Reynolds number (rho d / mu) [s/m2], relative roughness (e / d) [-] and
-    Darcy-Weisbach drop (L / d rho / 2) [kg/m4]."""
+    Darcy-Weisbach drop (L / d rho / 2) [kg/m3]."""
 
     heat_per_flow: Any
     shape: np.ndarray

@@ -38,11 +38,11 @@ _D = (-5.8002206e3, 1.3914993, -4.8640239e-2, 4.1764768e-5, -1.4452093e-8, 6.545
 
 def _psat(t_k: np.ndarray) -> np.ndarray:
     t = np.asarray(t_k, dtype=float)
+    liq = _D[0] / t + _D[1] + _D[2] * t + _D[3] * t**2 + _D[4] * t**3 + _D[5] * np.log(t)
     below = t < 273.15
     if not below.any():  # (all above freezing: the ice branch is not needed; the same numbers)
-        return np.exp(_D[0] / t + _D[1] + _D[2] * t + _D[3] * t**2 + _D[4] * t**3 + _D[5] * np.log(t))
+        return np.exp(liq)
     ice = _C[0] / t + _C[1] + _C[2] * t + _C[3] * t**2 + _C[4] * t**3 + _C[5] * t**4 + _C[6] * np.log(t)
-    liq = _D[0] / t + _D[1] + _D[2] * t + _D[3] * t**2 + _D[4] * t**3 + _D[5] * np.log(t)
     return np.exp(np.where(below, ice, liq))
 
 
